@@ -1,0 +1,3 @@
+export * from './groups.js';
+export * from './offsets.js';
+export * from './topics.js';

@@ -1,0 +1,2 @@
+export * from './kafka-factory.js';
+export * from './connect.js';

@@ -1,0 +1,78 @@
+import kafkajs, { type Kafka, type KafkaConfig as KafkaJsConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import { registerCompressionCodecs } from '@lagscale/codecs';
+import type { KafkaConfig } from '../config/kafka-config.js';
+import type { Logger } from '../observability/logger.js';
+
+const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
+
+/** Retry defaults in one place: bounded, so an unreachable cluster fails in seconds, not minutes. */
+export const defaultRetryOptions = {
+  retries: 5,
+  initialRetryTime: 300,
+  maxRetryTime: 5_000,
+  multiplier: 2,
+  factor: 0.2,
+} as const;
+
+function toKafkaJsLevel(level: KafkaConfig['logLevel']): number {
+  // kafkajs is chatty at INFO (every group join, every fetch session); keep it at WARN unless
+  // the user asked for debug output.
+  if (level === 'debug' || level === 'trace') return KafkaLogLevel.DEBUG;
+  if (level === 'silent') return KafkaLogLevel.NOTHING;
+  if (level === 'fatal' || level === 'error') return KafkaLogLevel.ERROR;
+  return KafkaLogLevel.WARN;
+}
+
+function pinoLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, ...extra } = log;
+      const fields = { kafkajs: namespace, ...extra };
+      if (level === KafkaLogLevel.ERROR) logger.error(fields, message);
+      else if (level === KafkaLogLevel.WARN) logger.warn(fields, message);
+      else if (level === KafkaLogLevel.INFO) logger.info(fields, message);
+      else logger.debug(fields, message);
+    };
+}
+
+function toSasl(sasl: NonNullable<KafkaConfig['sasl']>): SASLOptions {
+  // kafkajs's SASLOptions is a union keyed on the mechanism literal.
+  switch (sasl.mechanism) {
+    case 'plain':
+      return { mechanism: 'plain', username: sasl.username, password: sasl.password };
+    case 'scram-sha-256':
+      return { mechanism: 'scram-sha-256', username: sasl.username, password: sasl.password };
+    case 'scram-sha-512':
+      return { mechanism: 'scram-sha-512', username: sasl.username, password: sasl.password };
+  }
+}
+
+/** Maps our validated config onto kafkajs options (exported for tests and tools). */
+export function toKafkaJsConfig(config: KafkaConfig, logger?: Logger): KafkaJsConfig {
+  const options: KafkaJsConfig = {
+    clientId: config.clientId,
+    brokers: config.brokers,
+    connectionTimeout: config.connectionTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    retry: {
+      ...defaultRetryOptions,
+      retries: config.retry.retries,
+      initialRetryTime: config.retry.initialRetryTimeMs,
+      maxRetryTime: config.retry.maxRetryTimeMs,
+    },
+    logLevel: toKafkaJsLevel(config.logLevel),
+  };
+  if (config.ssl !== false) options.ssl = { ...config.ssl };
+  if (config.sasl !== undefined) options.sasl = toSasl(config.sasl);
+  if (logger !== undefined) options.logCreator = pinoLogCreator(logger);
+  return options;
+}
+
+/**
+ * The one way the toolkit makes a kafkajs client: validated config, project logger, bounded
+ * retries, and snappy/lz4/zstd registered next to kafkajs's built-in gzip.
+ */
+export function createKafka(config: KafkaConfig, logger?: Logger): Kafka {
+  registerCompressionCodecs();
+  return new KafkaClient(toKafkaJsConfig(config, logger));
+}

@@ -1,0 +1,75 @@
+/** Every error code the toolkit raises. Callers branch on `err.code`, never on messages. */
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'BROKER_UNREACHABLE',
+  'KAFKA_REQUEST_FAILED',
+  'TOPIC_NOT_FOUND',
+  'TOPIC_INVALID',
+  'GROUP_NOT_FOUND',
+  'OFFSET_INVALID',
+  'DECODE_FAILED',
+  'TIMEOUT',
+  'SHUTTING_DOWN',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes a caller may retry after a backoff: the condition is expected to pass. */
+const RETRIABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(['BROKER_UNREACHABLE', 'KAFKA_REQUEST_FAILED', 'TIMEOUT']);
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  retriable?: boolean;
+  details?: Record<string, unknown>;
+}
+
+/** The one error base of the toolkit: a stable `code`, a `retriable` flag, optional `details`. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.retriable = options.retriable ?? RETRIABLE_BY_DEFAULT.has(code);
+    this.details = options.details;
+  }
+}
+
+/** Configuration problems, one message per bad setting, each naming its variable. */
+export class ConfigError extends AppError {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`, { retriable: false });
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}
+
+export function hasCode(err: unknown, code: ErrorCode): boolean {
+  return isAppError(err) && err.code === code;
+}
+
+/** A one-line description of any thrown value, including its cause chain, for logs and CLIs. */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
+    if (current instanceof Error) {
+      parts.push(current.message);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(': caused by: ');
+}

@@ -1,0 +1,59 @@
+import { AppError } from './app-error.js';
+
+interface KafkaJsLikeError extends Error {
+  retriable?: boolean;
+  type?: string;
+}
+
+const CONNECTION_ERROR_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSNumberOfRetriesExceeded',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSNonRetriableError',
+]);
+
+function innermostCause(err: Error): Error {
+  let current: Error = err;
+  for (let i = 0; i < 5; i += 1) {
+    const next = (current as { originalError?: unknown }).originalError ?? current.cause;
+    if (!(next instanceof Error)) break;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * Translates a kafkajs error into an AppError with a message a user can act on. kafkajs wraps
+ * connection failures in retry errors; the innermost cause says what actually went wrong.
+ */
+export function fromKafkaError(err: unknown, context: { brokers?: readonly string[]; action: string }): AppError {
+  if (err instanceof AppError) return err;
+  if (!(err instanceof Error)) {
+    return new AppError('KAFKA_REQUEST_FAILED', `${context.action} failed: ${String(err)}`);
+  }
+  const kafkaErr = err as KafkaJsLikeError;
+  const inner = innermostCause(err) as KafkaJsLikeError;
+  const brokers = context.brokers?.join(',') ?? 'the configured brokers';
+  const isConnection =
+    CONNECTION_ERROR_NAMES.has(inner.name) &&
+    /connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection|timed out|closed/i.test(inner.message);
+  if (isConnection || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(inner.message)) {
+    return new AppError(
+      'BROKER_UNREACHABLE',
+      `${context.action} failed: cannot reach Kafka at ${brokers} (${inner.message}). Check KAFKA_BROKERS and that the broker is running.`,
+      { cause: err, retriable: true },
+    );
+  }
+  if (inner.type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+    return new AppError('TOPIC_NOT_FOUND', `${context.action} failed: topic does not exist (${inner.message})`, {
+      cause: err,
+      retriable: false,
+    });
+  }
+  return new AppError('KAFKA_REQUEST_FAILED', `${context.action} failed: ${inner.message}`, {
+    cause: err,
+    retriable: kafkaErr.retriable ?? inner.retriable ?? false,
+  });
+}

@@ -1,0 +1,3 @@
+export * from './run-main.js';
+export * from './service.js';
+export * from './shared-promise.js';

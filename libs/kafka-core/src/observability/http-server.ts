@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'pino';
+
+/** A readiness check: returns true, or a short reason why not ready. */
+export type ReadinessCheck = () => boolean | string | Promise<boolean | string>;
+
+export interface OpsServerOptions {
+  registry: Registry;
+  logger?: Logger;
+  /** Named checks; `/readyz` is 200 only when every one passes. */
+  readiness?: Record<string, ReadinessCheck>;
+  host?: string;
+  port?: number;
+}
+
+export const defaultOpsServerOptions = { host: '127.0.0.1', port: 9464 } satisfies Partial<OpsServerOptions>;
+
+export interface OpsServer {
+  /** The fastify instance, so an app can add its own routes before `start()`. */
+  readonly app: FastifyInstance;
+  start(): Promise<{ host: string; port: number; url: string }>;
+  stop(): Promise<void>;
+  setReadiness(name: string, check: ReadinessCheck): void;
+}
+
+async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: boolean; checks: Record<string, string> }> {
+  const results: Record<string, string> = {};
+  let ready = true;
+  for (const [name, check] of checks) {
+    try {
+      const outcome = await check();
+      if (outcome === true) {
+        results[name] = 'ok';
+      } else {
+        ready = false;
+        results[name] = outcome === false ? 'not ready' : outcome;
+      }
+    } catch (err) {
+      ready = false;
+      results[name] = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return { ready, checks: results };
+}
+
+/**
+ * The small HTTP server every app runs: `/metrics` (Prometheus text), `/healthz` (the process is
+ * alive), `/readyz` (named checks). Constructing does no I/O; `start()` listens; `stop()` is
+ * idempotent.
+ */
+export function createOpsServer(options: OpsServerOptions): OpsServer {
+  const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
+  const app = Fastify({ logger: false, disableRequestLogging: true });
+  const host = options.host ?? defaultOpsServerOptions.host;
+  const port = options.port ?? defaultOpsServerOptions.port;
+
+  app.get('/metrics', async (_request, reply) => {
+    const body = await options.registry.metrics();
+    return reply.header('content-type', options.registry.contentType).send(body);
+  });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const result = await runChecks(checks);
+    return reply.code(result.ready ? 200 : 503).send({ status: result.ready ? 'ready' : 'not ready', checks: result.checks });
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    async start() {
+      const address = await app.listen({ host, port });
+      const bound = app.server.address();
+      const boundPort = typeof bound === 'object' && bound !== null ? bound.port : port;
+      options.logger?.info({ url: address }, 'ops server listening');
+      return { host, port: boundPort, url: `http://${host}:${boundPort}` };
+    },
+    stop() {
+      stopping ??= app.close().then(() => undefined);
+      return stopping;
+    },
+    setReadiness(name, check) {
+      checks.set(name, check);
+    },
+  };
+}

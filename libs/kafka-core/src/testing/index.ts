@@ -1,0 +1,2 @@
+export * from './test-kafka.js';
+export * from './wait-for.js';

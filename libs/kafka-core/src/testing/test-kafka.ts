@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import type { Admin, Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer, ProducerConfig } from 'kafkajs';
+import { createKafka } from '../client/kafka-factory.js';
+import { defaultKafkaConfig, EMBEDDED_BROKER, type KafkaConfig } from '../config/kafka-config.js';
+import { ensureTopic } from '../admin/topics.js';
+import { JavaCompatiblePartitioner } from '../partitioner/murmur2.js';
+import { waitFor } from './wait-for.js';
+
+/** Brokers for tests: the global setup exports KAFKA_BROKERS (embedded or external cluster). */
+export function testBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? EMBEDDED_BROKER).split(',').map((b) => b.trim()).filter(Boolean);
+}
+
+export function testKafkaConfig(overrides: Partial<KafkaConfig> = {}): KafkaConfig {
+  return { ...defaultKafkaConfig, brokers: testBrokers(), clientId: 'lagscale-test', logLevel: 'silent', ...overrides };
+}
+
+/** A name no other test (or earlier run against the same broker) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface CollectedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: EachMessagePayload['message']['headers'];
+}
+
+/**
+ * One test's Kafka: unique topics and groups, every client it hands out tracked, and `cleanup()`
+ * that disconnects them and deletes what it created.
+ */
+export class TestKafka {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  private readonly topics: string[] = [];
+  private readonly groups: string[] = [];
+  private readonly clients: Array<{ disconnect(): Promise<void> }> = [];
+  private connected = false;
+
+  constructor(config: Partial<KafkaConfig> = {}) {
+    this.kafka = createKafka(testKafkaConfig(config));
+    this.admin = this.kafka.admin();
+  }
+
+  async connect(): Promise<this> {
+    if (!this.connected) {
+      await this.admin.connect();
+      this.connected = true;
+    }
+    return this;
+  }
+
+  async createTopic(options: { partitions?: number; prefix?: string; configs?: Record<string, string> } = {}): Promise<string> {
+    await this.connect();
+    const topic = uniqueName(options.prefix ?? 'test');
+    await ensureTopic(this.admin, { topic, partitions: options.partitions ?? 1, ...(options.configs ? { configs: options.configs } : {}) });
+    this.topics.push(topic);
+    return topic;
+  }
+
+  groupId(prefix = 'group'): string {
+    const id = uniqueName(prefix);
+    this.groups.push(id);
+    return id;
+  }
+
+  async producer(config: ProducerConfig = {}): Promise<Producer> {
+    const producer = this.kafka.producer({ createPartitioner: JavaCompatiblePartitioner, ...config });
+    await producer.connect();
+    this.clients.push(producer);
+    return producer;
+  }
+
+  consumer(config: ConsumerConfig): Consumer {
+    const consumer = this.kafka.consumer({ maxWaitTimeInMs: 250, ...config });
+    this.clients.push(consumer);
+    return consumer;
+  }
+
+  /** Starts a consumer that collects every message; resolves once it joined its group. */
+  async collect(options: { topic: string; groupId: string; fromBeginning: boolean; autoCommit?: boolean }): Promise<{ consumer: Consumer; messages: CollectedMessage[] }> {
+    const consumer = this.consumer({ groupId: options.groupId });
+    const messages: CollectedMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
+    const joined = waitForGroupJoin(consumer);
+    await consumer.run({
+      autoCommit: options.autoCommit ?? true,
+      eachMessage: async ({ topic, partition, message }) => {
+        messages.push({ topic, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers });
+      },
+    });
+    await joined;
+    return { consumer, messages };
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.allSettled(this.clients.map((c) => c.disconnect()));
+    if (this.connected) {
+      if (this.groups.length > 0) await this.admin.deleteGroups(this.groups).catch(() => undefined);
+      if (this.topics.length > 0) await this.admin.deleteTopics({ topics: this.topics, timeout: 10_000 }).catch(() => undefined);
+      await this.admin.disconnect();
+    }
+  }
+}
+
+/** Resolves when the consumer has joined its group and received an assignment. */
+export function waitForGroupJoin(consumer: Consumer, timeoutMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      remove();
+      reject(new Error(`consumer did not join its group within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+      clearTimeout(timer);
+      remove();
+      resolve();
+    });
+  });
+}
+
+/** Waits until `messages` holds at least `count` entries. */
+export async function waitForMessages<T>(messages: readonly T[], count: number, timeoutMs = 30_000): Promise<readonly T[]> {
+  return waitFor(() => messages.length >= count && messages, { timeoutMs, description: `${count} messages (have ${messages.length})` });
+}
