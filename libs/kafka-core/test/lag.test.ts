@@ -22,6 +22,9 @@ describe('lag on a 3-partition topic of a real broker', () => {
         Array.from({ length: count }, (_, i) => ({ partition, key: `k${i}`, value: `p${partition}-${i}` })),
       ),
     });
+    // kafkajs finds partition leaders from the admin's cached metadata, which does not know a
+    // topic created after it connected: load it first or deleteTopicRecords says BrokerNotFound.
+    await t.admin.fetchTopicMetadata({ topics: [topic] });
     await t.admin.deleteTopicRecords({
       topic,
       partitions: DELETED_HEAD.map((offset, partition) => ({ partition, offset: String(offset) })).filter((p) => p.offset !== '0'),

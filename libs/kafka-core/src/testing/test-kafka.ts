@@ -81,13 +81,17 @@ export class TestKafka {
     return consumer;
   }
 
-  /** Starts a consumer that collects every message; resolves once it joined its group. */
+  /**
+   * Starts a consumer that collects every message; resolves once it joined its group and
+   * finished a first fetch, so its position is resolved (a `latest` consumer has pinned "now").
+   */
   async collect(options: { topic: string; groupId: string; fromBeginning: boolean; autoCommit?: boolean }): Promise<{ consumer: Consumer; messages: CollectedMessage[] }> {
     const consumer = this.consumer({ groupId: options.groupId });
     const messages: CollectedMessage[] = [];
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning });
     const joined = waitForGroupJoin(consumer);
+    const fetched = waitForEvent(consumer, consumer.events.FETCH);
     await consumer.run({
       autoCommit: options.autoCommit ?? true,
       eachMessage: async ({ topic, partition, message }) => {
@@ -95,6 +99,7 @@ export class TestKafka {
       },
     });
     await joined;
+    await fetched;
     return { consumer, messages };
   }
 
@@ -108,19 +113,24 @@ export class TestKafka {
   }
 }
 
-/** Resolves when the consumer has joined its group and received an assignment. */
-export function waitForGroupJoin(consumer: Consumer, timeoutMs = 30_000): Promise<void> {
+/** Resolves on the consumer's next instrumentation event of that type. */
+export function waitForEvent(consumer: Consumer, event: Consumer['events'][keyof Consumer['events']], timeoutMs = 30_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       remove();
-      reject(new Error(`consumer did not join its group within ${timeoutMs} ms`));
+      reject(new Error(`consumer emitted no ${event} within ${timeoutMs} ms`));
     }, timeoutMs);
-    const remove = consumer.on(consumer.events.GROUP_JOIN, () => {
+    const remove = consumer.on(event as typeof consumer.events.GROUP_JOIN, () => {
       clearTimeout(timer);
       remove();
       resolve();
     });
   });
+}
+
+/** Resolves when the consumer has joined its group and received an assignment. */
+export function waitForGroupJoin(consumer: Consumer, timeoutMs = 30_000): Promise<void> {
+  return waitForEvent(consumer, consumer.events.GROUP_JOIN, timeoutMs);
 }
 
 /** Waits until `messages` holds at least `count` entries. */

@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Environment variables read by kafka.sh and by these helpers. */
+export const KAFKA_ENV = {
+  brokers: 'KAFKA_BROKERS',
+  port: 'KAFKA_PORT',
+  controllerPort: 'KAFKA_CONTROLLER_PORT',
+  dataDir: 'KAFKA_DATA_DIR',
+  logDir: 'KAFKA_LOG_DIR',
+  heap: 'KAFKA_HEAP',
+  extraProperties: 'KAFKA_EXTRA_PROPERTIES',
+  waitTimeoutS: 'KAFKA_WAIT_TIMEOUT_S',
+} as const;
+
+export const defaultEmbeddedBroker = { host: '127.0.0.1', port: 19_092 } as const;
+
+export const KAFKA_TOOL_ERROR_CODES = ['INVALID_OPTION', 'SCRIPT_FAILED', 'BROKER_UNREACHABLE'] as const;
+export type KafkaToolErrorCode = (typeof KAFKA_TOOL_ERROR_CODES)[number];
+
+/** Errors of the broker tooling; tools/ stands alone, so it does not use kafka-core's AppError. */
+export class KafkaToolError extends Error {
+  readonly code: KafkaToolErrorCode;
+  readonly retriable: boolean;
+
+  constructor(code: KafkaToolErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KafkaToolError';
+    this.code = code;
+    this.retriable = options.retriable ?? code === 'BROKER_UNREACHABLE';
+  }
+}
+
+export interface EmbeddedBrokerOptions {
+  /** PLAINTEXT port on 127.0.0.1. Default: KAFKA_PORT, else 19092. */
+  port?: number;
+  /** Default: port + 1 for the default broker, a free port when `port` is given. */
+  controllerPort?: number;
+  /** Default: `<repo>/.kafka/data-<port>`. */
+  dataDir?: string;
+  /** Default: `<dataDir>/logs`. */
+  logDir?: string;
+  /** Broker properties that replace or extend the template (e.g. a SASL listener). */
+  extraProperties?: Record<string, string>;
+  /** JVM heap flags, e.g. `-Xmx512m`. Default: `-Xmx768m`. */
+  heap?: string;
+  /** Delete the data dir when stop() stops the broker: for throwaway brokers on random ports. */
+  deleteDataOnStop?: boolean;
+  /** Receives kafka.sh's progress lines (stderr). Default: discarded. */
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedBroker {
+  /** Bootstrap list for clients, e.g. `['127.0.0.1:19092']`. */
+  brokers: string[];
+  /** False when a broker already ran on the port: then stop() leaves it running. */
+  startedByUs: boolean;
+  /** Stops the broker if this call started it; safe to call many times (one shared promise). */
+  stop(): Promise<void>;
+}
+
+const scriptPath = join(dirname(fileURLToPath(import.meta.url)), 'kafka.sh');
+
+/** Bootstrap brokers: KAFKA_BROKERS (comma-separated) if set, else the embedded broker's address. */
+export function resolveBrokers(env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = env[KAFKA_ENV.brokers]?.trim();
+  if (!raw) return [`${defaultEmbeddedBroker.host}:${portFromEnv(env) ?? defaultEmbeddedBroker.port}`];
+  const brokers = raw.split(',').map((broker) => broker.trim()).filter((broker) => broker !== '');
+  for (const broker of brokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker)) {
+      throw new KafkaToolError('INVALID_OPTION', `${KAFKA_ENV.brokers} must be a comma-separated list of host:port (got "${raw}")`);
+    }
+  }
+  return brokers;
+}
+
+/** Downloads the broker jars once (cached in .kafka/libs by the pom's hash). */
+export async function ensureKafkaInstalled(): Promise<void> {
+  await runScript('install', process.env);
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+export function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new KafkaToolError('SCRIPT_FAILED', 'could not read the port of a probe socket'));
+      });
+    });
+  });
+}
+
+/**
+ * Starts a single-node KRaft broker on 127.0.0.1 (installing it first if needed) and resolves once
+ * a client can fetch metadata. A broker already running on the port is reused, and then stop()
+ * does nothing. Options win over the KAFKA_* environment; when `port` is given, the inherited
+ * controller port, data dir, log dir and extra properties are ignored, since they belong to the
+ * default broker.
+ */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
+  const env = await scriptEnv(opts);
+  const port = Number(env[KAFKA_ENV.port]);
+  const { stdout } = await runScript('start', env, opts.log);
+  const startedByUs = stdout.trim() === 'started';
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    if (!startedByUs) return Promise.resolve();
+    stopping ??= runScript(opts.deleteDataOnStop ? 'reset' : 'stop', env, opts.log).then(() => undefined);
+    return stopping;
+  };
+  return { brokers: [`${defaultEmbeddedBroker.host}:${port}`], startedByUs, stop };
+}
+
+async function scriptEnv(opts: EmbeddedBrokerOptions): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (opts.port !== undefined) {
+    for (const name of [KAFKA_ENV.controllerPort, KAFKA_ENV.dataDir, KAFKA_ENV.logDir, KAFKA_ENV.extraProperties]) {
+      delete env[name];
+    }
+  }
+  const port = opts.port ?? portFromEnv(env) ?? defaultEmbeddedBroker.port;
+  assertPort('port', port);
+  env[KAFKA_ENV.port] = String(port);
+
+  let controllerPort = opts.controllerPort;
+  // port + 1 may be taken when `port` itself came from findFreePort().
+  while (controllerPort === undefined && opts.port !== undefined) {
+    const candidate = await findFreePort();
+    if (candidate !== port) controllerPort = candidate;
+  }
+  if (controllerPort !== undefined) {
+    assertPort('controllerPort', controllerPort);
+    env[KAFKA_ENV.controllerPort] = String(controllerPort);
+  }
+  if (opts.dataDir !== undefined) env[KAFKA_ENV.dataDir] = opts.dataDir;
+  if (opts.logDir !== undefined) env[KAFKA_ENV.logDir] = opts.logDir;
+  if (opts.heap !== undefined) env[KAFKA_ENV.heap] = opts.heap;
+  if (opts.extraProperties !== undefined) env[KAFKA_ENV.extraProperties] = formatProperties(opts.extraProperties);
+  return env;
+}
+
+function formatProperties(properties: Record<string, string>): string {
+  return Object.entries(properties)
+    .map(([key, value]) => {
+      if (!/^[A-Za-z0-9._-]+$/.test(key) || /[\r\n]/.test(value)) {
+        throw new KafkaToolError('INVALID_OPTION', `extraProperties: invalid entry "${key}" (keys are a-z0-9._-, values one line)`);
+      }
+      return `${key}=${value}`;
+    })
+    .join('\n');
+}
+
+function portFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[KAFKA_ENV.port];
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!isPort(port)) throw new KafkaToolError('INVALID_OPTION', `${KAFKA_ENV.port} must be a port number (got "${raw}")`);
+  return port;
+}
+
+const isPort = (port: number): boolean => Number.isInteger(port) && port > 0 && port < 65_536;
+
+function assertPort(name: string, port: number): void {
+  if (!isPort(port)) throw new KafkaToolError('INVALID_OPTION', `${name} must be a port number (got ${port})`);
+}
+
+interface ScriptResult {
+  stdout: string;
+  stderr: string;
+}
+
+function runScript(command: string, env: NodeJS.ProcessEnv, log?: (line: string) => void): Promise<ScriptResult> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', [scriptPath, command], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (log) for (const line of stderr.split('\n')) if (line !== '') log(line);
+      if (error) {
+        const detail = stderr.trim() || error.message;
+        reject(new KafkaToolError('SCRIPT_FAILED', `kafka.sh ${command} failed (port ${env[KAFKA_ENV.port] ?? 'default'}):\n${detail}`, { cause: error }));
+        return;
+      }
+      resolve({ stdout, stderr });
+    });
+  });
+}

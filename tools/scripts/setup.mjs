@@ -1,0 +1,49 @@
+// First step of `npm test`, `npm run demo` and friends: installs what is missing and nothing else.
+// Plain Node with no dependencies, because it runs before node_modules exists; a no-op run must
+// stay well under half a second.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function fail(message) {
+  console.error(`setup: ${message}`);
+  process.exit(1);
+}
+
+function onPath(command) {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+}
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.error) fail(`could not run ${command}: ${result.error.message}`);
+  if (result.status !== 0) fail(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+}
+
+// npm writes node_modules/.package-lock.json last, so it is older than the lockfile exactly when
+// the lockfile changed after the last install (or the install never finished).
+function nodeModulesStale() {
+  const installed = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(installed)) return true;
+  return statSync(installed).mtimeMs < statSync(join(root, 'package-lock.json')).mtimeMs;
+}
+
+if (nodeModulesStale()) {
+  console.log('setup: node_modules is missing or older than package-lock.json; running npm ci');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+if (process.env.KAFKA_BROKERS?.trim()) {
+  // Tests and apps use the given cluster; the embedded broker is not needed.
+  process.exit(0);
+}
+
+const useCluster = 'or set KAFKA_BROKERS=host:port to use an existing Kafka cluster instead';
+if (!onPath('java')) fail(`Java 17+ is required for the embedded Kafka broker (java not found on PATH); install a JDK 17+, ${useCluster}`);
+if (!existsSync(join(root, '.kafka', 'libs', '.installed')) && !onPath('mvn')) {
+  fail(`Maven is required once to download the embedded Kafka broker (mvn not found on PATH); install Maven, ${useCluster}`);
+}
+run('bash', [join(root, 'tools', 'kafka', 'kafka.sh'), 'install']);
