@@ -59,6 +59,13 @@ describe('fromKafkaError', () => {
     expect(err.message).toContain('KAFKA_BROKERS');
   });
 
+  it('maps a SASL rejection to AUTH_FAILED, not retriable', () => {
+    const err = fromKafkaError(kafkaError('KafkaJSSASLAuthenticationError', 'SASL PLAIN authentication failed: Authentication failed'), { brokers: ['k:9093'], action: 'connect' });
+    expect(err.code).toBe('AUTH_FAILED');
+    expect(err.retriable).toBe(false);
+    expect(err.message).toContain('KAFKA_SASL_USERNAME');
+  });
+
   it('maps an unknown topic to TOPIC_NOT_FOUND', () => {
     const err = fromKafkaError(kafkaError('KafkaJSProtocolError', 'This server does not host this topic-partition', { type: 'UNKNOWN_TOPIC_OR_PARTITION' }), { action: 'fetch' });
     expect(err.code).toBe('TOPIC_NOT_FOUND');

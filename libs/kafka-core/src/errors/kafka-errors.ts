@@ -36,6 +36,13 @@ export function fromKafkaError(err: unknown, context: { brokers?: readonly strin
   const kafkaErr = err as KafkaJsLikeError;
   const inner = innermostCause(err) as KafkaJsLikeError;
   const brokers = context.brokers?.join(',') ?? 'the configured brokers';
+  if (inner.name === 'KafkaJSSASLAuthenticationError' || kafkaErr.name === 'KafkaJSSASLAuthenticationError') {
+    return new AppError(
+      'AUTH_FAILED',
+      `${context.action} failed: Kafka at ${brokers} rejected the credentials (${inner.message}). Check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.`,
+      { cause: err, retriable: false },
+    );
+  }
   const isConnection =
     CONNECTION_ERROR_NAMES.has(inner.name) &&
     /connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection|timed out|closed/i.test(inner.message);
