@@ -1,2 +1,3 @@
 export * from './env-spec.js';
 export * from './kafka-config.js';
+export * from './cli-options.js';
