@@ -12,6 +12,7 @@ export const KAFKA_ENV = {
   logDir: 'KAFKA_LOG_DIR',
   heap: 'KAFKA_HEAP',
   extraProperties: 'KAFKA_EXTRA_PROPERTIES',
+  formatScram: 'KAFKA_FORMAT_SCRAM',
   waitTimeoutS: 'KAFKA_WAIT_TIMEOUT_S',
 } as const;
 
@@ -44,8 +45,16 @@ export interface EmbeddedBrokerOptions {
   logDir?: string;
   /** Broker properties that replace or extend the template (e.g. a SASL listener). */
   extraProperties?: Record<string, string>;
+  /**
+   * SCRAM users written into the cluster metadata when the data dir is first formatted, in
+   * kafka-storage's `--add-scram` form: `SCRAM-SHA-256=[name=alice,password=alice-secret]`.
+   * Ignored (with a log line) when the data dir already holds a formatted cluster.
+   */
+  scramCredentials?: string[];
   /** JVM heap flags, e.g. `-Xmx512m`. Default: `-Xmx768m`. */
   heap?: string;
+  /** How long kafka.sh waits for readiness before it stops the broker and fails. Default: 60. */
+  waitTimeoutS?: number;
   /** Delete the data dir when stop() stops the broker: for throwaway brokers on random ports. */
   deleteDataOnStop?: boolean;
   /** Receives kafka.sh's progress lines (stderr). Default: discarded. */
@@ -101,8 +110,8 @@ export function findFreePort(): Promise<number> {
  * Starts a single-node KRaft broker on 127.0.0.1 (installing it first if needed) and resolves once
  * a client can fetch metadata. A broker already running on the port is reused, and then stop()
  * does nothing. Options win over the KAFKA_* environment; when `port` is given, the inherited
- * controller port, data dir, log dir and extra properties are ignored, since they belong to the
- * default broker.
+ * controller port, data dir, log dir, extra properties and SCRAM credentials are ignored, since
+ * they belong to the default broker.
  */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const env = await scriptEnv(opts);
@@ -122,7 +131,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
 async function scriptEnv(opts: EmbeddedBrokerOptions): Promise<NodeJS.ProcessEnv> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (opts.port !== undefined) {
-    for (const name of [KAFKA_ENV.controllerPort, KAFKA_ENV.dataDir, KAFKA_ENV.logDir, KAFKA_ENV.extraProperties]) {
+    for (const name of [KAFKA_ENV.controllerPort, KAFKA_ENV.dataDir, KAFKA_ENV.logDir, KAFKA_ENV.extraProperties, KAFKA_ENV.formatScram]) {
       delete env[name];
     }
   }
@@ -143,8 +152,26 @@ async function scriptEnv(opts: EmbeddedBrokerOptions): Promise<NodeJS.ProcessEnv
   if (opts.dataDir !== undefined) env[KAFKA_ENV.dataDir] = opts.dataDir;
   if (opts.logDir !== undefined) env[KAFKA_ENV.logDir] = opts.logDir;
   if (opts.heap !== undefined) env[KAFKA_ENV.heap] = opts.heap;
+  if (opts.waitTimeoutS !== undefined) {
+    if (!Number.isInteger(opts.waitTimeoutS) || opts.waitTimeoutS < 0) {
+      throw new KafkaToolError('INVALID_OPTION', `waitTimeoutS must be whole seconds (got ${opts.waitTimeoutS})`);
+    }
+    env[KAFKA_ENV.waitTimeoutS] = String(opts.waitTimeoutS);
+  }
   if (opts.extraProperties !== undefined) env[KAFKA_ENV.extraProperties] = formatProperties(opts.extraProperties);
+  if (opts.scramCredentials !== undefined) env[KAFKA_ENV.formatScram] = formatScramCredentials(opts.scramCredentials);
   return env;
+}
+
+function formatScramCredentials(credentials: string[]): string {
+  for (const credential of credentials) {
+    if (!/^SCRAM-SHA-(256|512)=\[[^\r\n]+\]$/.test(credential)) {
+      // The mechanism only: the rest holds a password.
+      const shown = credential.split('=')[0] ?? '';
+      throw new KafkaToolError('INVALID_OPTION', `scramCredentials: expected SCRAM-SHA-256|512=[name=...,password=...] (got "${shown}=...")`);
+    }
+  }
+  return credentials.join('\n');
 }
 
 function formatProperties(properties: Record<string, string>): string {

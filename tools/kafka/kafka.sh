@@ -16,7 +16,8 @@ Usage: kafka.sh <command>
   reset         stop and delete the data dir
 Env: KAFKA_PORT (19092), KAFKA_CONTROLLER_PORT (port+1), KAFKA_DATA_DIR (.kafka/data-<port>),
      KAFKA_LOG_DIR (<data dir>/logs), KAFKA_HEAP (-Xmx768m), KAFKA_EXTRA_PROPERTIES, KAFKA_JVM_OPTS,
-     KAFKA_WAIT_TIMEOUT_S (60), KAFKA_STOP_TIMEOUT_S (20), KAFKA_CDS (on|off)
+     KAFKA_WAIT_TIMEOUT_S (60), KAFKA_STOP_TIMEOUT_S (20), KAFKA_CDS (on|off),
+     KAFKA_FORMAT_SCRAM (SCRAM credentials added when the data dir is first formatted)
 EOF
 }
 
@@ -224,20 +225,41 @@ random_cluster_id() {
   done
 }
 
+# KAFKA_FORMAT_SCRAM: one StorageTool credential per line, e.g.
+# SCRAM-SHA-256=[name=alice,password=alice-secret]. Lines, not commas: the specs contain commas.
+scram_format_args() {
+  local line
+  printf '%s\n' "${KAFKA_FORMAT_SCRAM:-}" | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' |
+    while IFS= read -r line; do
+      [[ "$line" =~ ^SCRAM-SHA-(256|512)=\[.+\]$ ]] ||
+        die "KAFKA_FORMAT_SCRAM: expected SCRAM-SHA-256|512=[name=...,password=...], got \"${line%%=*}=...\""
+      printf '%s\n%s\n' --add-scram "$line"
+    done
+}
+
+# $1: the --add-scram arguments from scram_format_args, one per line (may be empty).
 format_storage() {
-  [[ -f "$data_dir/kraft/meta.properties" ]] && return 0
-  local cluster_id
+  local scram_args="$1"
+  if [[ -f "$data_dir/kraft/meta.properties" ]]; then
+    [[ -z "$scram_args" ]] || log "KAFKA_FORMAT_SCRAM ignored: $data_dir/kraft is already formatted (reset to apply it)"
+    return 0
+  fi
+  local cluster_id args=()
+  [[ -z "$scram_args" ]] || mapfile -t args <<<"$scram_args"
   cluster_id=$(random_cluster_id)
-  log "formatting $data_dir/kraft (cluster id $cluster_id)"
+  log "formatting $data_dir/kraft (cluster id $cluster_id${args[*]:+, $((${#args[@]} / 2)) SCRAM credentials})"
   # A short-lived tool: the C1 JIT alone starts it faster.
   # shellcheck disable=SC2046 # zero or one flag
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto "-Xlog:cds*=error" $(cds_read_opts) \
     -Dlog4j2.configurationFile="$script_dir/log4j2.properties" -Dkafka.logs.dir="$log_dir" \
-    -cp "$libs_dir/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$props_file" >"$log_dir/format.out" 2>&1 ||
+    -cp "$libs_dir/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$props_file" "${args[@]}" >"$log_dir/format.out" 2>&1 ||
     { cat "$log_dir/format.out" >&2; die "formatting the storage in $data_dir/kraft failed"; }
 }
 
 cmd_start() {
+  # Checked before anything is written, and on every start, not only the first.
+  local scram_args
+  scram_args=$(scram_format_args) || exit 1
   cmd_install
   command -v java >/dev/null || die "Java 17+ is required to run the embedded Kafka broker (java not found on PATH)"
   lock_port
@@ -259,7 +281,7 @@ cmd_start() {
   mkdir -p "$log_dir"
   touch "$marker_file"
   write_properties
-  format_storage
+  format_storage "$scram_args"
 
   local opts
   mapfile -t opts < <(broker_jvm_opts)
