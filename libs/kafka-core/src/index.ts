@@ -6,3 +6,4 @@ export * from './lag/index.js';
 export * from './lifecycle/index.js';
 export * from './observability/index.js';
 export * from './partitioner/index.js';
+export * from './sequence/index.js';
