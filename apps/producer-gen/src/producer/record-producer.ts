@@ -27,7 +27,9 @@ export const defaultRecordProducerOptions = {
   acks: 'all',
   compression: 'none',
   idempotent: false,
-  maxInFlightRequests: 4,
+  // One request at a time keeps every key in order: with more, a retried or delayed request can land
+  // after a later one (Java's max.in.flight.requests.per.connection > 1 without idempotence).
+  maxInFlightRequests: 1,
   requestTimeoutMs: 30_000,
 } satisfies Partial<RecordProducerOptions>;
 
@@ -92,18 +94,29 @@ export class RecordProducer {
     return partitionForKey(key, this.partitions);
   }
 
-  /** Buffers one record; resolves at once unless the in-flight limit applies backpressure. */
-  async send(key: string | Buffer | null, value: Buffer, headers: IHeaders, partition: number): Promise<void> {
+  /**
+   * Buffers one record. Returns nothing when the record was simply buffered (the common case,
+   * kept free of promise allocation), or a promise to await when the in-flight limit applies
+   * backpressure.
+   */
+  send(key: string | Buffer | null, value: Buffer, headers: IHeaders, partition: number): Promise<void> | undefined {
     const accumulator = this.accumulator;
     if (accumulator === undefined) throw new AppError('INTERNAL', 'RecordProducer.send() before start()');
     const now = performance.now();
-    const full = accumulator.add(partition, { key, value, headers, partition }, value.length, now);
-    if (full) {
-      while (this.inFlight.size >= this.options.maxInFlightRequests) await Promise.race(this.inFlight);
-      if (accumulator.isReady(performance.now())) this.dispatch(accumulator.drain());
-    } else {
+    if (!accumulator.add(partition, { key, value, headers, partition }, value.length, now)) {
       this.armLinger(now);
+      return undefined;
     }
+    if (this.inFlight.size < this.options.maxInFlightRequests) {
+      this.dispatch(accumulator.drain());
+      return undefined;
+    }
+    return this.dispatchWhenSlotFree();
+  }
+
+  private async dispatchWhenSlotFree(): Promise<void> {
+    while (this.inFlight.size >= this.options.maxInFlightRequests) await Promise.race(this.inFlight);
+    if (this.accumulator !== undefined && this.accumulator.size > 0) this.dispatch(this.accumulator.drain());
   }
 
   /** Sends everything buffered and waits for every request in flight. */

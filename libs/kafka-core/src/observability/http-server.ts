@@ -51,7 +51,7 @@ async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: 
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
-  const app = Fastify({ logger: false, disableRequestLogging: true });
+  const app = Fastify({ logger: false });
   const host = options.host ?? defaultOpsServerOptions.host;
   const port = options.port ?? defaultOpsServerOptions.port;
 

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import {
+  addEnvOptions,
+  createKafka,
+  createLogger,
+  createOpsServer,
+  createRegistry,
+  flagSource,
+  loadKafkaConfig,
+  runCommand,
+  withFlagNames,
+} from '@lagscale/kafka-core';
+import { generatorEnv, loadGeneratorSettings, type GeneratorSettings } from '../config/generator-config.js';
+import { GeneratorRun, type RunSummary } from '../producer/generator-run.js';
+import { createProgressReporter } from '../producer/progress.js';
+import { profileFromSettings } from '../schedule/index.js';
+import { kafkaFlags } from './kafka-flags.js';
+
+function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const runFlags = Object.fromEntries(Object.entries(generatorEnv).map(([key, spec]) => [flagName(key), spec]));
+
+function printSummary(summary: RunSummary, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  process.stdout.write(
+    [
+      `producer ${summary.producerId} → ${summary.topic} (${summary.workload})`,
+      `  generated ${summary.generated}, acked ${summary.acked}, failed ${summary.failed}${summary.stoppedEarly ? ' (stopped early)' : ''}`,
+      `  ${summary.ackedPerSec} records/s acknowledged over ${(summary.durationMs / 1000).toFixed(1)} s; ${summary.batches} requests; produce latency mean ${summary.meanLatencyMs.toFixed(1)} ms, max ${summary.maxLatencyMs.toFixed(1)} ms`,
+    ].join('\n') + '\n',
+  );
+}
+
+export function registerRunCommand(program: Command): void {
+  const command = program
+    .command('run')
+    .description('Generate a workload at a rate profile and produce it to a topic, with sequence headers for the verifier')
+    .option('--json', 'print the final summary as one JSON line');
+  const bindings = [...addEnvOptions(command, kafkaFlags), ...addEnvOptions(command, runFlags)];
+
+  command.action(async (options: Record<string, unknown>) => {
+    await runCommand(async () => {
+      let settings: GeneratorSettings;
+      let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
+      let profile: Awaited<ReturnType<typeof profileFromSettings>>;
+      try {
+        const source = flagSource(bindings, options);
+        kafkaConfig = loadKafkaConfig(source);
+        settings = loadGeneratorSettings(source);
+        profile = await profileFromSettings(settings);
+      } catch (err) {
+        throw withFlagNames(err, bindings);
+      }
+      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
+      const registry = createRegistry({ app: 'producer-gen' });
+      const run = new GeneratorRun({ kafka: createKafka(kafkaConfig, logger), brokers: kafkaConfig.brokers, settings, profile, registry, logger });
+      const ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { producing: () => true } });
+      const progress = createProgressReporter(
+        { snapshot: () => run.stats.snapshot(), targetRate: () => run.currentTargetRate(), ...(settings.count !== undefined ? { total: settings.count } : {}) },
+        { logger, intervalMs: settings.progressIntervalMs },
+      );
+
+      // SIGTERM/SIGINT end generation; what is buffered is still sent, then we exit 0.
+      let signals = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals += 1;
+        if (signals > 1) process.exit(130);
+        logger.info({ signal }, 'stopping: flushing buffered records');
+        run.stop();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+
+      await ops.start();
+      progress.start();
+      try {
+        const summary = await run.run();
+        progress.stop();
+        printSummary(summary, options.json === true);
+        if (summary.failed > 0) {
+          process.stderr.write(`error: ${summary.failed} records were not acknowledged by Kafka: ${run.lastFailure ?? 'unknown error'}\n`);
+          return 1;
+        }
+        return 0;
+      } finally {
+        progress.stop();
+        await ops.stop();
+      }
+    });
+  });
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { addEnvOptions, createLogger, flagSource, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { createIngestService, ingestEnv, loadIngestConfig } from '../ingest/index.js';
+import { kafkaFlags } from './kafka-flags.js';
+
+function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+const serveFlags = Object.fromEntries(Object.entries(ingestEnv).map(([key, spec]) => [flagName(key), spec]));
+
+export function registerServeCommand(program: Command): void {
+  const command = program
+    .command('serve')
+    .description('Run the HTTP ingest gateway: POST /v1/topics/:topic/records, plus /metrics /healthz /readyz');
+  const bindings = [...addEnvOptions(command, kafkaFlags), ...addEnvOptions(command, serveFlags)];
+
+  command.action(async (options: Record<string, unknown>) => {
+    let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
+    let ingestConfig: ReturnType<typeof loadIngestConfig>;
+    try {
+      const source = flagSource(bindings, options);
+      kafkaConfig = loadKafkaConfig(source);
+      ingestConfig = loadIngestConfig(source);
+    } catch (err) {
+      process.exit(reportFatal(withFlagNames(err, bindings)));
+    }
+    const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
+    const service = createIngestService({ kafkaConfig, ingestConfig, logger });
+    await runService(service, { logger, shutdownTimeoutMs: 30_000 });
+    if (service.address !== undefined) logger.info({ url: service.address.url }, 'ingest gateway listening');
+  });
+}

@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { codecNames, compressionNames } from '@lagscale/codecs';
+import { collectEnv, ConfigError, envVar, optionalEnvVar, parsers } from '@lagscale/kafka-core';
+import { ACKS_VALUES } from '../producer/record-producer.js';
+import { KEY_DISTRIBUTIONS, PROFILE_KINDS } from '../schedule/index.js';
+import { WORKLOAD_NAMES } from '../workloads/index.js';
+
+
+/** `--rate max` (or 0) means as fast as the broker takes it: no schedule, only the count. */
+const rateParser = parsers.string().refine((s) => s.toLowerCase() === 'max' || (/^\d+(\.\d+)?$/.test(s) && Number(s) >= 0), {
+  error: 'must be a number of records per second ≥ 0, or "max"',
+});
+
+/** Settings of `producer-gen run`, each a flag (key) and an env variable. */
+export const generatorEnv = {
+  topic: envVar('PRODUCER_TOPIC', parsers.string(), { description: 'Topic to produce to' }),
+  partitions: optionalEnvVar('PRODUCER_PARTITIONS', parsers.int(1, 10_000), {
+    description: 'Create the topic with this many partitions if it does not exist (grows it when asked with more)',
+  }),
+  workload: envVar('PRODUCER_WORKLOAD', parsers.oneOf(WORKLOAD_NAMES), { description: 'user-events, sensor-readings or bytes', default: 'user-events' }),
+  codec: optionalEnvVar('PRODUCER_CODEC', parsers.oneOf(codecNames), { description: 'Value codec (default: json; bytes for the bytes workload)' }),
+  compression: envVar('PRODUCER_COMPRESSION', parsers.oneOf(compressionNames), { description: 'none, gzip, snappy, lz4 or zstd', default: 'none' }),
+  acks: envVar('PRODUCER_ACKS', parsers.oneOf(ACKS_VALUES), { description: 'all, 1 or 0', default: 'all' }),
+  idempotent: envVar('PRODUCER_IDEMPOTENT', parsers.bool(), { description: 'Idempotent producer (needs acks=all)', default: false }),
+  batchRecords: envVar('PRODUCER_BATCH_RECORDS', parsers.int(1, 1_000_000), { description: 'Records per partition that fill a batch', default: 2_000 }),
+  batchBytes: envVar('PRODUCER_BATCH_BYTES', parsers.int(1_024, 64 * 1024 * 1024), { description: 'Bytes per partition that fill a batch', default: 512 * 1024 }),
+  lingerMs: envVar('PRODUCER_LINGER_MS', parsers.int(0, 60_000), { description: 'Longest wait for a batch to fill (ms)', default: 5 }),
+  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), { description: 'Produce requests in flight at once; above 1, records of a key may be reordered', default: 1 }),
+  rate: envVar('PRODUCER_RATE', rateParser, { description: 'Records per second (the base rate of the profile), or "max"', default: '1000' }),
+  profile: envVar('PRODUCER_PROFILE', parsers.oneOf(PROFILE_KINDS), { description: 'constant, ramp, step, spike or trace', default: 'constant' }),
+  peakRate: optionalEnvVar('PRODUCER_PEAK_RATE', parsers.number(0), { description: 'Peak rate of spike, end rate of ramp, second rate of step' }),
+  rampDuration: optionalEnvVar('PRODUCER_RAMP_DURATION', parsers.durationMs(), { description: 'ramp: time from --rate to --peak-rate' }),
+  spikeAt: optionalEnvVar('PRODUCER_SPIKE_AT', parsers.durationMs(), { description: 'spike/step: when the peak starts' }),
+  spikeDuration: optionalEnvVar('PRODUCER_SPIKE_DURATION', parsers.durationMs(), { description: 'spike: how long the peak lasts' }),
+  steps: optionalEnvVar('PRODUCER_STEPS', parsers.string(), { description: 'step: time:rate pairs, e.g. 0s:1000,30s:5000,1m:2000' }),
+  traceFile: optionalEnvVar('PRODUCER_TRACE_FILE', parsers.string(), { description: 'trace: CSV "seconds,rate" lines or JSON [{atMs,rate}]' }),
+  duration: optionalEnvVar('PRODUCER_DURATION', parsers.durationMs(), { description: 'Stop after this long (e.g. 60s)' }),
+  count: optionalEnvVar('PRODUCER_COUNT', parsers.int(1), { description: 'Stop after this many records' }),
+  keys: envVar('PRODUCER_KEYS', parsers.int(1, 100_000_000), { description: 'Distinct keys', default: 1_000 }),
+  keyDistribution: envVar('PRODUCER_KEY_DISTRIBUTION', parsers.oneOf(KEY_DISTRIBUTIONS), { description: 'uniform, zipf or hot (one key)', default: 'uniform' }),
+  zipfSkew: envVar('PRODUCER_ZIPF_SKEW', parsers.number(0.01, 10), { description: 'Zipf exponent s for --key-distribution zipf', default: 1.1 }),
+  hotKey: envVar('PRODUCER_HOT_KEY', parsers.int(0), { description: 'Key index of --key-distribution hot', default: 0 }),
+  recordBytes: envVar('PRODUCER_RECORD_BYTES', parsers.int(1, 10 * 1024 * 1024), { description: 'Value size of the bytes workload', default: 100 }),
+  outOfRangeRate: envVar('PRODUCER_OUT_OF_RANGE_RATE', parsers.number(0, 1), { description: 'Share of sensor readings out of range', default: 0.005 }),
+  producerId: optionalEnvVar('PRODUCER_ID', parsers.string(), { description: 'Producer id in the sequence headers (default: host-pid-random)' }),
+  seed: envVar('PRODUCER_SEED', parsers.int(0), { description: 'Random seed of keys and values', default: 42 }),
+  metricsPort: envVar('PRODUCER_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /healthz /readyz (0: any free port)', default: 9465 }),
+  metricsHost: envVar('PRODUCER_METRICS_HOST', parsers.string(), { description: 'Address of the metrics server', default: '127.0.0.1' }),
+  progressIntervalMs: envVar('PRODUCER_PROGRESS_INTERVAL_MS', parsers.int(100, 3_600_000), { description: 'Progress line interval when not on a terminal', default: 5_000 }),
+};
+
+type Values = { [K in keyof typeof generatorEnv]: ReturnType<(typeof generatorEnv)[K]['schema']['parse']> };
+export type GeneratorSettings = Omit<Values, 'rate' | 'producerId'> & { rate: number | 'max'; producerId: string };
+
+export function defaultProducerId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Reads and checks the run settings; ConfigError lists every problem by variable. */
+export function loadGeneratorSettings(source: Record<string, string | undefined> = process.env): GeneratorSettings {
+  const { values, problems } = collectEnv(generatorEnv, source);
+  if (values.idempotent === true && values.acks !== undefined && values.acks !== 'all') {
+    problems.push('PRODUCER_IDEMPOTENT needs PRODUCER_ACKS=all');
+  }
+  // Profile settings are checked by parseProfile, which names each flag.
+  const rate = values.rate === undefined ? undefined : values.rate.toLowerCase() === 'max' || Number(values.rate) === 0 ? 'max' : Number(values.rate);
+  if (rate === 'max' && values.profile !== undefined && values.profile !== 'constant') problems.push('PRODUCER_RATE=max only goes with the constant profile');
+  if (values.duration === undefined && values.count === undefined) {
+    problems.push('PRODUCER_DURATION or PRODUCER_COUNT is required (a run must end)');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...(values as Values), rate: rate ?? 1000, producerId: values.producerId ?? defaultProducerId() } as GeneratorSettings;
+}

@@ -1,0 +1,83 @@
+import cliProgress from 'cli-progress';
+import type { Logger } from '@lagscale/kafka-core';
+import type { DeliverySnapshot } from './delivery-stats.js';
+
+export interface ProgressSource {
+  snapshot(): DeliverySnapshot;
+  /** Total records planned, when the run is bounded by a count. */
+  total?: number;
+  targetRate(): number | 'max';
+}
+
+export interface ProgressReporter {
+  start(): void;
+  stop(): void;
+}
+
+function rateText(rate: number): string {
+  return rate >= 10_000 ? `${(rate / 1000).toFixed(1)}k` : rate.toFixed(0);
+}
+
+/**
+ * One line of progress: a live bar on a terminal (cli-progress), a periodic log line elsewhere
+ * (CI logs and containers should not fill with carriage returns).
+ */
+export function createProgressReporter(source: ProgressSource, options: { logger: Logger; intervalMs: number; tty?: boolean }): ProgressReporter {
+  const tty = options.tty ?? process.stderr.isTTY === true;
+  let timer: NodeJS.Timeout | undefined;
+  let last = { at: performance.now(), acked: 0 };
+
+  const rates = () => {
+    const now = performance.now();
+    const s = source.snapshot();
+    const rate = ((s.acked - last.acked) * 1000) / Math.max(1, now - last.at);
+    last = { at: now, acked: s.acked };
+    return { s, rate };
+  };
+
+  if (!tty) {
+    return {
+      start() {
+        timer = setInterval(() => {
+          const { s, rate } = rates();
+          const target = source.targetRate();
+          options.logger.info(
+            { sent: s.sent, acked: s.acked, failed: s.failed, inFlight: s.inFlight, ratePerSec: Math.round(rate), targetPerSec: target, meanLatencyMs: Number(s.meanLatencyMs.toFixed(2)) },
+            `progress: ${s.acked} acked (${rateText(rate)}/s, target ${target === 'max' ? 'max' : rateText(target)}/s), ${s.failed} failed, ${s.inFlight} in flight`,
+          );
+        }, options.intervalMs);
+        timer.unref();
+      },
+      stop() {
+        clearInterval(timer);
+      },
+    };
+  }
+
+  const bar = new cliProgress.SingleBar(
+    {
+      format: source.total === undefined
+        ? 'producing | {acked} acked | {rate}/s (target {target}/s) | failed {failed} | in flight {inFlight} | latency {latency} ms'
+        : 'producing [{bar}] {percentage}% | {acked}/{total} acked | {rate}/s (target {target}/s) | failed {failed} | latency {latency} ms',
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start() {
+      bar.start(source.total ?? 0, 0, { rate: '0', target: '-', failed: 0, inFlight: 0, latency: '0', acked: 0 });
+      timer = setInterval(() => {
+        const { s, rate } = rates();
+        const target = source.targetRate();
+        bar.update(s.acked, { acked: s.acked, rate: rateText(rate), target: target === 'max' ? 'max' : rateText(target), failed: s.failed, inFlight: s.inFlight, latency: s.meanLatencyMs.toFixed(1) });
+      }, 250);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+      bar.stop();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+// patches/kafkajs+2.2.4.patch is applied by `patch-package` at install (root postinstall). If it
+// did not run, producing is 2× slower and a large batch quadratic: fail loudly here instead.
+const require = createRequire(import.meta.url);
+const kafkajsRoot = require.resolve('kafkajs/package.json').replace(/package\.json$/, '');
+
+describe('kafkajs carries our patches', () => {
+  it.each([
+    'src/producer/groupMessagesPerPartition.js',
+    'src/protocol/encoder.js',
+    'src/protocol/recordBatch/record/v0/index.js',
+    'src/protocol/recordBatch/header/v0/index.js',
+    'src/protocol/requests/produce/v3/request.js',
+  ])('%s is patched', (file) => {
+    expect(readFileSync(`${kafkajsRoot}${file}`, 'utf8')).toContain('lagscale patch');
+  });
+
+  it('groups 20,000 messages per partition in order', () => {
+    const group = require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: unknown) => Record<string, Array<{ value: number }>>;
+    const messages = Array.from({ length: 20_000 }, (_, i) => ({ value: i, partition: i % 7 }));
+    const partitionMetadata = Array.from({ length: 7 }, (_, partitionId) => ({ partitionId }));
+    const grouped = group({ topic: 't', partitionMetadata, messages, partitioner: ({ message }: { message: { partition: number } }) => message.partition });
+    expect(Object.keys(grouped).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6']);
+    for (const [partition, list] of Object.entries(grouped)) {
+      expect(list.every((m, i) => m.value === Number(partition) + i * 7)).toBe(true);
+    }
+  });
+
+  it('encodes a record with headers byte for byte as the Kafka format says', () => {
+    const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: unknown) => { buffer: Buffer };
+    const encoded = Record({ offsetDelta: 1, timestampDelta: 0, key: Buffer.from('k'), value: Buffer.from('vv'), headers: { a: 'x', b: ['y', 'z'] } }).buffer;
+    // body length 21 (zigzag 42), attrs 0, tsDelta 0, offsetDelta 1 (zigzag 2), key len 1 (2) 'k', value len 2 (4) 'vv',
+    // 3 headers (6): 'a'='x', 'b'='y', 'b'='z' (lengths zigzag-encoded: 1 → 2)
+    const expected = Buffer.from([
+      42, 0, 0, 2, 2, 0x6b, 4, 0x76, 0x76, 6, 2, 0x61, 2, 0x78, 2, 0x62, 2, 0x79, 2, 0x62, 2, 0x7a,
+    ]);
+    expect(encoded.toString('hex')).toBe(expected.toString('hex'));
+  });
+});
