@@ -1,1 +1,2 @@
 export * from './metrics/metric-names.js';
+export * from './ingest/index.js';

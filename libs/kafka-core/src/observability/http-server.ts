@@ -12,6 +12,8 @@ export interface OpsServerOptions {
   readiness?: Record<string, ReadinessCheck>;
   host?: string;
   port?: number;
+  /** Longest URL path parameter; raised so routes carrying topic names (up to 249) match. */
+  maxParamLength?: number;
 }
 
 export const defaultOpsServerOptions = { host: '127.0.0.1', port: 9464 } satisfies Partial<OpsServerOptions>;
@@ -51,7 +53,7 @@ async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: 
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: false, maxParamLength: options.maxParamLength ?? 256 });
   const host = options.host ?? defaultOpsServerOptions.host;
   const port = options.port ?? defaultOpsServerOptions.port;
 
