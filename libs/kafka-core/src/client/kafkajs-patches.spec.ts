@@ -39,4 +39,29 @@ describe('kafkajs carries our patches', () => {
     ]);
     expect(encoded.toString('hex')).toBe(expected.toString('hex'));
   });
+
+  it.each([0, 1, -1, 63, 64, -65, 300, 8_191, 1_000_000, -1_000_000, 2 ** 30 - 1, 2 ** 31 - 1, -(2 ** 31), 2 ** 40, -(2 ** 40)])(
+    'writes varint and varlong %d as zigzag LEB128',
+    (value) => {
+      const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeVarInt(v: number): unknown; writeVarLong(v: number): unknown; buffer: Buffer };
+      const reference = (v: bigint): string => {
+        let z = v >= 0n ? v * 2n : -v * 2n - 1n;
+        const bytes: number[] = [];
+        while (z >= 0x80n) {
+          bytes.push(Number(z & 0x7fn) | 0x80);
+          z >>= 7n;
+        }
+        bytes.push(Number(z));
+        return Buffer.from(bytes).toString('hex');
+      };
+      const asLong = new Encoder();
+      asLong.writeVarLong(value);
+      expect(asLong.buffer.toString('hex')).toBe(reference(BigInt(value)));
+      if (value >= -(2 ** 31) && value < 2 ** 31) {
+        const asInt = new Encoder();
+        asInt.writeVarInt(value);
+        expect(asInt.buffer.toString('hex')).toBe(reference(BigInt(value)));
+      }
+    },
+  );
 });

@@ -65,7 +65,8 @@ export function describeError(err: unknown): string {
   let current: unknown = err;
   for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
     if (current instanceof Error) {
-      parts.push(current.message);
+      // Wrappers often repeat their cause's message; say each thing once.
+      if (!parts.some((p) => p.includes(current instanceof Error ? current.message : ''))) parts.push(current.message);
       current = current.cause;
     } else {
       parts.push(String(current));

@@ -53,7 +53,7 @@ async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: 
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
-  const app = Fastify({ logger: false, maxParamLength: options.maxParamLength ?? 256 });
+  const app = Fastify({ logger: false, routerOptions: { maxParamLength: options.maxParamLength ?? 256 } });
   const host = options.host ?? defaultOpsServerOptions.host;
   const port = options.port ?? defaultOpsServerOptions.port;
 
