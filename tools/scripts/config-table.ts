@@ -1,8 +1,35 @@
-// Prints the configuration table of the README from the settings' own definitions, so the
-// table cannot drift from the code:  node --conditions=lagscale-source --import tsx tools/scripts/config-table.ts
-import { describeEnv, kafkaEnv } from '@lagscale/kafka-core';
+// Prints the configuration tables of the README from the settings' own definitions, so the
+// tables cannot drift from the code:  node --conditions=lagscale-source --import tsx tools/scripts/config-table.ts [section]
+import { describeEnv, kafkaEnv, type EnvSpecs } from '@lagscale/kafka-core';
+import { generatorEnv, ingestEnv, verifyEnv } from '@lagscale/producer-gen';
 
-const rows = describeEnv(kafkaEnv);
-console.log('| Variable | Default | Meaning |');
-console.log('|:--|:--|:--|');
-for (const row of rows) console.log(`| \`${row.name}\` | ${row.default === '' ? '—' : `\`${row.default}\``} | ${row.description} |`);
+export const configSections: Record<string, { title: string; specs: EnvSpecs }> = {
+  kafka: { title: 'Kafka connection (all apps)', specs: kafkaEnv },
+  'producer-run': { title: '`producer-gen run`', specs: generatorEnv },
+  'producer-serve': { title: '`producer-gen serve` (HTTP ingest)', specs: ingestEnv },
+  'producer-verify': { title: '`producer-gen verify`', specs: verifyEnv },
+};
+
+// The apps name each flag after its setting's key (maxInFlight → --max-in-flight); Kafka settings
+// have flags only for brokers, client id and log level (the rest are env-only).
+const KAFKA_FLAGS: Record<string, string> = { brokers: 'brokers', clientId: 'client-id', logLevel: 'log-level' };
+
+export function configTable(specs: EnvSpecs, kafka = false): string {
+  const rows = describeEnv(specs);
+  const lines = ['| Variable | Flag | Default | Meaning |', '|:--|:--|:--|:--|'];
+  Object.keys(specs).forEach((key, i) => {
+    const row = rows[i];
+    if (row === undefined) return;
+    const flag = kafka ? KAFKA_FLAGS[key] : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    lines.push(`| \`${row.name}\` | ${flag === undefined ? '—' : `\`--${flag}\``} | ${row.default === '' ? '—' : `\`${row.default}\``} | ${row.description.replaceAll('|', '\\|')} |`);
+  });
+  return lines.join('\n');
+}
+
+if (process.argv[1]?.endsWith('config-table.ts')) {
+  const only = process.argv[2];
+  for (const [id, section] of Object.entries(configSections)) {
+    if (only !== undefined && only !== id) continue;
+    console.log(`<!-- config-table:${id} -->\n${configTable(section.specs, id === 'kafka')}\n<!-- /config-table:${id} -->\n`);
+  }
+}

@@ -1,19 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { describeEnv, kafkaEnv } from '@lagscale/kafka-core';
+import { configSections, configTable } from './config-table.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
   it('shows exactly the two Quick start commands', () => {
     const quickStart = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## What is here'));
-    expect(quickStart).toContain('npm run demo');
-    expect(quickStart).toContain('npm test');
+    const commands = quickStart.split('\n').filter((line) => /^npm /.test(line));
+    expect(commands.map((c) => c.split('#')[0]?.trim())).toEqual(['npm run demo', 'npm test']);
   });
 
-  it.each(describeEnv(kafkaEnv))('documents $name with its default', ({ name, default: value }) => {
-    const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
-    expect(row, `README configuration table lacks ${name}`).toBeDefined();
-    if (value !== '') expect(row).toContain(`\`${value}\``);
-  });
+  it.each(Object.entries(configSections).map(([id, section]) => ({ id, ...section })))(
+    'has the current configuration table of $id (regenerate: tools/scripts/config-table.ts)',
+    ({ id, specs }) => {
+      const start = readme.indexOf(`<!-- config-table:${id} -->`);
+      const end = readme.indexOf(`<!-- /config-table:${id} -->`);
+      expect(start, `README lacks the ${id} table`).toBeGreaterThan(-1);
+      expect(readme.slice(start + `<!-- config-table:${id} -->`.length, end).trim()).toBe(configTable(specs, id === 'kafka'));
+    },
+  );
 });

@@ -82,27 +82,48 @@ const kafka = createKafka({ ...defaultKafkaConfig, brokers: brokers.split(','), 
 const admin = kafka.admin();
 await admin.connect();
 const runId = Date.now().toString(36);
-const topics = { java: `bench-java-${runId}`, ours: `bench-producer-gen-${runId}` };
+// Two rounds, alternating the tools, so a noisy moment on the shared 2-core box hits both; each
+// tool's best round is compared, and every round is listed.
+const ROUNDS = 2;
+const topics = Object.fromEntries(
+  Array.from({ length: ROUNDS }, (_, i) => [
+    [`java${i}`, `bench-java-${runId}-${i}`],
+    [`ours${i}`, `bench-producer-gen-${runId}-${i}`],
+  ]).flat(),
+) as Record<string, string>;
 try {
   for (const topic of Object.values(topics)) await ensureTopic(admin, { topic, partitions: PARTITIONS });
-  console.log(`producing ${RECORDS.toLocaleString()} × ${RECORD_BYTES} B records to ${PARTITIONS} partitions, acks=1, with each tool ...`);
-  const java = await javaProducer(brokers, topics.java);
-  console.log(`kafka-producer-perf-test: ${Math.round(java.recordsPerSec).toLocaleString()} records/s`);
-  const ours = await producerGen(brokers, topics.ours);
-  console.log(`producer-gen:             ${Math.round(ours.recordsPerSec).toLocaleString()} records/s`);
+  console.log(`producing ${RECORDS.toLocaleString()} × ${RECORD_BYTES} B records to ${PARTITIONS} partitions, acks=1, with each tool, ${ROUNDS} rounds ...`);
+  const javaRounds: Result[] = [];
+  const ourRounds: Result[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    javaRounds.push(await javaProducer(brokers, topics[`java${i}`] as string));
+    console.log(`round ${i + 1} kafka-producer-perf-test: ${Math.round(javaRounds[i]?.recordsPerSec ?? 0).toLocaleString()} records/s`);
+    ourRounds.push(await producerGen(brokers, topics[`ours${i}`] as string));
+    console.log(`round ${i + 1} producer-gen:             ${Math.round(ourRounds[i]?.recordsPerSec ?? 0).toLocaleString()} records/s`);
+  }
+  const best = (rounds: Result[]): Result => rounds.reduce((a, b) => (b.recordsPerSec > a.recordsPerSec ? b : a));
+  const java = best(javaRounds);
+  const ours = best(ourRounds);
+  const all = (rounds: Result[]) => rounds.map((r) => Math.round(r.recordsPerSec)).join(' / ');
 
-  const row = (name: string, r: Result): BenchRow => ({
+  const row = (name: string, r: Result, rounds: Result[]): BenchRow => ({
     name,
     opsPerSec: r.recordsPerSec,
     meanMs: r.meanLatencyMs,
     mbPerSec: r.mbPerSec,
-    extra: { 'max latency ms': Number(r.maxLatencyMs.toFixed(1)), seconds: Number(r.seconds.toFixed(2)), 'vs Java': `${(r.recordsPerSec / java.recordsPerSec).toFixed(2)}×` },
+    extra: {
+      'max latency ms': Number(r.maxLatencyMs.toFixed(1)),
+      seconds: Number(r.seconds.toFixed(2)),
+      'rounds records/s': all(rounds),
+      'vs Java': `${(r.recordsPerSec / java.recordsPerSec).toFixed(2)}×`,
+    },
   });
-  await writeBenchReport('producer-throughput', [row('kafka-producer-perf-test (Java)', java), row('producer-gen run (bytes workload)', ours)], {
+  await writeBenchReport('producer-throughput', [row('kafka-producer-perf-test (Java)', java, javaRounds), row('producer-gen run (bytes workload)', ours, ourRounds)], {
     notes:
       `${RECORDS.toLocaleString()} records of ${RECORD_BYTES} B, ${PARTITIONS} partitions, acks=1, unthrottled, one embedded broker on the same 2-core machine. ` +
       'ops/s = records acknowledged per second; mean = produce latency (Java: send to callback; producer-gen: generation to ack). ' +
-      'producer-gen also generates keys, sequence headers (3 per record) and a content-type header per record; the Java tool sends keyless records without headers.',
+      'Best of each tool\'s rounds (all rounds listed). producer-gen also generates keys, sequence headers (3 per record) and a content-type header per record; the Java tool sends keyless records without headers.',
   });
 } finally {
   await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => undefined);

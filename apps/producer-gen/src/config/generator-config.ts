@@ -24,7 +24,7 @@ export const generatorEnv = {
   acks: envVar('PRODUCER_ACKS', parsers.oneOf(ACKS_VALUES), { description: 'all, 1 or 0', default: 'all' }),
   idempotent: envVar('PRODUCER_IDEMPOTENT', parsers.bool(), { description: 'Idempotent producer (needs acks=all)', default: false }),
   batchRecords: envVar('PRODUCER_BATCH_RECORDS', parsers.int(1, 1_000_000), { description: 'Records per partition that fill a batch', default: 2_000 }),
-  batchBytes: envVar('PRODUCER_BATCH_BYTES', parsers.int(1_024, 64 * 1024 * 1024), { description: 'Bytes per partition that fill a batch', default: 512 * 1024 }),
+  batchBytes: envVar('PRODUCER_BATCH_BYTES', parsers.int(1_024, 64 * 1024 * 1024), { description: 'Bytes per partition that fill a batch; keep under the broker message.max.bytes (1 MiB by default)', default: 512 * 1024 }),
   lingerMs: envVar('PRODUCER_LINGER_MS', parsers.int(0, 60_000), { description: 'Longest wait for a batch to fill (ms)', default: 5 }),
   maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), { description: 'Produce requests in flight at once; above 1, records of a key may be reordered', default: 1 }),
   rate: envVar('PRODUCER_RATE', rateParser, { description: 'Records per second (the base rate of the profile), or "max"', default: '1000' }),

@@ -33,6 +33,19 @@ export const defaultRecordProducerOptions = {
   requestTimeoutMs: 30_000,
 } satisfies Partial<RecordProducerOptions>;
 
+/**
+ * Bytes a record adds to its batch, near enough to keep a partition's batch under the broker's
+ * message.max.bytes: value, key, headers and ~20 B of framing (string lengths count ASCII bytes).
+ */
+function recordSize(key: string | Buffer | null, value: Buffer, headers: IHeaders): number {
+  let size = 20 + value.length + (key === null ? 0 : key.length);
+  for (const name in headers) {
+    const headerValue = headers[name];
+    size += name.length + (typeof headerValue === 'string' || Buffer.isBuffer(headerValue) ? headerValue.length : 16);
+  }
+  return size;
+}
+
 function acksNumber(acks: AcksSetting): number {
   return acks === 'all' ? -1 : Number(acks);
 }
@@ -103,7 +116,7 @@ export class RecordProducer {
     const accumulator = this.accumulator;
     if (accumulator === undefined) throw new AppError('INTERNAL', 'RecordProducer.send() before start()');
     const now = performance.now();
-    if (!accumulator.add(partition, { key, value, headers, partition }, value.length, now)) {
+    if (!accumulator.add(partition, { key, value, headers, partition }, recordSize(key, value, headers), now)) {
       this.armLinger(now);
       return undefined;
     }
