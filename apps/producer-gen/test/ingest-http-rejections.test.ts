@@ -1,51 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistry, silentLogger } from '@lagscale/kafka-core';
-import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
-import { createIngestService, defaultIngestConfig, type IngestConfig, type IngestService } from '../src/ingest/index.js';
-
-interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-interface PostOptions {
-  /** Sent as is instead of JSON.stringify(body). */
-  raw?: string;
-  headers?: Record<string, string>;
-}
-
-async function post(service: IngestService, topic: string, body: unknown, options: PostOptions = {}): Promise<HttpResult> {
-  const response = await fetch(`${service.address?.url}/v1/topics/${encodeURIComponent(topic)}/records`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: options.raw ?? JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
-
-async function get(service: IngestService, path: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${service.address?.url}${path}`);
-  return { status: response.status, text: await response.text() };
-}
+import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
+import type { IngestService } from '../src/ingest/index.js';
+import { get, post, startService } from './ingest-helpers.js';
 
 function error(code: string, message: string) {
   return { error: { code, message } };
-}
-
-// Small limits, so each one is crossed with a small request.
-const limits = { maxRecordsPerRequest: 100, maxRecordBytes: 1_024, maxRequestBytes: 64 * 1_024 } satisfies Partial<IngestConfig>;
-
-async function startService(overrides: Partial<IngestConfig> = {}): Promise<IngestService> {
-  const service = createIngestService({
-    kafkaConfig: testKafkaConfig(),
-    ingestConfig: { ...defaultIngestConfig, port: 0, ...limits, ...overrides },
-    logger: silentLogger(),
-    registry: createRegistry({ app: 'producer-gen', defaultMetrics: false }),
-  });
-  await service.start();
-  return service;
 }
 
 describe('bad input: a 4xx with a JSON error body, never a 5xx', () => {

@@ -3,34 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_TYPE_HEADER, msgpackCodec } from '@lagscale/codecs';
 import { createRegistry, partitionForKey, silentLogger } from '@lagscale/kafka-core';
 import { TestKafka, testKafkaConfig, waitFor, type CollectedMessage } from '@lagscale/kafka-core/testing';
-import { createIngestService, defaultIngestConfig, type IngestConfig, type IngestService, type RecordPosition } from '../src/ingest/index.js';
-
-interface HttpResult {
-  status: number;
-  headers: Headers;
-  body: unknown;
-}
-
-interface PostOptions {
-  /** Sent as is instead of JSON.stringify(body). */
-  raw?: string;
-  headers?: Record<string, string>;
-}
-
-async function post(service: IngestService, topic: string, body: unknown, options: PostOptions = {}): Promise<HttpResult> {
-  const response = await fetch(`${service.address?.url}/v1/topics/${encodeURIComponent(topic)}/records`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...options.headers },
-    body: options.raw ?? JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-}
-
-async function get(service: IngestService, path: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(`${service.address?.url}${path}`);
-  return { status: response.status, text: await response.text() };
-}
+import { get, post, startService, type HttpResult } from './ingest-helpers.js';
+import { createIngestService, defaultIngestConfig, type IngestService, type RecordPosition } from '../src/ingest/index.js';
 
 function positionsOf(result: HttpResult): RecordPosition[] {
   return (result.body as { records: RecordPosition[] }).records;
@@ -60,19 +34,6 @@ interface Vector {
 const javaVectors = (
   JSON.parse(readFileSync(new URL('../../../libs/kafka-core/test/fixtures/murmur2-vectors.json', import.meta.url), 'utf8')) as Vector[]
 ).flatMap((v) => (v.keyUtf8 === null ? [] : [{ key: v.keyUtf8, partition: v.partitions['6'] }]));
-
-const limits = { maxRecordsPerRequest: 100, maxRecordBytes: 1_024, maxRequestBytes: 64 * 1_024 } satisfies Partial<IngestConfig>;
-
-async function startService(overrides: Partial<IngestConfig> = {}): Promise<IngestService> {
-  const service = createIngestService({
-    kafkaConfig: testKafkaConfig(),
-    ingestConfig: { ...defaultIngestConfig, port: 0, ...limits, ...overrides },
-    logger: silentLogger(),
-    registry: createRegistry({ app: 'producer-gen', defaultMetrics: false }),
-  });
-  await service.start();
-  return service;
-}
 
 describe('HTTP ingest on the real broker', () => {
   const t = new TestKafka();
