@@ -6,6 +6,7 @@ import {
   createOpsServer,
   createRegistry,
   flagSource,
+  flagsFor,
   loadKafkaConfig,
   runCommand,
   withFlagNames,
@@ -16,11 +17,8 @@ import { createProgressReporter } from '../producer/progress.js';
 import { profileFromSettings } from '../schedule/index.js';
 import { kafkaFlags } from './kafka-flags.js';
 
-function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
 
-const runFlags = Object.fromEntries(Object.entries(generatorEnv).map(([key, spec]) => [flagName(key), spec]));
+const runFlags = flagsFor(generatorEnv);
 
 function printSummary(summary: RunSummary, json: boolean): void {
   if (json) {

@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
-import { addEnvOptions, createLogger, flagSource, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, createLogger, flagSource, flagsFor, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { createIngestService, ingestEnv, loadIngestConfig } from '../ingest/index.js';
 import { kafkaFlags } from './kafka-flags.js';
 
-function flagName(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
 
-const serveFlags = Object.fromEntries(Object.entries(ingestEnv).map(([key, spec]) => [flagName(key), spec]));
+const serveFlags = flagsFor(ingestEnv);
 
 export function registerServeCommand(program: Command): void {
   const command = program

@@ -6,6 +6,7 @@ import {
   createLogger,
   envVar,
   flagSource,
+  flagsFor,
   loadKafkaConfig,
   optionalEnvVar,
   parsers,
@@ -30,12 +31,7 @@ export const verifyEnv = {
   }),
 };
 
-const verifyFlags = {
-  topic: verifyEnv.topic,
-  expected: verifyEnv.expected,
-  timeout: verifyEnv.timeout,
-  'fail-on-duplicates': verifyEnv.failOnDuplicates,
-};
+const verifyFlags = flagsFor(verifyEnv);
 
 /** `20000` or `producer-a=100,producer-b=250`. */
 export function parseExpected(raw: string | undefined): ExpectedCounts | undefined {

@@ -31,6 +31,11 @@ export function addEnvOptions(command: Command, bindings: Record<string, EnvSpec
   return added;
 }
 
+/** One flag per setting, named after its key: `maxInFlight` → `--max-in-flight`. */
+export function flagsFor<S extends EnvSpecs>(specs: S): Record<string, EnvSpec<unknown>> {
+  return Object.fromEntries(Object.entries(specs).map(([key, spec]) => [key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), spec]));
+}
+
 function camel(flag: string): string {
   return flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
