@@ -1,0 +1,93 @@
+import type { DispatchRecord, OutputRecord } from '../pool/executor.js';
+import type { DispatcherOptions } from './dispatcher-options.js';
+import { Dispatcher } from './dispatcher.js';
+import { FakeClock, FakeExecutor } from './fake-executor.js';
+
+// A dispatcher wired to fakes for the specs, with every hook call logged.
+
+export interface DeadLetterCall {
+  offset: number;
+  reason: string;
+  attempts: number;
+}
+
+export interface Harness {
+  dispatcher: Dispatcher;
+  executor: FakeExecutor;
+  clock: FakeClock;
+  produced: DispatchRecord[];
+  deadLettered: DeadLetterCall[];
+  flowEvents: string[];
+  /** Make the next `count` calls of `onOutputs` reject. */
+  failOutputs(count: number): void;
+  /** Hold every `onOutputs` until the returned release is called. */
+  holdOutputs(): () => void;
+}
+
+export function createHarness(options: Partial<DispatcherOptions> = {}): Harness {
+  const executor = new FakeExecutor();
+  const clock = new FakeClock();
+  const produced: DispatchRecord[] = [];
+  const deadLettered: DeadLetterCall[] = [];
+  const flowEvents: string[] = [];
+  let outputFailures = 0;
+  let gate: Promise<void> | undefined;
+  const dispatcher = new Dispatcher(
+    {
+      executor,
+      clock,
+      onOutputs: async (record: DispatchRecord, _outputs: OutputRecord[]) => {
+        await gate;
+        if (outputFailures > 0) {
+          outputFailures -= 1;
+          throw new Error('broker down');
+        }
+        produced.push(record);
+      },
+      onDeadLetter: (record, reason, attempts) => {
+        deadLettered.push({ offset: record.offset, reason, attempts });
+        return Promise.resolve();
+      },
+      pause: (topic, partition) => flowEvents.push(`pause ${topic}-${partition}`),
+      resume: (topic, partition) => flowEvents.push(`resume ${topic}-${partition}`),
+    },
+    { retryBaseMs: 100, retryMaxMs: 1_000, retryJitterRatio: 0, ...options },
+  );
+  return {
+    dispatcher,
+    executor,
+    clock,
+    produced,
+    deadLettered,
+    flowEvents,
+    failOutputs: (count) => {
+      outputFailures = count;
+    },
+    holdOutputs: () => {
+      let release: () => void = () => undefined;
+      gate = new Promise<void>((resolve) => (release = resolve));
+      return () => {
+        gate = undefined;
+        release();
+      };
+    },
+  };
+}
+
+/** One output per record, so the spec sees `onOutputs` in processing order. */
+export const okWithOutput = (record: DispatchRecord) => ({
+  status: 'ok' as const,
+  outputs: [{ key: record.key, value: record.value, headers: {} }],
+});
+
+/** A seeded PRNG (mulberry32) so property-style specs are repeatable. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d_2b_79_f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

@@ -1,0 +1,71 @@
+import type { DispatchRecord } from '../pool/executor.js';
+import type { Deque } from './deque.js';
+import type { OffsetTracker } from './offset-tracker.js';
+
+/** One owned topic-partition. A revoked one is flagged so late outcomes can tell they are stale. */
+export interface PartitionState {
+  topic: string;
+  partition: number;
+  tracker: OffsetTracker;
+  /** Lanes with queued or busy records, by lane id (see `laneOf`). */
+  lanes: Map<string, Lane>;
+  bytes: number;
+  overMark: boolean;
+  paused: boolean;
+  revoked: boolean;
+}
+
+/** Records that must run one after another (one key, or one partition), oldest first. */
+export interface Lane {
+  id: string;
+  part: PartitionState;
+  queue: Deque<Entry>;
+  /** Some of its records are running, producing, retrying or being dead-lettered. */
+  busy: boolean;
+  /** Already waiting in the ready queue. */
+  inReady: boolean;
+}
+
+/** A record the dispatcher holds until it completes. */
+export interface Entry {
+  record: DispatchRecord;
+  part: PartitionState;
+  /** Undefined for a record independent of all others. */
+  lane: Lane | undefined;
+  bytes: number;
+  enqueuedAtMs: number;
+  /** Worker crashes of chunks that carried it. */
+  crashes: number;
+}
+
+/** What to do with an entry that did not complete: retry, re-run, or dead-letter now. */
+export interface Redo {
+  entry: Entry;
+  /** Why it failed; undefined for a record re-run only because one before it failed. */
+  error: string | undefined;
+  /** Counts as a failed attempt (the attempt number goes up and the retry waits a backoff). */
+  countsAsAttempt: boolean;
+  deadLetter: boolean;
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${partition}:${topic}`;
+}
+
+export function isLane(unit: Lane | Entry): unit is Lane {
+  return 'queue' in unit;
+}
+
+/** Splits a chunk into runs of one lane (contiguous, as chunks are built) and lone records. */
+export function groupsOf(chunk: readonly Entry[]): Entry[][] {
+  const groups: Entry[][] = [];
+  let current: Entry[] | undefined;
+  for (const entry of chunk) {
+    if (current !== undefined && entry.lane !== undefined && current[0]?.lane === entry.lane) current.push(entry);
+    else {
+      current = [entry];
+      groups.push(current);
+    }
+  }
+  return groups;
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { DispatchRecord, RecordOutcome } from '../pool/executor.js';
+import { createHarness, okWithOutput, seededRandom } from './dispatch-harness.js';
+import { flush, ok, record } from './fake-executor.js';
+
+const keyOf = (r: DispatchRecord) => `${r.partition}/${r.key?.toString() ?? ''}`;
+
+describe('Dispatcher ordering', () => {
+  it('key mode: per-key order holds under random completion, failures and retries (200 keys)', async () => {
+    const random = seededRandom(7);
+    const { dispatcher, executor, clock, produced } = createHarness({ ordering: 'key', chunkSize: 16, maxConcurrentChunks: 8, retryBaseMs: 1, retryMaxMs: 1, highWaterMark: 100_000, lowWaterMark: 1, maxInFlightRecords: 1_000_000 });
+    const partitions = 3;
+    const perPartition = 2_000;
+    const nextOffset = [0, 0, 0];
+    for (let batch = 0; batch < 20; batch += 1) {
+      for (let p = 0; p < partitions; p += 1) {
+        const records: DispatchRecord[] = [];
+        for (let i = 0; i < perPartition / 20; i += 1) records.push(record(p, nextOffset[p]!++, `key-${Math.floor(random() * 200)}`));
+        dispatcher.enqueue(records);
+      }
+    }
+    const failedOnce = new Set<string>();
+    let concurrentKeyViolations = 0;
+    while (executor.running.length > 0 || clock.pendingTimers > 0) {
+      // No key may be in two running chunks at once.
+      const seen = new Map<string, number>();
+      executor.running.forEach((chunk, index) => {
+        for (const r of chunk.records) {
+          const owner = seen.get(keyOf(r));
+          if (owner !== undefined && owner !== index) concurrentKeyViolations += 1;
+          seen.set(keyOf(r), index);
+        }
+      });
+      if (executor.running.length === 0) clock.advance(1);
+      else {
+        executor.settle((r): RecordOutcome => {
+          const id = `${r.partition}:${r.offset}`;
+          if (random() < 0.03 && !failedOnce.has(id)) {
+            failedOnce.add(id);
+            return { status: 'failed', error: 'flaky' };
+          }
+          return okWithOutput(r);
+        }, Math.floor(random() * executor.running.length));
+      }
+      await flush();
+    }
+    expect(concurrentKeyViolations).toBe(0);
+    expect(failedOnce.size).toBeGreaterThan(0);
+    const lastByKey = new Map<string, number>();
+    for (const r of produced) {
+      expect(r.offset).toBeGreaterThan(lastByKey.get(keyOf(r)) ?? -1);
+      lastByKey.set(keyOf(r), r.offset);
+    }
+    expect(produced).toHaveLength(partitions * perPartition);
+    expect(dispatcher.committableOffsets()).toEqual([0, 1, 2].map((partition) => ({ topic: 't', partition, offset: perPartition })));
+    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 0, inFlightBytes: 0 });
+    // A failure drawn for a record behind a failed one of its key is discarded with its outcome.
+    expect(dispatcher.stats().retries).toBeGreaterThan(0);
+    expect(dispatcher.stats().retries).toBeLessThanOrEqual(failedOnce.size);
+  });
+
+  it('key mode: consecutive records of one key share a chunk; other keys and keyless records run in parallel', () => {
+    const { dispatcher, executor } = createHarness({ chunkSize: 4, maxConcurrentChunks: 4 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, null), record(0, 5, 'a')]);
+    expect(executor.history.map((chunk) => chunk.map((r) => r.offset))).toEqual([[0, 1, 2, 5], [3, 4]]);
+  });
+
+  it('key mode: a key with a record in flight is blocked until it settles', async () => {
+    const { dispatcher, executor } = createHarness({ chunkSize: 1, maxConcurrentChunks: 4 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'b')]);
+    dispatcher.enqueue([record(0, 2, 'a')]);
+    expect(executor.running.map((c) => c.records[0]?.offset)).toEqual([0, 1]);
+    executor.settle(ok, 0);
+    await flush();
+    expect(executor.running.map((c) => c.records[0]?.offset)).toEqual([1, 2]);
+  });
+
+  it('partition mode: one chunk per partition at a time, in offset order', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'partition', chunkSize: 2, maxConcurrentChunks: 8 });
+    dispatcher.enqueue([0, 1, 2, 3, 4].map((offset) => record(0, offset, `k${offset}`)));
+    dispatcher.enqueue([0, 1].map((offset) => record(1, offset, null)));
+    expect(executor.running.map((c) => c.records.map((r) => `${r.partition}:${r.offset}`))).toEqual([['0:0', '0:1'], ['1:0', '1:1']]);
+    executor.settle(ok, 0);
+    await flush();
+    expect(executor.running.map((c) => c.records.map((r) => `${r.partition}:${r.offset}`))).toEqual([['1:0', '1:1'], ['0:2', '0:3']]);
+    executor.settle(ok, 1);
+    await flush();
+    expect(executor.running.map((c) => c.records.map((r) => `${r.partition}:${r.offset}`))).toEqual([['1:0', '1:1'], ['0:4']]);
+  });
+
+  it('unordered: records of one key run in parallel chunks', () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 1, maxConcurrentChunks: 3 });
+    dispatcher.enqueue([0, 1, 2, 3].map((offset) => record(0, offset, 'same')));
+    expect(executor.running).toHaveLength(3);
+    expect(dispatcher.stats().runningChunks).toBe(3);
+  });
+
+  it('never has more than maxConcurrentChunks outstanding', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 2, maxConcurrentChunks: 2 });
+    dispatcher.enqueue(Array.from({ length: 10 }, (_, offset) => record(0, offset, null)));
+    expect(executor.running).toHaveLength(2);
+    executor.settle();
+    await flush();
+    expect(executor.running).toHaveLength(2);
+    expect(executor.history).toHaveLength(3);
+  });
+
+  it('skips records it already holds when a batch is fetched again', () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
+    dispatcher.enqueue([record(0, 0, null), record(0, 1, null)]);
+    dispatcher.enqueue([record(0, 1, null), record(0, 2, null)]);
+    expect(executor.history.flat().map((r) => r.offset)).toEqual([0, 1, 2]);
+  });
+});

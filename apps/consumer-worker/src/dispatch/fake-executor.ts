@@ -1,0 +1,105 @@
+import type { ChunkExecutor, DispatchRecord, RecordOutcome } from '../pool/executor.js';
+import type { DispatcherClock } from './clock.js';
+
+// Test doubles for the dispatcher specs: an executor whose chunks settle only when a test says
+// so, in any order, and a clock whose timers fire only when a test advances it.
+
+export interface FakeChunk {
+  records: readonly DispatchRecord[];
+  resolve(outcomes: RecordOutcome[]): void;
+  reject(err: unknown): void;
+}
+
+export class FakeExecutor implements ChunkExecutor {
+  readonly running: FakeChunk[] = [];
+  readonly history: Array<readonly DispatchRecord[]> = [];
+  queued = 0;
+
+  run(records: readonly DispatchRecord[]): Promise<RecordOutcome[]> {
+    this.history.push(records);
+    return new Promise((resolve, reject) => {
+      const chunk: FakeChunk = {
+        records,
+        resolve: (outcomes) => {
+          this.remove(chunk);
+          resolve(outcomes);
+        },
+        reject: (err) => {
+          this.remove(chunk);
+          reject(err as Error);
+        },
+      };
+      this.running.push(chunk);
+    });
+  }
+
+  /** Settles the oldest running chunk (or the one at `index`) with `outcome(record)` per record. */
+  settle(outcome: (record: DispatchRecord) => RecordOutcome = ok, index = 0): readonly DispatchRecord[] {
+    const chunk = this.running[index];
+    if (chunk === undefined) throw new Error(`no running chunk at ${index}`);
+    chunk.resolve(chunk.records.map(outcome));
+    return chunk.records;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private remove(chunk: FakeChunk): void {
+    const at = this.running.indexOf(chunk);
+    if (at >= 0) this.running.splice(at, 1);
+  }
+}
+
+export const ok = (): RecordOutcome => ({ status: 'ok', outputs: [] });
+
+export class FakeClock implements DispatcherClock {
+  private nowMs = 0;
+  private nextHandle = 1;
+  private readonly timers = new Map<number, { atMs: number; fn: () => void }>();
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  random(): number {
+    return 0;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const handle = this.nextHandle++;
+    this.timers.set(handle, { atMs: this.nowMs + ms, fn });
+    return handle;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  /** Moves time on, firing due timers in time order. */
+  advance(ms: number): void {
+    const target = this.nowMs + ms;
+    for (;;) {
+      let due: [number, { atMs: number; fn: () => void }] | undefined;
+      for (const timer of this.timers) if (timer[1].atMs <= target && (due === undefined || timer[1].atMs < due[1].atMs)) due = timer;
+      if (due === undefined) break;
+      this.timers.delete(due[0]);
+      this.nowMs = due[1].atMs;
+      due[1].fn();
+    }
+    this.nowMs = target;
+  }
+}
+
+/** Lets every pending promise callback run (a macrotask turn drains the microtask queue). */
+export function flush(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export function record(partition: number, offset: number, key: string | null, topic = 't'): DispatchRecord {
+  return { topic, partition, offset, key: key === null ? null : Buffer.from(key), value: Buffer.from('v'), headers: {}, timestamp: '0', attempt: 1 };
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { laneOf, type OrderingMode } from './ordering.js';
+
+describe('laneOf', () => {
+  const rows: Array<{ name: string; mode: OrderingMode; a: Buffer | null; b: Buffer | null; sameLane: boolean; independent: boolean }> = [
+    { name: 'key mode, same key', mode: 'key', a: Buffer.from('x'), b: Buffer.from('x'), sameLane: true, independent: false },
+    { name: 'key mode, different keys', mode: 'key', a: Buffer.from('x'), b: Buffer.from('y'), sameLane: false, independent: false },
+    { name: 'key mode, binary keys compare by bytes', mode: 'key', a: Buffer.from([0xff, 0x00]), b: Buffer.from([0xff, 0x01]), sameLane: false, independent: false },
+    { name: 'key mode, empty key is a key', mode: 'key', a: Buffer.alloc(0), b: Buffer.alloc(0), sameLane: true, independent: false },
+    { name: 'key mode, keyless is independent', mode: 'key', a: null, b: null, sameLane: true, independent: true },
+    { name: 'partition mode ignores keys', mode: 'partition', a: Buffer.from('x'), b: null, sameLane: true, independent: false },
+    { name: 'unordered is always independent', mode: 'unordered', a: Buffer.from('x'), b: Buffer.from('x'), sameLane: true, independent: true },
+  ];
+  it.each(rows)('$name', ({ mode, a, b, sameLane, independent }) => {
+    const laneA = laneOf({ key: a }, mode);
+    const laneB = laneOf({ key: b }, mode);
+    expect(laneA === laneB).toBe(sameLane);
+    expect(laneA === undefined).toBe(independent);
+  });
+});

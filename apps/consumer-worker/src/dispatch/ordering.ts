@@ -1,0 +1,24 @@
+import type { DispatchRecord } from '../pool/executor.js';
+
+/** How the dispatcher orders records: per key (default), per partition, or not at all. */
+export const ORDERING_MODES = ['key', 'partition', 'unordered'] as const;
+export type OrderingMode = (typeof ORDERING_MODES)[number];
+
+const PARTITION_LANE = 'p';
+
+/**
+ * The lane a record must run in order within, scoped to its topic-partition, or undefined when
+ * it may run independently of every other record. Keys compare by bytes (latin1 maps each byte
+ * to one char); a keyless record has nothing to be ordered against, so it is independent.
+ */
+export function laneOf(record: Pick<DispatchRecord, 'key'>, mode: OrderingMode): string | undefined {
+  switch (mode) {
+    case 'key':
+      // The prefix keeps a key from colliding with the partition lane name.
+      return record.key === null ? undefined : `k${record.key.toString('latin1')}`;
+    case 'partition':
+      return PARTITION_LANE;
+    case 'unordered':
+      return undefined;
+  }
+}
