@@ -1,0 +1,60 @@
+import type { CodecName } from '@lagscale/codecs';
+
+/**
+ * One record as a handler sees it, in a worker thread. The value is already decoded with the
+ * codec its `content-type` header names (JSON when it has none); a tombstone's value is null.
+ */
+export interface HandlerRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  /** Record timestamp, epoch ms. */
+  timestamp: number;
+  /** 1 on the first try; higher on retries of the same record. */
+  attempt: number;
+  /** The key as UTF-8 text, or null. */
+  key: string | null;
+  value: unknown;
+  /**
+   * The undecoded value bytes: a view into the chunk's transferred buffer, valid only while the
+   * handler runs (copy it to keep it). Lets a handler pass a record on byte for byte.
+   */
+  rawValue: Buffer | null;
+  /** Headers as UTF-8 text; for a repeated header the last value wins. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * A record a handler asks to produce, to the output topic unless `topic` names another.
+ * `value` is encoded with `codec` (json by default); null produces a tombstone. The worker sets
+ * the `content-type` header from the codec unless `headers` already has one.
+ */
+export interface HandlerOutput {
+  topic?: string;
+  key?: string | Buffer | null;
+  value: unknown;
+  codec?: CodecName;
+  headers?: Record<string, string | Buffer>;
+}
+
+export type HandlerResult = HandlerOutput[] | void;
+
+/**
+ * Processes records one at a time, in order, inside one worker thread. Throwing (or rejecting)
+ * fails the record: the dispatcher retries it with backoff and dead-letters it in the end.
+ * Whatever state a handler keeps is per thread: records of one key may run on any thread.
+ */
+export interface Handler {
+  handle(record: HandlerRecord): HandlerResult | Promise<HandlerResult>;
+}
+
+/**
+ * The default export of a handler module: called once per worker thread with the handler
+ * options (all strings, from env/flags), before the thread's first record.
+ */
+export type HandlerFactory = (options: Record<string, string>) => Handler | Promise<Handler>;
+
+/** The shape of a module that `loadHandler` accepts. */
+export interface HandlerModule {
+  default: HandlerFactory;
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { builtInHandlerNames, handlerSpecifier, loadHandler } from './registry.js';
+import { handlerRecord } from './testing/handler-record.js';
+
+describe('handlerSpecifier', () => {
+  const cases: { spec: string; specifier: string }[] = [
+    { spec: './handlers/mine.js', specifier: 'file:///srv/app/handlers/mine.js' },
+    { spec: '../mine.js', specifier: 'file:///srv/mine.js' },
+    { spec: '/opt/h.js', specifier: 'file:///opt/h.js' },
+    { spec: '@acme/handler', specifier: '@acme/handler' },
+    { spec: 'file:///opt/h.js', specifier: 'file:///opt/h.js' },
+  ];
+  it.each(cases)('$spec → $specifier', ({ spec, specifier }) => {
+    expect(handlerSpecifier(spec, '/srv/app')).toBe(specifier);
+  });
+});
+
+describe('loadHandler', () => {
+  it.each(builtInHandlerNames)('loads the built-in %s', async (name) => {
+    const handler = await loadHandler(name, name === 'cpu' ? { costUs: '1', calibrateMs: '5' } : {});
+    expect(typeof handler.handle).toBe('function');
+  });
+
+  it('fails with CONFIG_INVALID for an unknown handler', async () => {
+    await expect(loadHandler('nope')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+
+  it('loads throw-on-marker, which throws on marked records only', async () => {
+    const handler = await loadHandler('testing/throw-on-marker', { marker: 'bad' });
+    expect(handler.handle(handlerRecord({ marker: 'good' }))).toBeUndefined();
+    expect(() => handler.handle(handlerRecord('bad'))).toThrow(/marker "bad"/);
+    expect(() => handler.handle(handlerRecord(1, { headers: { 'lagscale-test-marker': 'bad' } }))).toThrow();
+  });
+});

@@ -1,0 +1,66 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AppError } from '@lagscale/kafka-core';
+import type { Handler, HandlerModule } from './handler.js';
+
+/**
+ * Handlers loadable by name. The `testing/` ones exist for the consumer's own tests (failures,
+ * crashes, delays); they are here so a test can name them in a child process's settings.
+ */
+export const builtInHandlers = {
+  noop: () => import('./noop.js'),
+  cpu: () => import('./cpu.js'),
+  'sensor-alerts': () => import('./sensor-alerts.js'),
+  'user-events': () => import('./user-events.js'),
+  'testing/always-throw': () => import('./testing/always-throw.js'),
+  'testing/throw-on-marker': () => import('./testing/throw-on-marker.js'),
+  'testing/kill-thread': () => import('./testing/kill-thread.js'),
+  'testing/random-delay': () => import('./testing/random-delay.js'),
+} as const satisfies Record<string, () => Promise<HandlerModule>>;
+
+export type BuiltInHandlerName = keyof typeof builtInHandlers;
+
+export const builtInHandlerNames = Object.keys(builtInHandlers) as BuiltInHandlerName[];
+
+export function isBuiltInHandler(name: string): name is BuiltInHandlerName {
+  return Object.hasOwn(builtInHandlers, name);
+}
+
+/**
+ * The import specifier of a handler that is not built in: a path (absolute, or relative to
+ * the working directory, so it means the same in every thread) becomes a file URL; anything
+ * else (a package name, a file: URL) is imported as given.
+ */
+export function handlerSpecifier(spec: string, cwd = process.cwd()): string {
+  if (spec.startsWith('.') || isAbsolute(spec)) return pathToFileURL(resolve(cwd, spec)).href;
+  return spec;
+}
+
+/**
+ * Imports a handler module by built-in name, path or module specifier and calls its factory.
+ * Throws `CONFIG_INVALID` when the module cannot be imported or has no factory as its default
+ * export; a factory's own errors (bad options) pass through.
+ */
+export async function loadHandler(spec: string, options: Record<string, string> = {}): Promise<Handler> {
+  let module: Partial<HandlerModule>;
+  try {
+    module = isBuiltInHandler(spec) ? await builtInHandlers[spec]() : ((await import(handlerSpecifier(spec))) as Partial<HandlerModule>);
+  } catch (error) {
+    throw new AppError('CONFIG_INVALID', `cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, {
+      cause: error,
+      retriable: false,
+    });
+  }
+  if (typeof module.default !== 'function') {
+    throw new AppError('CONFIG_INVALID', `handler module "${spec}" has no factory function as its default export`, {
+      retriable: false,
+    });
+  }
+  const handler = await module.default(options);
+  if (typeof handler?.handle !== 'function') {
+    throw new AppError('CONFIG_INVALID', `handler factory of "${spec}" returned no object with a handle() method`, {
+      retriable: false,
+    });
+  }
+  return handler;
+}

@@ -1,0 +1,10 @@
+import type { Handler, HandlerFactory } from '../handler.js';
+
+/** Fails every record: the poison-record path (retries, then the dead-letter topic). */
+const createAlwaysThrowHandler: HandlerFactory = (): Handler => ({
+  handle(record) {
+    throw new Error(`always-throw handler rejects ${record.topic}/${record.partition}@${record.offset}`);
+  },
+});
+
+export default createAlwaysThrowHandler;

@@ -1,0 +1,174 @@
+import { AppError } from '@lagscale/kafka-core';
+import { Piscina } from 'piscina';
+import { packChunk, unpackResults, type PackedChunk, type PackedResults } from './chunk-codec.js';
+import type { ChunkExecutor, DispatchRecord, RecordOutcome } from './executor.js';
+import type { WorkerSetup } from './worker.js';
+import { workerEntry } from './worker-entry.js';
+
+export interface WorkerPoolOptions {
+  /** Worker threads, kept constant (piscina min = max). */
+  threads: number;
+  /** Built-in handler name (`noop`, `cpu`, …), a path, or a module specifier. */
+  handler: string;
+  /** Passed to the handler factory in each thread. */
+  handlerOptions: Record<string, string>;
+  /** Chunks that may wait for a thread; `run()` rejects beyond (0: no queue). */
+  maxQueue: number;
+  /** How long a thread above the minimum may idle before it stops, milliseconds. */
+  idleTimeoutMs: number;
+  /** Told about a thread that failed while it had no task (piscina's `error` event). */
+  onThreadError?: (error: unknown) => void;
+}
+
+export const defaultWorkerPoolOptions = {
+  threads: 2,
+  handler: 'noop',
+  handlerOptions: {},
+  maxQueue: 1_024,
+  idleTimeoutMs: 60_000,
+} satisfies Omit<WorkerPoolOptions, 'onThreadError'>;
+
+/** Timing summary of one piscina histogram, milliseconds. */
+export interface TimingSummaryMs {
+  mean: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** A snapshot of the pool for metrics. */
+export interface WorkerPoolStats {
+  /** Live threads (a dead thread's replacement included). */
+  threads: number;
+  /** Chunks waiting for a thread. */
+  queued: number;
+  /** Share of the pool's capacity spent running tasks since start, 0..1 (piscina `utilization`). */
+  utilization: number;
+  /** Chunks completed since start. */
+  completed: number;
+  /** Time chunks waited for a thread. */
+  waitTime: TimingSummaryMs;
+  /** Time chunks ran in a thread. */
+  runTime: TimingSummaryMs;
+}
+
+/** Checks the options together; every problem is named, with its option and value. */
+export function validateWorkerPoolOptions(options: WorkerPoolOptions): void {
+  const problems: string[] = [];
+  const integer = (name: keyof WorkerPoolOptions, value: number, min: number) => {
+    if (!Number.isSafeInteger(value) || value < min) problems.push(`pool option ${name} must be an integer ≥ ${min} (got ${String(value)})`);
+  };
+  integer('threads', options.threads, 1);
+  integer('maxQueue', options.maxQueue, 0);
+  integer('idleTimeoutMs', options.idleTimeoutMs, 0);
+  if (options.handler.trim() === '') problems.push('pool option handler must name a handler (got "")');
+  if (problems.length > 0) throw new AppError('CONFIG_INVALID', problems.join('; '), { retriable: false });
+}
+
+function summary(histogram: { mean: number; p50: number; p99: number; max: number }): TimingSummaryMs {
+  return { mean: histogram.mean, p50: histogram.p50, p99: histogram.p99, max: histogram.max };
+}
+
+/**
+ * Runs chunks of records on piscina worker threads, each thread with its own instance of the
+ * configured handler. A chunk travels as one transferred buffer each way (`chunk-codec`).
+ * Lifecycle: the constructor only validates; `start()` spawns the threads and loads the handler
+ * in one of them, so a bad handler fails start; `close()` destroys the threads, may be called
+ * many times and shares one promise. A thread that dies mid-chunk rejects that chunk's `run()`
+ * and piscina starts a replacement.
+ */
+export class WorkerPool implements ChunkExecutor {
+  readonly options: Readonly<WorkerPoolOptions>;
+  #piscina: Piscina<PackedChunk, PackedResults> | undefined;
+  #starting: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: Partial<WorkerPoolOptions> = {}) {
+    this.options = { ...defaultWorkerPoolOptions, ...options };
+    validateWorkerPoolOptions(this.options);
+  }
+
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    if (this.#closing !== undefined) throw new AppError('SHUTTING_DOWN', 'worker pool is closed', { retriable: false });
+    const { threads, handler, handlerOptions, maxQueue, idleTimeoutMs } = this.options;
+    const entry = workerEntry(import.meta.url);
+    const setup: WorkerSetup = { handler, handlerOptions };
+    const piscina = new Piscina<PackedChunk, PackedResults>({
+      filename: entry.filename,
+      execArgv: entry.execArgv,
+      minThreads: threads,
+      maxThreads: threads,
+      maxQueue,
+      idleTimeout: idleTimeoutMs,
+      workerData: setup,
+      recordTiming: true,
+    });
+    // without a listener, an 'error' event (a thread failing between tasks) would end the process
+    piscina.on('error', (error: unknown) => this.options.onThreadError?.(error));
+    this.#piscina = piscina;
+    try {
+      await this.#runPacked(packChunk([]));
+    } catch (error) {
+      await this.close();
+      throw new AppError('CONFIG_INVALID', `worker pool cannot start handler "${handler}": ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        retriable: false,
+      });
+    }
+  }
+
+  /**
+   * Runs one chunk; outcomes come back in the chunk's order. Rejects (retriable `INTERNAL`)
+   * when the chunk could not run: its thread died, or the queue is full.
+   */
+  async run(records: readonly DispatchRecord[]): Promise<RecordOutcome[]> {
+    if (this.#closing !== undefined) throw new AppError('SHUTTING_DOWN', 'worker pool is closed', { retriable: false });
+    if (this.#piscina === undefined) throw new AppError('INTERNAL', 'worker pool is not started', { retriable: false });
+    try {
+      return unpackResults(await this.#runPacked(packChunk(records)));
+    } catch (error) {
+      throw new AppError('INTERNAL', `chunk of ${records.length} records did not run: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+        retriable: true,
+      });
+    }
+  }
+
+  #runPacked(chunk: PackedChunk): Promise<PackedResults> {
+    return this.#piscina!.run(chunk, { transferList: [chunk.buffer] });
+  }
+
+  get queued(): number {
+    return this.#piscina?.queueSize ?? 0;
+  }
+
+  /** Live worker threads; 0 before start and after close. */
+  get threadCount(): number {
+    return this.#piscina?.threads.length ?? 0;
+  }
+
+  stats(): WorkerPoolStats {
+    const piscina = this.#piscina;
+    const empty = { mean: 0, p50: 0, p99: 0, max: 0 };
+    if (piscina === undefined) return { threads: 0, queued: 0, utilization: 0, completed: 0, waitTime: empty, runTime: empty };
+    const { histogram } = piscina;
+    return {
+      threads: piscina.threads.length,
+      queued: piscina.queueSize,
+      utilization: piscina.utilization,
+      completed: piscina.completed,
+      waitTime: summary(histogram.waitTime),
+      runTime: summary(histogram.runTime),
+    };
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#piscina?.destroy() ?? Promise.resolve();
+    return this.#closing;
+  }
+}
