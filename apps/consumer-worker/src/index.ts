@@ -1,1 +1,7 @@
-export {};
+export * from './config/worker-config.js';
+export * from './dispatch/index.js';
+export * from './handlers/index.js';
+export * from './metrics/metric-names.js';
+export * from './pool/index.js';
+export * from './runtime/consumer-service.js';
+export * from './runtime/dead-letter.js';

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// consumer-worker: consumes a topic with a worker-thread pool, per-key ordering and safe commits.
+import { Command } from 'commander';
+import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaEnv, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { loadWorkerSettings, workerEnv } from '../config/worker-config.js';
+import { createConsumerService } from '../runtime/consumer-service.js';
+
+const program = new Command('consumer-worker')
+  .description('Consume a Kafka topic on a worker-thread pool: per-key order, at-least-once, retries and a dead-letter topic')
+  .showHelpAfterError()
+  .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
+const bindings = [
+  ...addEnvOptions(program, { brokers: kafkaEnv.brokers, 'client-id': kafkaEnv.clientId, 'log-level': kafkaEnv.logLevel }),
+  ...addEnvOptions(program, flagsFor(workerEnv)),
+];
+program.action(async (options: Record<string, unknown>) => {
+  let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
+  let settings: ReturnType<typeof loadWorkerSettings>;
+  try {
+    const source = flagSource(bindings, options);
+    kafkaConfig = loadKafkaConfig(source);
+    settings = loadWorkerSettings(source);
+  } catch (err) {
+    process.exit(reportFatal(withFlagNames(err, bindings)));
+  }
+  const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel });
+  const service = createConsumerService({ kafkaConfig, settings, logger });
+  await runService(service, { logger, shutdownTimeoutMs: settings.shutdownTimeoutMs + 5_000 });
+});
+await program.parseAsync(process.argv);

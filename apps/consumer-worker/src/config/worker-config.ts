@@ -1,0 +1,61 @@
+import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
+import { ORDERING_MODES } from '../dispatch/index.js';
+
+/** Every consumer-worker setting, each a flag (its key) and an env variable. */
+export const workerEnv = {
+  topic: envVar('CONSUMER_TOPIC', parsers.string(), { description: 'Topic to consume' }),
+  groupId: envVar('CONSUMER_GROUP_ID', parsers.string(), { description: 'Consumer group id', default: 'lagscale-workers' }),
+  outputTopic: optionalEnvVar('CONSUMER_OUTPUT_TOPIC', parsers.string(), { description: 'Topic handler outputs go to (unset: outputs are an error unless they name a topic)' }),
+  dlqTopic: optionalEnvVar('CONSUMER_DLQ_TOPIC', parsers.string(), { description: 'Dead-letter topic (default: <topic>.dlq)' }),
+  handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: 'Handler: noop, cpu, sensor-alerts, user-events, or a module path', default: 'noop' }),
+  handlerOptions: optionalEnvVar('CONSUMER_HANDLER_OPTIONS', parsers.string(), { description: 'Handler options as key=value,key=value' }),
+  threads: envVar('CONSUMER_THREADS', parsers.int(1, 256), { description: 'Worker threads', default: 2 }),
+  chunkSize: envVar('CONSUMER_CHUNK_SIZE', parsers.int(1, 100_000), { description: 'Records per task sent to a thread', default: 256 }),
+  ordering: envVar('CONSUMER_ORDERING', parsers.oneOf(ORDERING_MODES), { description: 'key, partition or unordered', default: 'key' }),
+  highWaterMark: envVar('CONSUMER_HIGH_WATER_MARK', parsers.int(1), { description: 'In-flight records of a partition that pause it', default: 5_000 }),
+  lowWaterMark: envVar('CONSUMER_LOW_WATER_MARK', parsers.int(0), { description: 'In-flight records under which a paused partition resumes', default: 2_500 }),
+  maxInFlightRecords: envVar('CONSUMER_MAX_IN_FLIGHT_RECORDS', parsers.int(1), { description: 'In-flight records over all partitions that pause every one', default: 50_000 }),
+  maxInFlightBytes: envVar('CONSUMER_MAX_IN_FLIGHT_BYTES', parsers.int(1_024), { description: 'In-flight key+value bytes that pause every partition', default: 64 * 1024 * 1024 }),
+  maxAttempts: envVar('CONSUMER_MAX_ATTEMPTS', parsers.int(1, 100), { description: 'Handler attempts before a record goes to the DLQ', default: 5 }),
+  retryBaseMs: envVar('CONSUMER_RETRY_BASE_MS', parsers.int(1, 600_000), { description: 'First retry backoff (ms), doubled per attempt', default: 100 }),
+  retryMaxMs: envVar('CONSUMER_RETRY_MAX_MS', parsers.int(1, 3_600_000), { description: 'Largest retry backoff (ms)', default: 10_000 }),
+  commitIntervalMs: envVar('CONSUMER_COMMIT_INTERVAL_MS', parsers.int(10, 600_000), { description: 'How often completed offsets are committed (ms)', default: 1_000 }),
+  offsetReset: envVar('CONSUMER_OFFSET_RESET', parsers.oneOf(OFFSET_RESET_POLICIES), { description: 'Where a group without commits starts: earliest or latest', default: 'earliest' }),
+  sessionTimeoutMs: envVar('CONSUMER_SESSION_TIMEOUT_MS', parsers.int(6_000, 300_000), { description: 'Group session timeout (ms)', default: 30_000 }),
+  shutdownTimeoutMs: envVar('CONSUMER_SHUTDOWN_TIMEOUT_MS', parsers.int(100, 600_000), { description: 'SIGTERM: time to finish in-flight records before exiting', default: 30_000 }),
+  metricsPort: envVar('CONSUMER_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /healthz /readyz (0: any free port)', default: 9466 }),
+  metricsHost: envVar('CONSUMER_METRICS_HOST', parsers.string(), { description: 'Address of the metrics server', default: '127.0.0.1' }),
+  progressIntervalMs: envVar('CONSUMER_PROGRESS_INTERVAL_MS', parsers.int(0, 3_600_000), { description: 'Progress log line interval (0: off)', default: 10_000 }),
+};
+
+type Values = { [K in keyof typeof workerEnv]: ReturnType<(typeof workerEnv)[K]['schema']['parse']> };
+export type WorkerSettings = Omit<Values, 'handlerOptions' | 'dlqTopic'> & { handlerOptions: Record<string, string>; dlqTopic: string };
+
+export function parseHandlerOptionList(raw: string, problems: string[]): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) {
+      problems.push(`CONSUMER_HANDLER_OPTIONS must be key=value pairs separated by commas (got "${raw}")`);
+      break;
+    }
+    options[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return options;
+}
+
+/** Reads and checks the settings; ConfigError lists every problem by variable. */
+export function loadWorkerSettings(source: Record<string, string | undefined> = process.env): WorkerSettings {
+  const { values, problems } = collectEnv(workerEnv, source);
+  const handlerOptions = parseHandlerOptionList(values.handlerOptions ?? '', problems);
+  if (values.lowWaterMark !== undefined && values.highWaterMark !== undefined && values.lowWaterMark >= values.highWaterMark) {
+    problems.push(`CONSUMER_LOW_WATER_MARK must be below CONSUMER_HIGH_WATER_MARK (got ${values.lowWaterMark} ≥ ${values.highWaterMark})`);
+  }
+  if (values.retryBaseMs !== undefined && values.retryMaxMs !== undefined && values.retryBaseMs > values.retryMaxMs) {
+    problems.push(`CONSUMER_RETRY_BASE_MS must not exceed CONSUMER_RETRY_MAX_MS (got ${values.retryBaseMs} > ${values.retryMaxMs})`);
+  }
+  if (values.topic !== undefined && values.outputTopic === values.topic) problems.push('CONSUMER_OUTPUT_TOPIC must differ from CONSUMER_TOPIC');
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = values as Values;
+  return { ...v, handlerOptions, dlqTopic: v.dlqTopic ?? `${v.topic}.dlq` };
+}

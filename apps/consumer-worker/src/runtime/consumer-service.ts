@@ -1,0 +1,255 @@
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import {
+  AppError,
+  connectClient,
+  createKafka,
+  createOpsServer,
+  createRegistry,
+  defineService,
+  describeError,
+  ensureTopic,
+  topicPartitionCount,
+  type KafkaConfig,
+  type Logger,
+  type OpsServer,
+  type Registry,
+  type Service,
+} from '@lagscale/kafka-core';
+import { Dispatcher, resolveDispatcherOptions, type TopicPartitionOffset } from '../dispatch/index.js';
+import { WorkerPool, type DispatchRecord } from '../pool/index.js';
+import type { WorkerSettings } from '../config/worker-config.js';
+import { deadLetterMessage } from './dead-letter.js';
+import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
+import { registerWorkerMetrics } from './worker-metrics.js';
+
+export interface ConsumerServiceOptions {
+  kafkaConfig: KafkaConfig;
+  settings: WorkerSettings;
+  logger: Logger;
+  registry?: Registry;
+}
+
+export interface ConsumerService extends Service {
+  /** Where /metrics listens once started. */
+  readonly metricsUrl: string | undefined;
+  /** True once the member joined its group and got an assignment. */
+  readonly joined: boolean;
+}
+
+const key = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/**
+ * consumer-worker: kafkajs fetches batches and hands them to the dispatcher without waiting for
+ * processing; the dispatcher runs them on the worker pool in key (or partition) order; outputs and
+ * dead letters are produced before an offset counts as done; only the completed prefix of each
+ * partition is committed, on an interval, on rebalance and on shutdown.
+ */
+export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
+  const { kafkaConfig, settings, logger } = options;
+  const registry = options.registry ?? createRegistry({ app: 'consumer-worker' });
+  const kafka: Kafka = createKafka(kafkaConfig, logger);
+  const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
+  const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
+  const consumer: Consumer = kafka.consumer({
+    groupId: settings.groupId,
+    sessionTimeout: settings.sessionTimeoutMs,
+    heartbeatInterval: Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10)),
+    maxWaitTimeInMs: 250,
+    allowAutoTopicCreation: false,
+  });
+
+  let consumed = 0;
+  let outputs = 0;
+  let commits = 0;
+  let joined = false;
+  let stopping = false;
+  let owned = new Map<string, { topic: string; partition: number }>();
+  const fetchedNext = new Map<string, number>();
+  const committedNext = new Map<string, number>();
+  let commitTimer: NodeJS.Timeout | undefined;
+  let progressTimer: NodeJS.Timeout | undefined;
+  let ops: OpsServer | undefined;
+  let metricsUrl: string | undefined;
+  let committing: Promise<void> | undefined;
+
+  const dispatcher = new Dispatcher(
+    {
+      executor: pool,
+      async onOutputs(record: DispatchRecord, records) {
+        // Group by destination; a handler may address several topics.
+        const byTopic = new Map<string, typeof records>();
+        for (const out of records) {
+          const topic = out.topic ?? settings.outputTopic;
+          if (topic === undefined) throw new AppError('CONFIG_INVALID', `handler ${settings.handler} produced output but CONSUMER_OUTPUT_TOPIC is not set`);
+          const list = byTopic.get(topic) ?? [];
+          list.push(out);
+          byTopic.set(topic, list);
+        }
+        await Promise.all([...byTopic].map(([topic, list]) => output.send(topic, list.map((o) => ({ key: o.key, value: o.value, headers: o.headers })))));
+        outputs += records.length;
+      },
+      async onDeadLetter(record, reason, attempts) {
+        logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, attempts, reason }, 'dead-lettering record');
+        await output.send(settings.dlqTopic, [deadLetterMessage(record, reason, attempts)]);
+      },
+      pause(topic, partition) {
+        consumer.pause([{ topic, partitions: [partition] }]);
+      },
+      resume(topic, partition) {
+        consumer.resume([{ topic, partitions: [partition] }]);
+      },
+    },
+    resolveDispatcherOptions({
+      ordering: settings.ordering,
+      chunkSize: settings.chunkSize,
+      poolThreads: settings.threads,
+      highWaterMark: settings.highWaterMark,
+      lowWaterMark: settings.lowWaterMark,
+      maxInFlightRecords: settings.maxInFlightRecords,
+      maxInFlightBytes: settings.maxInFlightBytes,
+      maxAttempts: settings.maxAttempts,
+      retryBaseMs: settings.retryBaseMs,
+      retryMaxMs: settings.retryMaxMs,
+    }),
+  );
+
+  registerWorkerMetrics(registry, {
+    dispatcher: () => dispatcher.stats(),
+    pool: () => (pool.threadCount > 0 ? pool.stats() : undefined),
+    consumed: () => consumed,
+    outputs: () => outputs,
+    commits: () => commits,
+    commitLag: () => {
+      let lag = 0;
+      for (const [k, next] of fetchedNext) lag += Math.max(0, next - (committedNext.get(k) ?? next));
+      return lag;
+    },
+  });
+
+  /** Commits the completed prefix of every owned partition; one commit at a time. */
+  async function commit(reason: string): Promise<void> {
+    while (committing !== undefined) await committing;
+    const offsets: TopicPartitionOffset[] = dispatcher.committableOffsets().filter((o) => owned.has(key(o.topic, o.partition)));
+    if (offsets.length === 0) return;
+    committing = consumer
+      .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })))
+      .then(() => {
+        dispatcher.markCommitted(offsets);
+        for (const o of offsets) committedNext.set(key(o.topic, o.partition), o.offset);
+        commits += 1;
+        logger.debug({ reason, offsets }, 'committed');
+      })
+      .catch((err: unknown) => {
+        // A commit racing a rebalance fails; the next one (or the new owner) covers it.
+        logger.warn({ reason, err: describeError(err) }, 'commit failed');
+      })
+      .finally(() => {
+        committing = undefined;
+      });
+    await committing;
+  }
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0 || isStale() || stopping) return;
+    const records: DispatchRecord[] = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: Number(m.offset),
+      key: m.key,
+      value: m.value,
+      headers: m.headers ?? {},
+      timestamp: m.timestamp,
+      attempt: 1,
+    }));
+    owned.set(key(batch.topic, batch.partition), { topic: batch.topic, partition: batch.partition });
+    dispatcher.enqueue(records);
+    consumed += records.length;
+    // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
+    // come back. What is committed is the dispatcher's safe offset, never this one.
+    const last = batch.messages[batch.messages.length - 1];
+    if (last !== undefined) {
+      resolveOffset(last.offset);
+      fetchedNext.set(key(batch.topic, batch.partition), Number(last.offset) + 1);
+    }
+    await heartbeat();
+  }
+
+  const service = defineService({
+    name: 'consumer-worker',
+    async onStart() {
+      const admin = await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
+      try {
+        const partitions = await topicPartitionCount(admin, settings.topic);
+        if (partitions === undefined) throw new AppError('TOPIC_NOT_FOUND', `topic ${settings.topic} does not exist (CONSUMER_TOPIC)`, { retriable: false });
+        await ensureTopic(admin, { topic: settings.dlqTopic, partitions });
+        if (settings.outputTopic !== undefined) await ensureTopic(admin, { topic: settings.outputTopic, partitions });
+      } finally {
+        await admin.disconnect();
+      }
+      await pool.start();
+      await output.start();
+      ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => joined || 'not yet joined the consumer group' } });
+      metricsUrl = (await ops.start()).url;
+
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const assignment = payload.memberAssignment;
+        const next = new Map<string, { topic: string; partition: number }>();
+        for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) next.set(key(topic, p), { topic, partition: p });
+        // kafkajs has no revoke callback: what we owned and no longer do is dropped here, so it is
+        // never committed by us again (the broker would accept it).
+        const revoked = new Map<string, number[]>();
+        for (const [k, tp] of owned) if (!next.has(k)) revoked.set(tp.topic, [...(revoked.get(tp.topic) ?? []), tp.partition]);
+        for (const [topic, partitions] of revoked) dispatcher.revoke(topic, partitions);
+        for (const [k] of owned) if (!next.has(k)) {
+          fetchedNext.delete(k);
+          committedNext.delete(k);
+        }
+        owned = next;
+        joined = true;
+        logger.info({ assignment, revoked: Object.fromEntries(revoked) }, 'joined group');
+      });
+      consumer.on(consumer.events.REBALANCING, () => {
+        void commit('rebalance');
+      });
+      await connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' });
+      await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.offsetReset === 'earliest' });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+      commitTimer = setInterval(() => void commit('interval'), settings.commitIntervalMs);
+      if (settings.progressIntervalMs > 0) {
+        progressTimer = setInterval(() => {
+          const s = dispatcher.stats();
+          logger.info({ consumed, processed: s.processed, inFlight: s.inFlightRecords, paused: s.pausedPartitions, retries: s.retries, deadLettered: s.deadLettered, outputs }, 'progress');
+        }, settings.progressIntervalMs);
+        progressTimer.unref();
+      }
+    },
+    async onStop() {
+      stopping = true;
+      clearInterval(commitTimer);
+      clearInterval(progressTimer);
+      // Stop fetching, finish what is in flight (bounded), commit it, then leave the group.
+      const assigned = [...owned.values()];
+      if (assigned.length > 0) consumer.pause(assigned.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+      const drained = await dispatcher.drain(settings.shutdownTimeoutMs);
+      if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records in flight; they will be redelivered');
+      await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
+      await commit('shutdown');
+      await consumer.disconnect().catch(() => undefined);
+      await output.stop().catch(() => undefined);
+      await pool.close();
+      await ops?.stop();
+    },
+  });
+
+  return {
+    name: service.name,
+    start: () => service.start(),
+    stop: () => service.stop(),
+    get metricsUrl() {
+      return metricsUrl;
+    },
+    get joined() {
+      return joined;
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { Counter, Gauge, type Registry } from '@lagscale/kafka-core';
+import type { DispatcherStats } from '../dispatch/index.js';
+import type { WorkerPoolStats } from '../pool/index.js';
+import { WORKER_METRICS } from '../metrics/metric-names.js';
+
+export interface WorkerMetricsSource {
+  dispatcher(): DispatcherStats;
+  pool(): WorkerPoolStats | undefined;
+  consumed(): number;
+  outputs(): number;
+  commits(): number;
+  commitLag(): number;
+}
+
+/**
+ * Registers the consumer's series; values are read from the dispatcher and pool at scrape time
+ * (counters advance by the delta since the last scrape), so the hot path pays nothing for them.
+ */
+export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsSource): void {
+  const registers = [registry];
+  const counter = (name: string, help: string, read: () => number) => {
+    let last = 0;
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const now = read();
+        if (now > last) this.inc(now - last);
+        last = now;
+      },
+    });
+  };
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        this.set(read());
+      },
+    });
+
+  counter(WORKER_METRICS.consumed, 'Records fetched and handed to the dispatcher', source.consumed);
+  counter(WORKER_METRICS.processed, 'Records whose processing completed (outputs acknowledged)', () => source.dispatcher().processed);
+  counter(WORKER_METRICS.retried, 'Handler retries', () => source.dispatcher().retries);
+  counter(WORKER_METRICS.deadLettered, 'Records sent to the dead-letter topic', () => source.dispatcher().deadLettered);
+  counter(WORKER_METRICS.chunkCrashes, 'Chunks whose worker thread died', () => source.dispatcher().chunkCrashes);
+  counter(WORKER_METRICS.outputs, 'Output records produced', source.outputs);
+  counter(WORKER_METRICS.commits, 'Offset commits', source.commits);
+  gauge(WORKER_METRICS.inFlightRecords, 'Records fetched and not yet done', () => source.dispatcher().inFlightRecords);
+  gauge(WORKER_METRICS.inFlightBytes, 'Key and value bytes of in-flight records', () => source.dispatcher().inFlightBytes);
+  gauge(WORKER_METRICS.pausedPartitions, 'Partitions paused by backpressure', () => source.dispatcher().pausedPartitions);
+  gauge(WORKER_METRICS.assignedPartitions, 'Partitions this member owns', () => source.dispatcher().ownedPartitions);
+  gauge(WORKER_METRICS.poolQueuedChunks, 'Chunks waiting for a worker thread', () => source.dispatcher().executorQueuedChunks);
+  gauge(WORKER_METRICS.poolUtilization, 'Worker pool utilisation (0–1)', () => source.pool()?.utilization ?? 0);
+  gauge(WORKER_METRICS.poolWaitTime, 'Mean time a chunk waited for a thread (s)', () => (source.pool()?.waitTime.mean ?? 0) / 1000);
+  gauge(WORKER_METRICS.commitLag, 'Records fetched but not yet committed', source.commitLag);
+}
