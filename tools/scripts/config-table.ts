@@ -1,6 +1,7 @@
 // Prints the configuration tables of the README from the settings' own definitions, so the
 // tables cannot drift from the code:  node --conditions=lagscale-source --import tsx tools/scripts/config-table.ts [section]
 import { describeEnv, kafkaEnv, type EnvSpecs } from '@lagscale/kafka-core';
+import { workerEnv } from '@lagscale/consumer-worker';
 import { generatorEnv, ingestEnv, verifyEnv } from '@lagscale/producer-gen';
 
 export const configSections: Record<string, { title: string; specs: EnvSpecs }> = {
@@ -8,6 +9,7 @@ export const configSections: Record<string, { title: string; specs: EnvSpecs }> 
   'producer-run': { title: '`producer-gen run`', specs: generatorEnv },
   'producer-serve': { title: '`producer-gen serve` (HTTP ingest)', specs: ingestEnv },
   'producer-verify': { title: '`producer-gen verify`', specs: verifyEnv },
+  'consumer-worker': { title: '`consumer-worker`', specs: workerEnv },
 };
 
 // The apps name each flag after its setting's key (maxInFlight → --max-in-flight); Kafka settings
