@@ -14,7 +14,7 @@ export const workerEnv = {
   ordering: envVar('CONSUMER_ORDERING', parsers.oneOf(ORDERING_MODES), { description: 'key, partition or unordered', default: 'key' }),
   highWaterMark: envVar('CONSUMER_HIGH_WATER_MARK', parsers.int(1), { description: 'In-flight records of a partition that pause it', default: 5_000 }),
   lowWaterMark: envVar('CONSUMER_LOW_WATER_MARK', parsers.int(0), { description: 'In-flight records under which a paused partition resumes', default: 2_500 }),
-  maxInFlightRecords: envVar('CONSUMER_MAX_IN_FLIGHT_RECORDS', parsers.int(1), { description: 'In-flight records over all partitions that pause every one', default: 50_000 }),
+  maxInFlightRecords: envVar('CONSUMER_MAX_IN_FLIGHT_RECORDS', parsers.int(1), { description: 'Fetched and not yet committable records over all partitions (what a crash can redeliver) that pause every partition', default: 50_000 }),
   maxInFlightBytes: envVar('CONSUMER_MAX_IN_FLIGHT_BYTES', parsers.int(1_024), { description: 'In-flight key+value bytes that pause every partition', default: 64 * 1024 * 1024 }),
   maxAttempts: envVar('CONSUMER_MAX_ATTEMPTS', parsers.int(1, 100), { description: 'Handler attempts before a record goes to the DLQ', default: 5 }),
   retryBaseMs: envVar('CONSUMER_RETRY_BASE_MS', parsers.int(1, 600_000), { description: 'First retry backoff (ms), doubled per attempt', default: 100 }),

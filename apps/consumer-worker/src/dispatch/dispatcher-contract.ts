@@ -23,6 +23,8 @@ export interface TopicPartitionOffset {
 /** Counters and gauges for metrics; counters only grow. */
 export interface DispatcherStats {
   inFlightRecords: number;
+  /** Fetched and not yet committable (done or not): what a crash would redeliver; backpressure bounds it. */
+  uncommittedRecords: number;
   inFlightBytes: number;
   ownedPartitions: number;
   pausedPartitions: number;

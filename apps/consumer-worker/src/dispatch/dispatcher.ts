@@ -27,6 +27,8 @@ export class Dispatcher {
   private runningChunks = 0;
   private settling = 0;
   private inFlightRecords = 0;
+  /** Σ tracker windows: fetched and not yet committable, what backpressure bounds. */
+  private windowRecords = 0;
   private inFlightBytes = 0;
   private totalOver = false;
   private draining = false;
@@ -54,6 +56,7 @@ export class Dispatcher {
       const entry: Entry = { record, part, lane: undefined, bytes, enqueuedAtMs: nowMs, crashes: 0 };
       part.bytes += bytes;
       this.inFlightRecords += 1;
+      this.windowRecords += 1;
       this.inFlightBytes += bytes;
       touched.add(part);
       const laneId = laneOf(record, this.options.ordering);
@@ -85,6 +88,7 @@ export class Dispatcher {
       part.revoked = true;
       this.parts.delete(key);
       this.inFlightRecords -= part.tracker.inFlight;
+      this.windowRecords -= part.tracker.window;
       this.inFlightBytes -= part.bytes;
       part.lanes.clear();
       any = true;
@@ -140,6 +144,7 @@ export class Dispatcher {
     return {
       ...this.counters,
       inFlightRecords: this.inFlightRecords,
+      uncommittedRecords: this.windowRecords,
       inFlightBytes: this.inFlightBytes,
       ownedPartitions: this.parts.size,
       pausedPartitions,
@@ -358,7 +363,9 @@ export class Dispatcher {
 
   private completeEntry(entry: Entry): void {
     const part = entry.part;
+    const windowBefore = part.tracker.window;
     if (part.revoked || !part.tracker.complete(entry.record.offset)) return;
+    this.windowRecords -= windowBefore - part.tracker.window;
     part.bytes -= entry.bytes;
     this.inFlightRecords -= 1;
     this.inFlightBytes -= entry.bytes;
@@ -367,12 +374,12 @@ export class Dispatcher {
   }
 
   private updatePartitionFlow(part: PartitionState): void {
-    part.overMark = partitionOverMark(part.tracker.inFlight, part.overMark, this.options);
+    part.overMark = partitionOverMark(part.tracker.window, part.overMark, this.options);
     this.applyPause(part);
   }
 
   private updateTotalFlow(): void {
-    const over = totalOverBound(this.inFlightRecords, this.inFlightBytes, this.totalOver, this.options);
+    const over = totalOverBound(this.windowRecords, this.inFlightBytes, this.totalOver, this.options);
     if (over === this.totalOver) return;
     this.totalOver = over;
     for (const part of this.parts.values()) this.applyPause(part);

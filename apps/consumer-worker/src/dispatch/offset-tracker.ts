@@ -27,6 +27,14 @@ export class OffsetTracker {
     return this.pending;
   }
 
+  /**
+   * Records at or above the committable offset, done or not: what a crash now would redeliver.
+   * Backpressure bounds this, not just the unfinished ones.
+   */
+  get window(): number {
+    return this.size;
+  }
+
   /** The highest offset ever added, or undefined before the first `add`. */
   get highestAdded(): number | undefined {
     return this.highest;

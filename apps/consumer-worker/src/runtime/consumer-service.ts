@@ -151,7 +151,17 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   async function eachBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || isStale() || stopping) return;
-    const records: DispatchRecord[] = batch.messages.map((m) => ({
+    // A fetch brings up to 1 MiB per partition (thousands of small records), so pausing at the
+    // bound alone lets one fetch overshoot it many times over, and with it the redeliveries after
+    // a crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause;
+    // the rest is not resolved, so it is fetched again once there is room.
+    const room = settings.maxInFlightRecords + 1 - dispatcher.stats().uncommittedRecords;
+    if (room <= 0) {
+      await heartbeat();
+      return;
+    }
+    const admitted = batch.messages.length > room ? batch.messages.slice(0, room) : batch.messages;
+    const records: DispatchRecord[] = admitted.map((m) => ({
       topic: batch.topic,
       partition: batch.partition,
       offset: Number(m.offset),
@@ -166,7 +176,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     consumed += records.length;
     // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
     // come back. What is committed is the dispatcher's safe offset, never this one.
-    const last = batch.messages[batch.messages.length - 1];
+    const last = admitted[admitted.length - 1];
     if (last !== undefined) {
       resolveOffset(last.offset);
       fetchedNext.set(key(batch.topic, batch.partition), Number(last.offset) + 1);
@@ -204,6 +214,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
           fetchedNext.delete(k);
           committedNext.delete(k);
         }
+        // A pause outlives the assignment in kafkajs, while the dispatcher forgot the partition
+        // when it was revoked: a partition that comes back paused would never be fetched again.
+        const regained = [...next].filter(([k]) => !owned.has(k)).map(([, tp]) => ({ topic: tp.topic, partitions: [tp.partition] }));
+        if (regained.length > 0) consumer.resume(regained);
         owned = next;
         joined = true;
         logger.info({ assignment, revoked: Object.fromEntries(revoked) }, 'joined group');
