@@ -28,7 +28,21 @@ export function configTable(specs: EnvSpecs, kafka = false): string {
   return lines.join('\n');
 }
 
-if (process.argv[1]?.endsWith('config-table.ts')) {
+if (process.argv[1]?.endsWith('config-table.ts') && process.argv[2] === '--write') {
+  // Rewrites every table between its markers in README.md.
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const readmeUrl = new URL('../../README.md', import.meta.url);
+  let readme = readFileSync(readmeUrl, 'utf8');
+  for (const [id, section] of Object.entries(configSections)) {
+    const open = `<!-- config-table:${id} -->`;
+    const close = `<!-- /config-table:${id} -->`;
+    const start = readme.indexOf(open);
+    const end = readme.indexOf(close);
+    if (start < 0 || end < 0) throw new Error(`README.md lacks the markers of the ${id} table`);
+    readme = `${readme.slice(0, start + open.length)}\n${configTable(section.specs, id === 'kafka')}\n${readme.slice(end)}`;
+  }
+  writeFileSync(readmeUrl, readme);
+} else if (process.argv[1]?.endsWith('config-table.ts')) {
   const only = process.argv[2];
   for (const [id, section] of Object.entries(configSections)) {
     if (only !== undefined && only !== id) continue;
