@@ -8,6 +8,7 @@ import { createKafka, createRegistry, defaultKafkaConfig, ensureTopic, silentLog
 import { writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
 import { resolveBrokers, startEmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
+import { CONTENT_TYPE_HEADER } from '@lagscale/codecs';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 
@@ -43,7 +44,18 @@ async function preload(kafkaConfig: KafkaConfig, topic: string): Promise<void> {
     for (let sent = 0; sent < RECORDS; sent += perSend * PARTITIONS) {
       await Promise.all(
         Array.from({ length: PARTITIONS }, (_, partition) =>
-          producer.send({ topic, acks: 1, messages: Array.from({ length: Math.min(perSend, Math.max(0, Math.ceil((RECORDS - sent) / PARTITIONS))) }, () => ({ partition, value })) }),
+          producer.send({
+            topic,
+            acks: 1,
+            // Keyed and stamped like producer-gen's bytes workload: without a content type the
+            // worker would decode the bytes as JSON (the fallback) and dead-letter every record.
+            messages: Array.from({ length: Math.min(perSend, Math.max(0, Math.ceil((RECORDS - sent) / PARTITIONS))) }, (_, i) => ({
+              partition,
+              key: `key-${partition}-${i % 200}`,
+              value,
+              headers: { [CONTENT_TYPE_HEADER]: 'application/octet-stream' },
+            })),
+          }),
         ),
       );
     }
