@@ -43,6 +43,7 @@ export function hashRounds(seed: number, rounds: number): number {
 
 const CALIBRATION_BATCH = 10_000;
 const CALIBRATION_TRIES = 3;
+const WARM_UP_MS = 60;
 
 /**
  * Hash rounds per microsecond on this thread. Best of a few tries: a try that another thread
@@ -51,6 +52,10 @@ const CALIBRATION_TRIES = 3;
 export function calibrateRoundsPerUs(calibrateMs: number): number {
   let best = 0;
   let sink = 0;
+  // Untimed warm-up first: measured while V8 still interprets hashRounds, the rate comes out
+  // several times too low and every record then burns a fraction of its cost.
+  const warmUntil = process.hrtime.bigint() + BigInt(WARM_UP_MS * 1e6);
+  while (process.hrtime.bigint() < warmUntil) sink = hashRounds(sink, CALIBRATION_BATCH);
   for (let attempt = 0; attempt < CALIBRATION_TRIES; attempt += 1) {
     const start = process.hrtime.bigint();
     const deadline = start + BigInt(Math.round((calibrateMs * 1e6) / CALIBRATION_TRIES));
