@@ -1,6 +1,6 @@
 // Prints the configuration tables of the README from the settings' own definitions, so the
 // tables cannot drift from the code:  node --conditions=lagscale-source --import tsx tools/scripts/config-table.ts [section]
-import { describeEnv, kafkaEnv, type EnvSpecs } from '@lagscale/kafka-core';
+import { describeEnv, flagsFor, kafkaCliFlags, kafkaEnv, type EnvSpecs } from '@lagscale/kafka-core';
 import { workerEnv } from '@lagscale/consumer-worker';
 import { generatorEnv, ingestEnv, verifyEnv } from '@lagscale/producer-gen';
 
@@ -13,16 +13,17 @@ export const configSections: Record<string, { title: string; specs: EnvSpecs }> 
 };
 
 // The apps name each flag after its setting's key (maxInFlight → --max-in-flight); Kafka settings
-// have flags only for brokers, client id and log level (the rest are env-only).
-const KAFKA_FLAGS: Record<string, string> = { brokers: 'brokers', clientId: 'client-id', logLevel: 'log-level' };
+// have flags only for the few in kafkaCliFlags (the rest are env-only).
+const kafkaFlagOf = (spec: unknown) => Object.entries(kafkaCliFlags).find(([, s]) => s === spec)?.[0];
 
 export function configTable(specs: EnvSpecs, kafka = false): string {
   const rows = describeEnv(specs);
   const lines = ['| Variable | Flag | Default | Meaning |', '|:--|:--|:--|:--|'];
+  const appFlags = Object.keys(flagsFor(specs));
   Object.keys(specs).forEach((key, i) => {
     const row = rows[i];
     if (row === undefined) return;
-    const flag = kafka ? KAFKA_FLAGS[key] : key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    const flag = kafka ? kafkaFlagOf(specs[key]) : appFlags[i];
     lines.push(`| \`${row.name}\` | ${flag === undefined ? '—' : `\`--${flag}\``} | ${row.default === '' ? '—' : `\`${row.default}\``} | ${row.description.replaceAll('|', '\\|')} |`);
   });
   return lines.join('\n');

@@ -1,12 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
+import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
-import { killWorkerProcesses, produceSequenced, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
 
 const RECORDS = 30_000;
-const KEYS = 100;
-const PARTITIONS = 6;
 const MAX_IN_FLIGHT = 2_000;
 const COMMIT_INTERVAL_MS = 200;
 
@@ -18,22 +16,13 @@ describe('consumer-worker: crash and restart', () => {
   afterAll(() => t.cleanup());
 
   it('SIGKILL mid-stream, then a second process: nothing lost, duplicates within the in-flight and commit-interval bound', { timeout: 180_000 }, async () => {
-    const topic = await t.createTopic({ partitions: PARTITIONS, prefix: 'cw-crash' });
-    const outputTopic = `${topic}.out`;
-    const groupId = t.groupId('cw-crash');
-    const producerId = await produceSequenced(t, topic, RECORDS, KEYS, 'cw-crash');
-    const flags = {
-      topic,
-      'group-id': groupId,
-      'output-topic': outputTopic,
-      handler: 'testing/random-delay',
-      threads: 2,
+    const { topic, outputTopic, groupId, producerId, flags } = await passThroughScenario(t, 'cw-crash', RECORDS, {
       'max-in-flight-records': MAX_IN_FLIGHT,
       'commit-interval-ms': COMMIT_INTERVAL_MS,
       // The killed member never leaves: the second one waits out its session before it gets the
       // partitions, so keep the session at the broker's minimum.
       'session-timeout-ms': 6_000,
-    };
+    });
 
     const first = await startWorkerProcess(flags);
     const startedAt = Date.now();
@@ -48,7 +37,7 @@ describe('consumer-worker: crash and restart', () => {
     expect(uncommittedAtKill, 'killed mid-stream').toBeGreaterThan(0);
 
     const second = await startWorkerProcess(flags);
-    await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag === 0, {
+    await waitForGroupCaughtUp(t.admin, groupId, topic, {
       timeoutMs: 120_000,
       intervalMs: 250,
       description: 'the second worker to commit every record',
@@ -69,6 +58,5 @@ describe('consumer-worker: crash and restart', () => {
     expect(report.totals.duplicates).toBeLessThanOrEqual(MAX_IN_FLIGHT + commitWindow);
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
-    await t.admin.deleteTopics({ topics: [outputTopic, `${topic}.dlq`] }).catch(() => undefined);
   });
 });

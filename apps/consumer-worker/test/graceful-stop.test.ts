@@ -1,11 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
-import { killWorkerProcesses, produceSequenced, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
 
 const RECORDS = 30_000;
-const KEYS = 100;
-const PARTITIONS = 6;
 const MAX_IN_FLIGHT = 2_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -15,21 +13,12 @@ describe('consumer-worker: graceful stop', () => {
   afterAll(() => t.cleanup());
 
   it('SIGTERM mid-stream exits 0 within the deadline; a second process continues with no gap', { timeout: 180_000 }, async () => {
-    const topic = await t.createTopic({ partitions: PARTITIONS, prefix: 'cw-sigterm' });
-    const outputTopic = `${topic}.out`;
-    const groupId = t.groupId('cw-sigterm');
-    const producerId = await produceSequenced(t, topic, RECORDS, KEYS, 'cw-sigterm');
-    const flags = {
-      topic,
-      'group-id': groupId,
-      'output-topic': outputTopic,
-      handler: 'testing/random-delay',
-      threads: 2,
+    const { topic, outputTopic, groupId, producerId, flags } = await passThroughScenario(t, 'cw-sigterm', RECORDS, {
       'max-in-flight-records': MAX_IN_FLIGHT,
       'commit-interval-ms': 200,
       'shutdown-timeout-ms': SHUTDOWN_TIMEOUT_MS,
       'session-timeout-ms': 10_000,
-    };
+    });
 
     const first = await startWorkerProcess(flags);
     await waitFor(async () => (await topicRecordCount(t, outputTopic)) > 3_000, { timeoutMs: 60_000, description: '> 3,000 outputs from the first worker' });
@@ -41,7 +30,7 @@ describe('consumer-worker: graceful stop', () => {
     expect(afterStop, 'stopped mid-stream').toBeGreaterThan(0);
 
     const second = await startWorkerProcess(flags);
-    await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag === 0, {
+    await waitForGroupCaughtUp(t.admin, groupId, topic, {
       timeoutMs: 120_000,
       intervalMs: 250,
       description: 'the second worker to commit every record',
@@ -55,6 +44,5 @@ describe('consumer-worker: graceful stop', () => {
     expect(report.totals.duplicates).toBeLessThanOrEqual(MAX_IN_FLIGHT);
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
-    await t.admin.deleteTopics({ topics: [outputTopic, `${topic}.dlq`] }).catch(() => undefined);
   });
 });

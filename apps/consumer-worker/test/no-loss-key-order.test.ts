@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRegistry, fetchGroupTopicOffsets, SequenceStamper, silentLogger, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
+import { createRegistry, fetchGroupTopicOffsets, silentLogger, verifyTopic } from '@lagscale/kafka-core';
+import { TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
+import { produceSequenced } from './worker-process.js';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 
@@ -16,17 +17,7 @@ describe('consumer-worker: no loss, key order', () => {
     const topic = await t.createTopic({ partitions: PARTITIONS, prefix: 'cw-noloss' });
     const outputTopic = `${topic}.out`;
     const groupId = t.groupId('cw-noloss');
-    const stamper = new SequenceStamper('cw-test');
-    const producer = await t.producer();
-    for (let start = 0; start < RECORDS; start += 5_000) {
-      await producer.send({
-        topic,
-        messages: Array.from({ length: 5_000 }, (_, i) => {
-          const key = `key-${(start + i) % KEYS}`;
-          return { key, value: JSON.stringify({ n: start + i }), headers: stamper.stamp({ 'content-type': 'application/json' }, key) };
-        }),
-      });
-    }
+    await produceSequenced(t, topic, RECORDS, KEYS, 'cw-test');
 
     const settings = loadWorkerSettings({
       CONSUMER_TOPIC: topic,
@@ -43,7 +34,7 @@ describe('consumer-worker: no loss, key order', () => {
     await service.start();
     try {
       // Committed offsets reach the end offsets of every partition.
-      await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag === 0, {
+      await waitForGroupCaughtUp(t.admin, groupId, topic, {
         timeoutMs: 150_000,
         intervalMs: 500,
         description: 'the group to commit every record',
@@ -59,6 +50,6 @@ describe('consumer-worker: no loss, key order', () => {
     expect(report.totals).toMatchObject({ seen: RECORDS, gaps: 0, keyOrderViolations: 0, unsequenced: 0, shortfall: 0 });
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
-    await t.admin.deleteTopics({ topics: [outputTopic, `${topic}.dlq`] }).catch(() => undefined);
+    t.adopt(outputTopic, `${topic}.dlq`);
   });
 });

@@ -1,7 +1,7 @@
 import type { IHeaders } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRegistry, fetchGroupTopicOffsets, SequenceStamper, silentLogger, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, testKafkaConfig, waitFor, waitForMessages } from '@lagscale/kafka-core/testing';
+import { createRegistry, fetchGroupTopicOffsets, SequenceStamper, silentLogger, verifyTopic } from '@lagscale/kafka-core';
+import { TestKafka, testKafkaConfig, waitForMessages, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { DLQ_HEADERS } from '../src/runtime/dead-letter.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
@@ -62,7 +62,7 @@ describe('consumer-worker: poison and garbage records', () => {
     let retried: number | undefined;
     let deadLettered: number | undefined;
     try {
-      await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag === 0, {
+      await waitForGroupCaughtUp(t.admin, groupId, topic, {
         timeoutMs: 60_000,
         intervalMs: 200,
         description: 'the group to commit every record, the dead-lettered ones included',
@@ -110,6 +110,6 @@ describe('consumer-worker: poison and garbage records', () => {
     expect(report.totals).toMatchObject({ seen: RECORDS - 2, gaps: 0, keyOrderViolations: 0, unsequenced: 0, shortfall: 0 });
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual([RECORDS]);
-    await t.admin.deleteTopics({ topics: [outputTopic, dlqTopic] }).catch(() => undefined);
+    t.adopt(outputTopic, dlqTopic);
   });
 });

@@ -1,11 +1,9 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
-import { killWorkerProcesses, produceSequenced, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
 
 const RECORDS = 60_000;
-const KEYS = 100;
-const PARTITIONS = 6;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 describe('consumer-worker: rebalance during load', () => {
@@ -14,21 +12,12 @@ describe('consumer-worker: rebalance during load', () => {
   afterAll(() => t.cleanup());
 
   it('a second member joins and later leaves mid-stream: nothing lost, committed offsets never move backwards', { timeout: 240_000 }, async () => {
-    const topic = await t.createTopic({ partitions: PARTITIONS, prefix: 'cw-rebalance' });
-    const outputTopic = `${topic}.out`;
-    const groupId = t.groupId('cw-rebalance');
-    const producerId = await produceSequenced(t, topic, RECORDS, KEYS, 'cw-rebalance');
-    const flags = {
-      topic,
-      'group-id': groupId,
-      'output-topic': outputTopic,
-      handler: 'testing/random-delay',
-      threads: 2,
+    const { topic, outputTopic, groupId, producerId, flags } = await passThroughScenario(t, 'cw-rebalance', RECORDS, {
       'max-in-flight-records': 2_000,
       'commit-interval-ms': 200,
       'shutdown-timeout-ms': SHUTDOWN_TIMEOUT_MS,
       'session-timeout-ms': 10_000,
-    };
+    });
 
     // Every ~100 ms: each partition's committed offset, which must never decrease.
     const backwards: string[] = [];
@@ -60,7 +49,7 @@ describe('consumer-worker: rebalance during load', () => {
       expect(left.code, second.output()).toBe(0);
       expect(summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag, 'the second member left mid-stream').toBeGreaterThan(0);
 
-      await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag === 0, {
+      await waitForGroupCaughtUp(t.admin, groupId, topic, {
         timeoutMs: 150_000,
         intervalMs: 250,
         description: 'the first member to commit every record',
@@ -80,6 +69,5 @@ describe('consumer-worker: rebalance during load', () => {
     const report = await verifyTopic(t.kafka, { topic: outputTopic, expected: { [producerId]: RECORDS }, timeoutMs: 90_000 });
     expect(report.totals).toMatchObject({ seen: RECORDS, gaps: 0, unsequenced: 0, shortfall: 0 });
     console.log(`rebalance: ${polls} offset polls, duplicates ${report.totals.duplicates}, key order violations (redeliveries) ${report.totals.keyOrderViolations}`);
-    await t.admin.deleteTopics({ topics: [outputTopic, `${topic}.dlq`] }).catch(() => undefined);
   });
 });

@@ -78,6 +78,6 @@ describe('consumer-worker: safe commit', () => {
     } finally {
       await service.stop();
     }
-    await t.admin.deleteTopics({ topics: [outputTopic, `${topic}.dlq`] }).catch(() => undefined);
+    t.adopt(outputTopic, `${topic}.dlq`);
   });
 });

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { IHeaders } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRegistry, fetchGroupTopicOffsets, SequenceStamper, silentLogger, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
+import { createRegistry, fetchGroupTopicOffsets, SequenceStamper, silentLogger, verifyTopic } from '@lagscale/kafka-core';
+import { TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
@@ -58,7 +58,7 @@ describe('consumer-worker: worker thread crash', () => {
     await service.start();
     let metrics: Record<string, number | undefined> | undefined;
     try {
-      await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(t.admin, groupId, topic), 'earliest').totalLag === 0, {
+      await waitForGroupCaughtUp(t.admin, groupId, topic, {
         timeoutMs: 90_000,
         intervalMs: 250,
         description: 'the group to commit every record',
@@ -78,6 +78,6 @@ describe('consumer-worker: worker thread crash', () => {
     expect(report.totals.seen).toBeGreaterThanOrEqual(RECORDS);
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
-    await t.admin.deleteTopics({ topics: [outputTopic, `${topic}.dlq`] }).catch(() => undefined);
+    t.adopt(outputTopic, `${topic}.dlq`);
   });
 });

@@ -136,3 +136,32 @@ export async function topicRecordCount(t: TestKafka, topic: string): Promise<num
   const offsets = await t.admin.fetchTopicOffsets(topic);
   return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
 }
+
+export interface PassThroughScenario {
+  topic: string;
+  outputTopic: string;
+  groupId: string;
+  producerId: string;
+  /** Flags of a worker that passes every record through to `outputTopic` (0–2 ms each). */
+  flags: Record<string, string | number>;
+}
+
+/**
+ * The setup the process-level suites share: a topic of `records` sequenced records (6 partitions,
+ * 100 keys), a group, and the flags of a pass-through worker whose output the verifier reads.
+ * The worker's output and DLQ topics are deleted with the test's other topics.
+ */
+export async function passThroughScenario(t: TestKafka, prefix: string, records: number, flags: Record<string, string | number>): Promise<PassThroughScenario> {
+  const topic = await t.createTopic({ partitions: 6, prefix });
+  const outputTopic = `${topic}.out`;
+  t.adopt(outputTopic, `${topic}.dlq`);
+  const groupId = t.groupId(prefix);
+  const producerId = await produceSequenced(t, topic, records, 100, prefix);
+  return {
+    topic,
+    outputTopic,
+    groupId,
+    producerId,
+    flags: { topic, 'group-id': groupId, 'output-topic': outputTopic, handler: 'testing/random-delay', threads: 2, ...flags },
+  };
+}

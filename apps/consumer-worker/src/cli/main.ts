@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // consumer-worker: consumes a topic with a worker-thread pool, per-key ordering and safe commits.
 import { Command } from 'commander';
-import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaEnv, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { loadWorkerSettings, workerEnv } from '../config/worker-config.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
 
@@ -10,7 +10,7 @@ const program = new Command('consumer-worker')
   .showHelpAfterError()
   .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
 const bindings = [
-  ...addEnvOptions(program, { brokers: kafkaEnv.brokers, 'client-id': kafkaEnv.clientId, 'log-level': kafkaEnv.logLevel }),
+  ...addEnvOptions(program, kafkaCliFlags),
   ...addEnvOptions(program, flagsFor(workerEnv)),
 ];
 program.action(async (options: Record<string, unknown>) => {

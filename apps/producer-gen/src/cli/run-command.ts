@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   addEnvOptions,
+  kafkaCliFlags,
   createKafka,
   createLogger,
   createOpsServer,
@@ -15,7 +16,6 @@ import { generatorEnv, loadGeneratorSettings, type GeneratorSettings } from '../
 import { GeneratorRun, type RunSummary } from '../producer/generator-run.js';
 import { createProgressReporter } from '../producer/progress.js';
 import { profileFromSettings } from '../schedule/index.js';
-import { kafkaFlags } from './kafka-flags.js';
 
 
 const runFlags = flagsFor(generatorEnv);
@@ -39,7 +39,7 @@ export function registerRunCommand(program: Command): void {
     .command('run')
     .description('Generate a workload at a rate profile and produce it to a topic, with sequence headers for the verifier')
     .option('--json', 'print the final summary as one JSON line');
-  const bindings = [...addEnvOptions(command, kafkaFlags), ...addEnvOptions(command, runFlags)];
+  const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, runFlags)];
 
   command.action(async (options: Record<string, unknown>) => {
     await runCommand(async () => {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { addEnvOptions, createLogger, flagSource, flagsFor, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, kafkaCliFlags, createLogger, flagSource, flagsFor, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { createIngestService, ingestEnv, loadIngestConfig } from '../ingest/index.js';
-import { kafkaFlags } from './kafka-flags.js';
 
 
 const serveFlags = flagsFor(ingestEnv);
@@ -10,7 +9,7 @@ export function registerServeCommand(program: Command): void {
   const command = program
     .command('serve')
     .description('Run the HTTP ingest gateway: POST /v1/topics/:topic/records, plus /metrics /healthz /readyz');
-  const bindings = [...addEnvOptions(command, kafkaFlags), ...addEnvOptions(command, serveFlags)];
+  const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, serveFlags)];
 
   command.action(async (options: Record<string, unknown>) => {
     let kafkaConfig: ReturnType<typeof loadKafkaConfig>;

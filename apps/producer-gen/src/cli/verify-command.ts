@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   addEnvOptions,
+  kafkaCliFlags,
   ConfigError,
   createKafka,
   createLogger,
@@ -17,7 +18,6 @@ import {
   type ExpectedCounts,
   type TopicSequenceReport,
 } from '@lagscale/kafka-core';
-import { kafkaFlags } from './kafka-flags.js';
 
 export const verifyEnv = {
   topic: envVar('VERIFY_TOPIC', parsers.string(), { description: 'Topic to read and check (an input topic or a consumer output topic)' }),
@@ -72,7 +72,7 @@ export function registerVerifyCommand(program: Command): void {
     .command('verify')
     .description('Read a topic and report, per producer, records seen, gaps, duplicates and per-key order violations')
     .option('--json', 'print the report as JSON');
-  const bindings = [...addEnvOptions(command, kafkaFlags), ...addEnvOptions(command, verifyFlags)];
+  const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, verifyFlags)];
 
   command.action(async (options: Record<string, unknown>) => {
     await runCommand(async () => {

@@ -54,6 +54,13 @@ export const kafkaEnv = {
   logLevel: envVar('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), { description: 'Log level', default: 'info' }),
 };
 
+/** The Kafka settings every app also offers as flags; the rest (TLS, SASL, timeouts) are env-only. */
+export const kafkaCliFlags = {
+  brokers: kafkaEnv.brokers,
+  'client-id': kafkaEnv.clientId,
+  'log-level': kafkaEnv.logLevel,
+};
+
 export interface KafkaConfig {
   brokers: string[];
   clientId: string;

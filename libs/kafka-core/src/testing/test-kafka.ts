@@ -3,8 +3,10 @@ import type { Admin, Consumer, ConsumerConfig, EachMessagePayload, Kafka, Produc
 import { createKafka } from '../client/kafka-factory.js';
 import { defaultKafkaConfig, EMBEDDED_BROKER, type KafkaConfig } from '../config/kafka-config.js';
 import { ensureTopic } from '../admin/topics.js';
+import { fetchGroupTopicOffsets } from '../admin/offsets.js';
+import { summarizeLag } from '../lag/lag.js';
 import { JavaCompatiblePartitioner } from '../partitioner/murmur2.js';
-import { waitFor } from './wait-for.js';
+import { waitFor, type WaitForOptions } from './wait-for.js';
 
 /** Brokers for tests: the global setup exports KAFKA_BROKERS (embedded or external cluster). */
 export function testBrokers(): string[] {
@@ -60,6 +62,11 @@ export class TestKafka {
     await ensureTopic(this.admin, { topic, partitions: options.partitions ?? 1, ...(options.configs ? { configs: options.configs } : {}) });
     this.topics.push(topic);
     return topic;
+  }
+
+  /** Topics something else created for this test (an app's output or DLQ): deleted at cleanup. */
+  adopt(...topics: string[]): void {
+    this.topics.push(...topics);
   }
 
   groupId(prefix = 'group'): string {
@@ -136,4 +143,12 @@ export function waitForGroupJoin(consumer: Consumer, timeoutMs = 30_000): Promis
 /** Waits until `messages` holds at least `count` entries. */
 export async function waitForMessages<T>(messages: readonly T[], count: number, timeoutMs = 30_000): Promise<readonly T[]> {
   return waitFor(() => messages.length >= count && messages, { timeoutMs, description: `${count} messages (have ${messages.length})` });
+}
+
+/** Waits until the group has committed every record of the topic (lag 0 on every partition). */
+export async function waitForGroupCaughtUp(admin: Admin, groupId: string, topic: string, options: WaitForOptions = {}): Promise<void> {
+  await waitFor(async () => summarizeLag(await fetchGroupTopicOffsets(admin, groupId, topic), 'earliest').totalLag === 0, {
+    description: `group ${groupId} to commit every record of ${topic}`,
+    ...options,
+  });
 }
