@@ -1,0 +1,4 @@
+export * from './actuator.js';
+export * from './decision.js';
+export * from './snapshot.js';
+export * from './view.js';

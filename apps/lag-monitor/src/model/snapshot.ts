@@ -1,0 +1,45 @@
+import type { ErrorCode, GroupState, PartitionOffsetsInput } from '@lagscale/kafka-core';
+
+/** Log start and end offsets of one topic, read once per cycle and shared by every group. */
+export interface TopicSnapshot {
+  topic: string;
+  partitions: { partition: number; start: number; end: number }[];
+}
+
+/** One group on one topic: the input of the lag maths (committed null = never committed). */
+export interface GroupTopicSnapshot {
+  topic: string;
+  partitions: PartitionOffsetsInput[];
+}
+
+export interface GroupSnapshot {
+  groupId: string;
+  state: GroupState;
+  members: number;
+  /** Topics the group is watched on: committed on, assigned, or configured. Sorted by name. */
+  topics: GroupTopicSnapshot[];
+}
+
+export const COLLECTION_SCOPES = ['broker', 'group', 'topic'] as const;
+export type CollectionScope = (typeof COLLECTION_SCOPES)[number];
+
+/** Something a cycle could not read. A broker-scope error means the whole snapshot is unusable. */
+export interface CollectionError {
+  scope: CollectionScope;
+  groupId?: string;
+  topic?: string;
+  code: ErrorCode;
+  message: string;
+}
+
+/** Everything one collection cycle read, with one shared admin client. */
+export interface Snapshot {
+  /** Wall-clock time (ms since epoch) the cycle started. */
+  atMs: number;
+  durationMs: number;
+  /** False when the broker could not be reached (scope 'broker' error): derive and decide must hold. */
+  ok: boolean;
+  topics: TopicSnapshot[];
+  groups: GroupSnapshot[];
+  errors: CollectionError[];
+}

@@ -1,0 +1,46 @@
+import type { GroupState } from '@lagscale/kafka-core';
+
+/** Burrow-style verdicts, worst last. */
+export const HEALTH_STATES = ['OK', 'WARN', 'STALL', 'STOP'] as const;
+export type Health = (typeof HEALTH_STATES)[number];
+
+/** What derive() makes of one partition of one group, from the snapshots in its window. */
+export interface PartitionView {
+  partition: number;
+  start: number;
+  end: number;
+  committed: number | null;
+  hasCommit: boolean;
+  lag: number;
+  /** Records/s appended to the partition (smoothed over the window). */
+  productionRate: number;
+  /** Records/s the group committed past (smoothed over the window). */
+  consumptionRate: number;
+  /** lag / consumption rate; null when there is lag and nothing is being consumed (never drains). 0 without lag. */
+  timeToDrainSeconds: number | null;
+  /** Age of the oldest unconsumed record, from the end-offset history; 0 without lag. */
+  timeLagSeconds: number;
+  health: Health;
+  /** Why the verdict: e.g. "committed offset 120 unchanged for 30 s with lag 4000". */
+  healthReason: string;
+}
+
+/** One group on one topic. */
+export interface GroupTopicView {
+  groupId: string;
+  topic: string;
+  state: GroupState;
+  members: number;
+  partitionCount: number;
+  totalLag: number;
+  partitionsWithLag: number;
+  uncommittedPartitions: number;
+  productionRate: number;
+  consumptionRate: number;
+  timeToDrainSeconds: number | null;
+  /** Largest partition time lag. */
+  maxTimeLagSeconds: number;
+  /** Worst partition verdict. */
+  health: Health;
+  partitions: PartitionView[];
+}
