@@ -1,0 +1,139 @@
+import {
+  AppsV1Api,
+  Observable,
+  PatchStrategy,
+  setHeaderOptions,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type ObservableMiddleware,
+  type V1Scale,
+} from '@kubernetes/client-node';
+import { AppError, ConfigError } from '@lagscale/kafka-core';
+import type { Actuator } from '../model/actuator.js';
+import { loadKubeConfig, KUBERNETES_AUTH_MODES, type KubernetesAuthMode } from './kube-config.js';
+import { fromKubernetesError, timeoutError, type ScaleTarget, type ScaleVerb } from './kubernetes-errors.js';
+import { assertReplicaCount } from './replica-count.js';
+
+export interface KubernetesActuatorOptions {
+  namespace: string;
+  /** The Deployment whose `scale` subresource is read and patched. */
+  deployment: string;
+  auth: KubernetesAuthMode;
+  kubeconfigPath?: string;
+  /** A kubeconfig context other than the current one. */
+  context?: string;
+  /** Bound on each API call, connection included. */
+  requestTimeoutMs: number;
+}
+
+export const defaultKubernetesActuatorOptions = {
+  auth: 'auto',
+  requestTimeoutMs: 10_000,
+} as const satisfies Partial<KubernetesActuatorOptions>;
+
+// Namespaces are DNS-1123 labels; Deployment names are DNS-1123 subdomains.
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function validateKubernetesActuatorOptions(options: KubernetesActuatorOptions): void {
+  const problems: string[] = [];
+  if (options.namespace.length > 63 || !DNS_LABEL.test(options.namespace)) {
+    problems.push(`kubernetes namespace must be a DNS-1123 label: lowercase letters, digits and '-', at most 63 (got "${options.namespace}")`);
+  }
+  if (options.deployment.length > 253 || !DNS_SUBDOMAIN.test(options.deployment)) {
+    problems.push(`kubernetes deployment must be a DNS-1123 name: lowercase letters, digits, '-' and '.' (got "${options.deployment}")`);
+  }
+  if (!(KUBERNETES_AUTH_MODES as readonly string[]).includes(options.auth)) {
+    problems.push(`kubernetes auth must be one of ${KUBERNETES_AUTH_MODES.join(', ')} (got "${String(options.auth)}")`);
+  }
+  if (!Number.isSafeInteger(options.requestTimeoutMs) || options.requestTimeoutMs <= 0) {
+    problems.push(`kubernetes requestTimeoutMs must be a positive integer (got ${String(options.requestTimeoutMs)})`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Per-call options that put the call's abort signal on its request (the client has no other hook). */
+function withSignal(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {
+  const middleware: ObservableMiddleware = {
+    pre: (context) => {
+      context.setSignal(signal);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+  // append: after the configuration's own middleware, as setHeaderOptions does.
+  return { middleware: [middleware], middlewareMergeStrategy: 'append' };
+}
+
+/**
+ * Scales a Deployment through its `scale` subresource (autoscaling/v1 Scale): the one object
+ * an HPA or `kubectl scale` writes, so the Role needs nothing on the Deployment itself.
+ * `kubeConfig` replaces the auth options (tests point it at a local server).
+ */
+export function createKubernetesActuator(options: KubernetesActuatorOptions, kubeConfig?: KubeConfig): Actuator {
+  validateKubernetesActuatorOptions(options);
+  const kc = kubeConfig ?? loadKubeConfig(options);
+  const cluster = kc.getCurrentCluster();
+  if (cluster === null) throw new ConfigError(['kubeconfig has no current cluster']);
+  const api = kc.makeApiClient(AppsV1Api);
+  const { namespace, deployment: name } = options;
+  const target: ScaleTarget = { namespace, deployment: name, server: cluster.server, requestTimeoutMs: options.requestTimeoutMs };
+  // Calls in flight, aborted when the actuator stops so stop() never waits on the API server.
+  const inFlight = new Set<AbortController>();
+  let stopped = false;
+
+  async function call<T>(verb: ScaleVerb, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (stopped) throw new AppError('SHUTTING_DOWN', `kubernetes actuator is stopped: ${verb} deployments/scale ${namespace}/${name} not sent`);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.requestTimeoutMs);
+    inFlight.add(controller);
+    // The signal aborts the HTTP exchange; racing it also bounds what runs before the request
+    // is sent (credential plugins, token files).
+    const abandoned = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+    });
+    try {
+      return await Promise.race([send(controller.signal), abandoned]);
+    } catch (err) {
+      if (stopped) throw new AppError('SHUTTING_DOWN', `kubernetes actuator stopped during ${verb} deployments/scale ${namespace}/${name}`, { cause: err });
+      if (timedOut) throw timeoutError(verb, target, err);
+      throw fromKubernetesError(err, verb, target);
+    } finally {
+      clearTimeout(timer);
+      inFlight.delete(controller);
+    }
+  }
+
+  return {
+    kind: 'kubernetes',
+    async current() {
+      const scale: V1Scale = await call('get', (signal) =>
+        api.readNamespacedDeploymentScale({ name, namespace }, withSignal(signal)),
+      );
+      // spec, not status: spec is the count last asked for (by us, an HPA or kubectl), which the
+      // policy compares its decision with; status counts pods mid-rollout (surge, terminating)
+      // and trails spec, so deciding on it would re-send the same patch or fight a rollout.
+      // A Scale of 0 omits spec.replicas (omitempty), hence the default.
+      return scale.spec?.replicas ?? 0;
+    },
+    async scale(replicas) {
+      assertReplicaCount(replicas, 'kubernetes');
+      // A JSON merge patch of one field: no resourceVersion, so it never conflicts with other
+      // writers, and it touches nothing but spec.replicas. The client's default for PATCH is
+      // json-patch; the header middleware overrides it.
+      const body = { spec: { replicas } };
+      await call('patch', (signal) =>
+        api.patchNamespacedDeploymentScale({ name, namespace, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, withSignal(signal))),
+      );
+    },
+    stop() {
+      stopped = true;
+      for (const controller of inFlight) controller.abort();
+      return Promise.resolve();
+    },
+  };
+}

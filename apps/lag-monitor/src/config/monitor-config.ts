@@ -1,0 +1,128 @@
+import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
+import { ACTUATOR_KINDS, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
+import { defaultCollectorOptions } from '../collect/index.js';
+import { defaultDeriveOptions } from '../derive/index.js';
+import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
+
+/** Every lag-monitor setting, each a flag (its key) and an env variable. */
+export const monitorEnv = {
+  groups: optionalEnvVar('LAG_MONITOR_GROUPS', parsers.list(), { description: 'Consumer groups to watch, comma-separated' }),
+  groupPattern: optionalEnvVar('LAG_MONITOR_GROUP_PATTERN', parsers.string(), { description: 'Also watch every group whose id matches this regular expression' }),
+  topics: optionalEnvVar('LAG_MONITOR_TOPICS', parsers.list(), { description: 'Topics watched for every group even before it commits (groups are also watched on the topics they commit on)' }),
+  intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: 5_000 }),
+  collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs ?? 10_000 }),
+  windowMs: envVar('LAG_MONITOR_WINDOW_MS', parsers.durationMs(), { description: 'Window of the rates and health rules (e.g. 60s)', default: defaultDeriveOptions.windowMs }),
+  historyMs: envVar('LAG_MONITOR_HISTORY_MS', parsers.durationMs(), { description: 'End-offset history kept to estimate time lag', default: defaultDeriveOptions.historyMs }),
+  offsetReset: envVar('LAG_MONITOR_OFFSET_RESET', parsers.oneOf(OFFSET_RESET_POLICIES), { description: 'Lag of a partition a group never committed: earliest (end − start) or latest (0)', default: defaultDeriveOptions.resetPolicy }),
+  scaleGroup: optionalEnvVar('LAG_MONITOR_SCALE_GROUP', parsers.string(), { description: 'The group whose replicas are scaled (unset: watch and export only)' }),
+  scaleTopics: optionalEnvVar('LAG_MONITOR_SCALE_TOPICS', parsers.list(), { description: 'Topics of the scaled group the policy looks at (default: all it is watched on)' }),
+  mode: envVar('LAG_MONITOR_SCALE_MODE', parsers.oneOf(SCALING_MODES), { description: 'rate: drain the backlog within the drain target; lag: ceil(lag / lag per replica)', default: defaultScalingPolicyOptions.mode }),
+  minReplicas: envVar('LAG_MONITOR_MIN_REPLICAS', parsers.int(0, 10_000), { description: 'Fewest replicas (0 needs LAG_MONITOR_SCALE_TO_ZERO)', default: defaultScalingPolicyOptions.minReplicas }),
+  maxReplicas: envVar('LAG_MONITOR_MAX_REPLICAS', parsers.int(1, 10_000), { description: 'Most replicas (never above the partition count either)', default: defaultScalingPolicyOptions.maxReplicas }),
+  lagPerReplica: envVar('LAG_MONITOR_LAG_PER_REPLICA', parsers.int(1), { description: 'Mode lag: records of lag one replica is given', default: defaultScalingPolicyOptions.lagPerReplica }),
+  drainTargetSeconds: envVar('LAG_MONITOR_DRAIN_TARGET_SECONDS', parsers.number(1, 86_400), { description: 'Mode rate: drain the backlog within this many seconds', default: defaultScalingPolicyOptions.drainTargetSeconds }),
+  minThroughputPerReplica: envVar('LAG_MONITOR_MIN_THROUGHPUT_PER_REPLICA', parsers.number(1), { description: 'Mode rate: floor of the learned records/s per replica', default: defaultScalingPolicyOptions.minThroughputPerReplica }),
+  capToLaggingPartitions: envVar('LAG_MONITOR_CAP_TO_LAGGING_PARTITIONS', parsers.bool(), { description: 'Never run more replicas than partitions with lag', default: defaultScalingPolicyOptions.capToLaggingPartitions }),
+  scaleDownStabilizationMs: envVar('LAG_MONITOR_SCALE_DOWN_STABILIZATION_MS', parsers.durationMs(), { description: 'Scale down only to the highest recommendation of this window (e.g. 5m)', default: defaultScalingPolicyOptions.scaleDownStabilizationMs }),
+  scaleToZero: envVar('LAG_MONITOR_SCALE_TO_ZERO', parsers.bool(), { description: 'Allow 0 replicas when there is no lag and no production', default: defaultScalingPolicyOptions.scaleToZero }),
+  activationLag: envVar('LAG_MONITOR_ACTIVATION_LAG', parsers.int(0), { description: 'From 0 replicas, start one only above this lag', default: defaultScalingPolicyOptions.activationLag }),
+  actuator: envVar('LAG_MONITOR_ACTUATOR', parsers.oneOf(ACTUATOR_KINDS), { description: 'none (decide and export only), kubernetes, or local (consumer-worker processes on this machine)', default: 'none' }),
+  k8sNamespace: envVar('LAG_MONITOR_K8S_NAMESPACE', parsers.string(), { description: 'Kubernetes: namespace of the Deployment (in a pod, set it from the downward API)', default: 'default' }),
+  k8sDeployment: optionalEnvVar('LAG_MONITOR_K8S_DEPLOYMENT', parsers.string(), { description: 'Kubernetes: the Deployment to scale' }),
+  k8sAuth: envVar('LAG_MONITOR_K8S_AUTH', parsers.oneOf(KUBERNETES_AUTH_MODES), { description: 'Kubernetes auth: auto, in-cluster or kubeconfig', default: 'auto' }),
+  kubeconfig: optionalEnvVar('LAG_MONITOR_KUBECONFIG', parsers.string(), { description: 'Kubernetes: kubeconfig path (default: KUBECONFIG or ~/.kube/config)' }),
+  localLogDir: optionalEnvVar('LAG_MONITOR_LOCAL_LOG_DIR', parsers.string(), { description: 'Local: directory for each replica\'s log (default: discard)' }),
+  localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: 35_000 }),
+  metricsPort: envVar('LAG_MONITOR_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /status /healthz /readyz (0: any free port)', default: 9467 }),
+  metricsHost: envVar('LAG_MONITOR_METRICS_HOST', parsers.string(), { description: 'Address of the HTTP server', default: '127.0.0.1' }),
+};
+
+export interface MonitorSettings {
+  groups: string[];
+  groupPattern: RegExp | undefined;
+  topics: string[];
+  intervalMs: number;
+  collectTimeoutMs: number;
+  windowMs: number;
+  historyMs: number;
+  offsetReset: (typeof OFFSET_RESET_POLICIES)[number];
+  scaling: { groupId: string; topics: string[]; policy: ScalingPolicyOptions } | undefined;
+  actuator: (typeof ACTUATOR_KINDS)[number];
+  kubernetes: { namespace: string; deployment: string | undefined; auth: (typeof KUBERNETES_AUTH_MODES)[number]; kubeconfigPath: string | undefined };
+  local: { logDir: string | undefined; stopTimeoutMs: number };
+  metricsPort: number;
+  metricsHost: string;
+}
+
+function compilePattern(raw: string | undefined, problems: string[]): RegExp | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return new RegExp(raw);
+  } catch (err) {
+    problems.push(`LAG_MONITOR_GROUP_PATTERN must be a regular expression (got "${raw}": ${(err as Error).message})`);
+    return undefined;
+  }
+}
+
+/** Reads and checks the settings; ConfigError lists every problem by variable. */
+export function loadMonitorSettings(source: Record<string, string | undefined> = process.env): MonitorSettings {
+  const { values: v, problems } = collectEnv(monitorEnv, source);
+  const groupPattern = compilePattern(v.groupPattern, problems);
+  const groups = v.groups ?? [];
+  if (v.scaleGroup !== undefined && !groups.includes(v.scaleGroup) && !(groupPattern?.test(v.scaleGroup) ?? false)) {
+    // The scaled group is always watched; adding it here saves a surprising "no data" hold.
+    groups.push(v.scaleGroup);
+  }
+  if (groups.length === 0 && groupPattern === undefined) problems.push('LAG_MONITOR_GROUPS or LAG_MONITOR_GROUP_PATTERN must name at least one group to watch');
+  if (v.collectTimeoutMs !== undefined && v.collectTimeoutMs < 100) problems.push(`LAG_MONITOR_COLLECT_TIMEOUT_MS must be at least 100ms (got ${v.collectTimeoutMs})`);
+  if (v.intervalMs !== undefined && v.intervalMs < 100) problems.push(`LAG_MONITOR_INTERVAL_MS must be at least 100ms (got ${v.intervalMs})`);
+  if (v.windowMs !== undefined && v.intervalMs !== undefined && v.windowMs < 2 * v.intervalMs) {
+    problems.push(`LAG_MONITOR_WINDOW_MS must span at least two collection intervals (got ${v.windowMs} < 2 × ${v.intervalMs})`);
+  }
+  if (v.historyMs !== undefined && v.windowMs !== undefined && v.historyMs < v.windowMs) {
+    problems.push(`LAG_MONITOR_HISTORY_MS must not be shorter than LAG_MONITOR_WINDOW_MS (got ${v.historyMs} < ${v.windowMs})`);
+  }
+  if (v.actuator !== undefined && v.actuator !== 'none' && v.scaleGroup === undefined) {
+    problems.push(`LAG_MONITOR_SCALE_GROUP must be set when LAG_MONITOR_ACTUATOR is ${v.actuator}`);
+  }
+  if (v.actuator === 'kubernetes' && v.k8sDeployment === undefined) problems.push('LAG_MONITOR_K8S_DEPLOYMENT must be set when LAG_MONITOR_ACTUATOR is kubernetes');
+
+  let policy: ScalingPolicyOptions | undefined;
+  if (v.mode !== undefined && v.minReplicas !== undefined && v.maxReplicas !== undefined && v.lagPerReplica !== undefined && v.drainTargetSeconds !== undefined
+    && v.minThroughputPerReplica !== undefined && v.capToLaggingPartitions !== undefined && v.scaleDownStabilizationMs !== undefined
+    && v.scaleToZero !== undefined && v.activationLag !== undefined) {
+    policy = {
+      ...defaultScalingPolicyOptions,
+      mode: v.mode,
+      minReplicas: v.minReplicas,
+      maxReplicas: v.maxReplicas,
+      lagPerReplica: v.lagPerReplica,
+      drainTargetSeconds: v.drainTargetSeconds,
+      minThroughputPerReplica: v.minThroughputPerReplica,
+      capToLaggingPartitions: v.capToLaggingPartitions,
+      scaleDownStabilizationMs: v.scaleDownStabilizationMs,
+      scaleToZero: v.scaleToZero,
+      activationLag: v.activationLag,
+    };
+    for (const problem of validateScalingPolicyOptions(policy)) problems.push(`scaling policy: ${problem}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const all = v as Required<typeof v>;
+  return {
+    groups,
+    groupPattern,
+    topics: v.topics ?? [],
+    intervalMs: all.intervalMs,
+    collectTimeoutMs: all.collectTimeoutMs,
+    windowMs: all.windowMs,
+    historyMs: all.historyMs,
+    offsetReset: all.offsetReset,
+    scaling: v.scaleGroup === undefined || policy === undefined ? undefined : { groupId: v.scaleGroup, topics: v.scaleTopics ?? [], policy },
+    actuator: all.actuator,
+    kubernetes: { namespace: all.k8sNamespace, deployment: v.k8sDeployment, auth: all.k8sAuth, kubeconfigPath: v.kubeconfig },
+    local: { logDir: v.localLogDir, stopTimeoutMs: all.localStopTimeoutMs },
+    metricsPort: all.metricsPort,
+    metricsHost: all.metricsHost,
+  };
+}

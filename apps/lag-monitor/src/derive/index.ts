@@ -1,0 +1,6 @@
+export * from './derive-options.js';
+export * from './derive.js';
+export * from './health.js';
+export * from './rates.js';
+export * from './sample-history.js';
+export * from './time-lag.js';

@@ -1,0 +1,276 @@
+import type { Admin } from 'kafkajs';
+import {
+  createKafka,
+  createOpsServer,
+  createRegistry,
+  defineService,
+  describeError,
+  type KafkaConfig,
+  type Logger,
+  type OpsServer,
+  type Registry,
+  type Service,
+} from '@lagscale/kafka-core';
+import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand } from '../actuators/index.js';
+import { createCollector, type Collector } from '../collect/index.js';
+import type { MonitorSettings } from '../config/monitor-config.js';
+import { createDeriveState, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
+import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
+import type { Actuator, GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
+import { createPolicyState, decide, policyInputFrom, type PolicyState } from '../policy/index.js';
+
+export interface MonitorServiceOptions {
+  kafkaConfig: KafkaConfig;
+  settings: MonitorSettings;
+  logger: Logger;
+  registry?: Registry;
+  /** Overrides the actuator LAG_MONITOR_ACTUATOR names (tests, the demo). */
+  actuator?: Actuator;
+  /** Called after every cycle: the live view of the demo, tests waiting for a condition. */
+  onCycle?: (cycle: CycleResult) => void;
+}
+
+/** What one cycle saw and did. */
+export interface CycleResult {
+  snapshot: Snapshot;
+  views: readonly GroupTopicView[];
+  /** Present when a group is scaled; `current` is what the actuator reported before acting. */
+  scaling?: { groupId: string; current: number; desired: number; decision: ScalingDecision; actuatorError?: string };
+}
+
+export interface MonitorService extends Service {
+  /** Where /metrics and /status listen once started. */
+  readonly url: string | undefined;
+  status(): StatusDocument;
+  /** Runs one cycle now (tests); cycles never overlap. */
+  cycleNow(): Promise<CycleResult>;
+}
+
+const RECENT_DECISIONS = 50;
+
+/**
+ * lag-monitor: every interval, one collection over one shared admin client, derive (lag, rates,
+ * time lag, health), decide (when a group is scaled), act, export. A failed collection keeps
+ * the last views, holds the replicas and counts the error; it never stops the loop.
+ */
+export function createMonitorService(options: MonitorServiceOptions): MonitorService {
+  const { kafkaConfig, settings, logger } = options;
+  const registry = options.registry ?? createRegistry({ app: 'lag-monitor' });
+  const kafka = createKafka(kafkaConfig, logger);
+  // Few retries: the collector bounds each cycle anyway, and a long retry loop would only delay
+  // the `up 0` a dashboard needs to show.
+  const newAdmin = (): Admin => kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  let admin = newAdmin();
+  const collector: Collector = createCollector(admin, {
+    // A kafkajs admin that read a topic which is then deleted fails every later metadata
+    // refresh; the collector notices and asks for a fresh client.
+    renewAdmin: async () => {
+      await admin.disconnect().catch(() => undefined);
+      admin = newAdmin();
+      connected = false;
+      await ensureConnected();
+      return admin;
+    },
+    groups: settings.groups,
+    ...(settings.groupPattern === undefined ? {} : { groupPattern: settings.groupPattern }),
+    topics: settings.topics,
+    timeoutMs: settings.collectTimeoutMs,
+  });
+  const deriveOptions: DeriveOptions = {
+    windowMs: settings.windowMs,
+    historyMs: settings.historyMs,
+    resetPolicy: settings.offsetReset,
+    minSamples: 3,
+  };
+  const exporter: LagExporter = createLagExporter(registry);
+  const scaling = settings.scaling;
+  let actuator: Actuator | undefined = options.actuator;
+
+  let deriveState: DeriveState = createDeriveState();
+  let policyState: PolicyState = createPolicyState();
+  let views: readonly GroupTopicView[] = [];
+  let lastSnapshot: Snapshot | undefined;
+  let lastScaling: CycleResult['scaling'];
+  const decisions: ScalingDecision[] = [];
+  let connected = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<CycleResult> | undefined;
+  let ops: OpsServer | undefined;
+  let url: string | undefined;
+  const startedAtMs = Date.now();
+
+  function makeActuator(): Actuator | undefined {
+    if (scaling === undefined) return undefined;
+    const membersOf = () => views.filter((v) => v.groupId === scaling.groupId).reduce((max, v) => Math.max(max, v.members), 0);
+    switch (settings.actuator) {
+      case 'none':
+        return createNoneActuator(membersOf);
+      case 'kubernetes':
+        return createKubernetesActuator({
+          namespace: settings.kubernetes.namespace,
+          deployment: settings.kubernetes.deployment ?? '',
+          auth: settings.kubernetes.auth,
+          ...(settings.kubernetes.kubeconfigPath === undefined ? {} : { kubeconfigPath: settings.kubernetes.kubeconfigPath }),
+          requestTimeoutMs: 10_000,
+        });
+      case 'local': {
+        const { command, args } = consumerWorkerCommand();
+        return createLocalActuator({
+          command,
+          args,
+          // Each replica joins the scaled group and gets a metrics port of its own.
+          env: (index) => ({ CONSUMER_GROUP_ID: scaling.groupId, CONSUMER_METRICS_PORT: '0', KAFKA_CLIENT_ID: `consumer-worker-${index}` }),
+          stopTimeoutMs: settings.local.stopTimeoutMs,
+          ...(settings.local.logDir === undefined ? {} : { logDir: settings.local.logDir }),
+          onEvent: (event) => logger.info({ replica: event.index, pid: event.pid, code: event.code, signal: event.signal }, `replica ${event.type}`),
+        });
+      }
+    }
+  }
+
+  async function ensureConnected(): Promise<void> {
+    if (connected) return;
+    await admin.connect();
+    connected = true;
+  }
+
+  async function scaleStep(snapshot: Snapshot): Promise<CycleResult['scaling']> {
+    if (scaling === undefined || actuator === undefined) return undefined;
+    const nowMs = snapshot.atMs;
+    let current: number;
+    try {
+      current = await actuator.current();
+    } catch (err) {
+      // Without the current count there is nothing safe to do: no decision this cycle.
+      logger.warn({ err: describeError(err) }, 'actuator could not read the current replicas; holding');
+      return lastScaling === undefined ? undefined : { ...lastScaling, actuatorError: describeError(err) };
+    }
+    const groupViews = views.filter((v) => v.groupId === scaling.groupId && (scaling.topics.length === 0 || scaling.topics.includes(v.topic)));
+    const groupFailed = snapshot.errors.some((e) => e.scope === 'broker' || (e.scope === 'group' && e.groupId === scaling.groupId));
+    const input = policyInputFrom(groupViews, { nowMs, currentReplicas: current, collectionOk: snapshot.ok && !groupFailed && groupViews.length > 0 });
+    const result = decide(policyState, input, scaling.policy);
+    policyState = result.state;
+    const decision = result.decision;
+    decisions.push(decision);
+    if (decisions.length > RECENT_DECISIONS) decisions.shift();
+    let actuatorError: string | undefined;
+    if (decision.desired !== current) {
+      logger.info({ group: scaling.groupId, from: current, to: decision.desired, reason: decision.reason }, decision.detail);
+      try {
+        await actuator.scale(decision.desired);
+      } catch (err) {
+        actuatorError = describeError(err);
+        logger.error({ err: actuatorError }, `scaling to ${decision.desired} failed`);
+      }
+    }
+    return { groupId: scaling.groupId, current, desired: decision.desired, decision, ...(actuatorError === undefined ? {} : { actuatorError }) };
+  }
+
+  async function cycle(): Promise<CycleResult> {
+    let snapshot: Snapshot;
+    try {
+      await ensureConnected();
+      snapshot = await collector.collect();
+    } catch (err) {
+      snapshot = {
+        atMs: Date.now(),
+        durationMs: 0,
+        ok: false,
+        topics: [],
+        groups: [],
+        errors: [{ scope: 'broker', code: 'BROKER_UNREACHABLE', message: describeError(err) }],
+      };
+    }
+    if (!snapshot.ok && connected) logger.warn({ errors: snapshot.errors }, 'collection failed; holding');
+    if (snapshot.ok) {
+      const derived = derive(deriveState, snapshot, deriveOptions);
+      deriveState = derived.state;
+      views = derived.views;
+    }
+    lastSnapshot = snapshot;
+    const scaled = await scaleStep(snapshot);
+    lastScaling = scaled;
+    exporter.update({
+      snapshot,
+      views,
+      ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.desired === scaled.current || scaled.actuatorError !== undefined ? scaled.current : scaled.desired, desired: scaled.desired, decision: scaled.decision } }),
+    });
+    const result: CycleResult = { snapshot, views, ...(scaled === undefined ? {} : { scaling: scaled }) };
+    options.onCycle?.(result);
+    return result;
+  }
+
+  function cycleNow(): Promise<CycleResult> {
+    running ??= cycle().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      cycleNow()
+        .catch((err: unknown) => logger.error({ err: describeError(err) }, 'cycle failed'))
+        .finally(schedule);
+    }, settings.intervalMs);
+  }
+
+  const service = defineService({
+    name: 'lag-monitor',
+    async onStart() {
+      actuator ??= makeActuator();
+      ops = createOpsServer({
+        registry,
+        logger,
+        host: settings.metricsHost,
+        port: settings.metricsPort,
+        readiness: { collected: () => (lastSnapshot === undefined ? 'no collection yet' : lastSnapshot.ok ? true : 'last collection failed') },
+      });
+      ops.app.get('/status', async () => status());
+      url = (await ops.start()).url;
+      try {
+        await ensureConnected();
+      } catch (err) {
+        // Not fatal: a monitor reports `up 0` and keeps trying, like an exporter.
+        logger.warn({ err: describeError(err) }, 'broker not reachable yet; will retry every cycle');
+      }
+      await cycleNow();
+      schedule();
+    },
+    async onStop() {
+      stopping = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await running?.catch(() => undefined);
+      // Stopping the monitor never scales the fleet: only the local actuator owns processes.
+      await actuator?.stop();
+      await admin.disconnect().catch(() => undefined);
+      await ops?.stop();
+    },
+  });
+
+  function status(): StatusDocument {
+    return buildStatus({
+      ...(lastSnapshot === undefined ? {} : { snapshot: lastSnapshot }),
+      views,
+      decisions,
+      ...(scaling === undefined || lastScaling === undefined
+        ? {}
+        : { scaling: { groupId: scaling.groupId, topics: scaling.topics, actuator: actuator?.kind ?? settings.actuator, current: lastScaling.current, desired: lastScaling.desired, mode: scaling.policy.mode } }),
+      startedAtMs,
+      nowMs: Date.now(),
+    });
+  }
+
+  return {
+    name: service.name,
+    start: () => service.start(),
+    stop: () => service.stop(),
+    get url() {
+      return url;
+    },
+    status,
+    cycleNow,
+  };
+}

@@ -1,0 +1,68 @@
+import type { PolicyInput } from '../policy/index.js';
+import type { SimulatedFleet } from './fleet.js';
+import type { SimulationScenario } from './scenario.js';
+
+interface OffsetSample {
+  atMs: number;
+  endSum: number;
+  committedSum: number;
+}
+
+/**
+ * Reads the fleet the way lag-monitor reads Kafka: integer offsets, lag from committed offsets,
+ * and production/consumption rates as offset differences over a window of past samples (so they
+ * trail a step, as the real smoothed rates do).
+ */
+export class SimulatedCollector {
+  private history: OffsetSample[] = [];
+
+  constructor(private readonly config: Pick<SimulationScenario, 'rateWindowMs' | 'collectionOutages'>) {}
+
+  sample(fleet: SimulatedFleet, nowMs: number): PolicyInput {
+    const ok = !this.config.collectionOutages.some((outage) => nowMs >= outage.fromMs && nowMs < outage.toMs);
+    if (!ok) {
+      return {
+        nowMs,
+        currentReplicas: fleet.replicas,
+        collectionOk: false,
+        rebalancing: false,
+        members: 0,
+        partitionCount: 0,
+        partitionsWithLag: 0,
+        totalLag: 0,
+        productionRate: 0,
+        consumptionRate: 0,
+      };
+    }
+    let endSum = 0;
+    let committedSum = 0;
+    let totalLag = 0;
+    let partitionsWithLag = 0;
+    for (const p of fleet.partitions) {
+      const end = Math.floor(p.end);
+      const committed = Math.floor(p.committed);
+      const lag = Math.max(0, end - committed);
+      endSum += end;
+      committedSum += committed;
+      totalLag += lag;
+      if (lag > 0) partitionsWithLag += 1;
+    }
+    this.history.push({ atMs: nowMs, endSum, committedSum });
+    // keep the newest sample at least a window old as the base of the rates
+    while (this.history.length > 2 && (this.history[1]?.atMs ?? nowMs) <= nowMs - this.config.rateWindowMs) this.history.shift();
+    const base = this.history[0];
+    const seconds = base === undefined ? 0 : (nowMs - base.atMs) / 1000;
+    return {
+      nowMs,
+      currentReplicas: fleet.replicas,
+      collectionOk: true,
+      rebalancing: fleet.rebalancing,
+      members: fleet.members,
+      partitionCount: fleet.partitions.length,
+      partitionsWithLag,
+      totalLag,
+      productionRate: seconds > 0 && base !== undefined ? (endSum - base.endSum) / seconds : 0,
+      consumptionRate: seconds > 0 && base !== undefined ? (committedSum - base.committedSum) / seconds : 0,
+    };
+  }
+}

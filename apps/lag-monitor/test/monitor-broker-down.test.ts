@@ -1,0 +1,97 @@
+// When the broker goes away the monitor says so (`lag_monitor_up 0`, errors counted) and makes
+// no scaling move: a vanished metric must never read as "no lag, scale down".
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestKafka } from '@lagscale/kafka-core/testing';
+import { findFreePort, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import type { Actuator } from '../src/model/index.js';
+import { scrape, startMonitor, type TestMonitor } from './monitor-helpers.js';
+
+/** An actuator that records what it is asked, for a monitor that must not act. */
+function recordingActuator(initial: number): Actuator & { calls: number[] } {
+  let replicas = initial;
+  const calls: number[] = [];
+  return {
+    kind: 'recording',
+    calls,
+    current: async () => replicas,
+    scale: async (n) => {
+      calls.push(n);
+      replicas = n;
+    },
+    stop: async () => undefined,
+  };
+}
+
+describe('lag-monitor when the broker goes down', () => {
+  let broker: EmbeddedBroker | undefined;
+  let t: TestKafka;
+  let monitor: TestMonitor | undefined;
+
+  beforeAll(async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lag-monitor-broker-down-'));
+    const port = await findFreePort();
+    let controllerPort: number;
+    do controllerPort = await findFreePort();
+    while (controllerPort === port);
+    broker = await startEmbeddedBroker({ port, controllerPort, dataDir, heap: '-Xmx512m', deleteDataOnStop: true });
+    t = new TestKafka({ brokers: broker.brokers });
+    await t.connect();
+  });
+
+  afterAll(async () => {
+    await monitor?.service.stop();
+    await t.cleanup().catch(() => undefined);
+    await broker?.stop();
+  });
+
+  it('exports up 0, counts errors and holds the replicas', async () => {
+    const topic = await t.createTopic({ partitions: 4, prefix: 'down' });
+    const groupId = t.groupId('down');
+    const producer = await t.producer();
+    await producer.send({ topic, messages: Array.from({ length: 400 }, (_, i) => ({ partition: i % 4, value: String(i) })) });
+    await t.admin.setOffsets({ groupId, topic, partitions: [0, 1, 2, 3].map((partition) => ({ partition, offset: '0' })) });
+    const actuator = recordingActuator(3);
+    monitor = await startMonitor(
+      {
+        LAG_MONITOR_GROUPS: groupId,
+        LAG_MONITOR_SCALE_GROUP: groupId,
+        LAG_MONITOR_SCALE_MODE: 'lag',
+        LAG_MONITOR_LAG_PER_REPLICA: '100',
+        LAG_MONITOR_MIN_REPLICAS: '1',
+        LAG_MONITOR_MAX_REPLICAS: '10',
+        LAG_MONITOR_SCALE_DOWN_STABILIZATION_MS: '0',
+        LAG_MONITOR_COLLECT_TIMEOUT_MS: '1500',
+      },
+      { brokers: broker?.brokers ?? [], actuator },
+    );
+    // 400 lag at 100 per replica: 4 replicas, the partition count.
+    await monitor.until((c) => c.scaling?.decision.desired === 4);
+    const url = monitor.service.url ?? '';
+    expect((await scrape(url)).get('lag_monitor_up')?.[0]?.value).toBe(1);
+    const callsBefore = actuator.calls.length;
+
+    await producer.disconnect();
+    await t.cleanup().catch(() => undefined);
+    await broker?.stop();
+
+    const failed = await monitor.until((c) => !c.snapshot.ok, 30_000);
+    expect(failed.snapshot.errors.some((e) => e.scope === 'broker')).toBe(true);
+    expect(failed.scaling?.decision.action).toBe('hold');
+    expect(failed.scaling?.decision.reason).toBe('collection-failed');
+    // A few more failed cycles: still holding, never acting.
+    await monitor.until((c) => !c.snapshot.ok && monitor !== undefined && monitor.cycles.filter((x) => !x.snapshot.ok).length >= 3, 30_000);
+    expect(actuator.calls.length).toBe(callsBefore);
+
+    const metrics = await scrape(url);
+    expect(metrics.get('lag_monitor_up')?.[0]?.value).toBe(0);
+    const errors = (metrics.get('lag_monitor_collection_errors_total') ?? []).filter((s) => s.labels.scope === 'broker');
+    expect(errors.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThanOrEqual(3);
+    // No frozen lag: the per-partition series are gone while the broker is unreachable.
+    expect(metrics.get('kafka_consumergroup_lag') ?? []).toHaveLength(0);
+    const status = (await (await fetch(`${url}/status`)).json()) as Record<string, unknown>;
+    expect(JSON.stringify(status)).toContain('collection-failed');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The demo's load and fleet. Sized for a 2-core machine: each replica runs an I/O-bound handler
+ * (a fixed wait per record, like a call to a downstream service), so more replicas really do
+ * drain faster even when CPUs are few; the spike needs several replicas, the base rate one.
+ */
+export const demoPlan = {
+  partitions: 8,
+  maxReplicas: 8,
+  /** Producer: base rate, then a spike, then base again until the end of the run. */
+  baseRate: 200,
+  peakRate: 2_500,
+  spikeAtMs: 20_000,
+  spikeDurationMs: 35_000,
+  produceForMs: 80_000,
+  /** Per record wait of the consumer handler, and the threads of each replica. */
+  handlerWaitMs: 2,
+  threadsPerReplica: 1,
+  /** Monitor: cycle, rate/health window, policy. */
+  intervalMs: 1_000,
+  windowMs: 10_000,
+  drainTargetSeconds: 20,
+  scaleDownStabilizationMs: 15_000,
+  /** The whole run ends by itself here even if the fleet has not settled. */
+  deadlineMs: 210_000,
+  /** Expected length, for the progress clock. */
+  expectedMs: 150_000,
+} as const;
+
+export type DemoPhase = 'starting' | 'base load' | 'spike' | 'after the spike' | 'draining' | 'scaling down' | 'settled';
+
+/** Where the run is, from the producer's schedule and what the monitor sees. */
+export function demoPhase(input: { elapsedMs: number; producerDone: boolean; totalLag: number; replicas: number; minReplicas: number }): DemoPhase {
+  const { elapsedMs, producerDone, totalLag, replicas, minReplicas } = input;
+  if (!producerDone) {
+    if (elapsedMs < demoPlan.spikeAtMs) return 'base load';
+    if (elapsedMs < demoPlan.spikeAtMs + demoPlan.spikeDurationMs) return 'spike';
+    return 'after the spike';
+  }
+  if (totalLag > 0) return 'draining';
+  if (replicas > minReplicas) return 'scaling down';
+  return 'settled';
+}
