@@ -2,6 +2,7 @@
 // tables cannot drift from the code:  node --conditions=lagscale-source --import tsx tools/scripts/config-table.ts [section]
 import { describeEnv, flagsFor, kafkaCliFlags, kafkaEnv, type EnvSpecs } from '@lagscale/kafka-core';
 import { workerEnv } from '@lagscale/consumer-worker';
+import { monitorEnv } from '@lagscale/lag-monitor';
 import { generatorEnv, ingestEnv, verifyEnv } from '@lagscale/producer-gen';
 
 export const configSections: Record<string, { title: string; specs: EnvSpecs }> = {
@@ -10,6 +11,7 @@ export const configSections: Record<string, { title: string; specs: EnvSpecs }> 
   'producer-serve': { title: '`producer-gen serve` (HTTP ingest)', specs: ingestEnv },
   'producer-verify': { title: '`producer-gen verify`', specs: verifyEnv },
   'consumer-worker': { title: '`consumer-worker`', specs: workerEnv },
+  'lag-monitor': { title: '`lag-monitor`', specs: monitorEnv },
 };
 
 // The apps name each flag after its setting's key (maxInFlight → --max-in-flight); Kafka settings

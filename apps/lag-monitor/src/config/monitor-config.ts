@@ -16,7 +16,7 @@ export const monitorEnv = {
   offsetReset: envVar('LAG_MONITOR_OFFSET_RESET', parsers.oneOf(OFFSET_RESET_POLICIES), { description: 'Lag of a partition a group never committed: earliest (end − start) or latest (0)', default: defaultDeriveOptions.resetPolicy }),
   scaleGroup: optionalEnvVar('LAG_MONITOR_SCALE_GROUP', parsers.string(), { description: 'The group whose replicas are scaled (unset: watch and export only)' }),
   scaleTopics: optionalEnvVar('LAG_MONITOR_SCALE_TOPICS', parsers.list(), { description: 'Topics of the scaled group the policy looks at (default: all it is watched on)' }),
-  mode: envVar('LAG_MONITOR_SCALE_MODE', parsers.oneOf(SCALING_MODES), { description: 'rate: drain the backlog within the drain target; lag: ceil(lag / lag per replica)', default: defaultScalingPolicyOptions.mode }),
+  scaleMode: envVar('LAG_MONITOR_SCALE_MODE', parsers.oneOf(SCALING_MODES), { description: 'rate: drain the backlog within the drain target; lag: ceil(lag / lag per replica)', default: defaultScalingPolicyOptions.mode }),
   minReplicas: envVar('LAG_MONITOR_MIN_REPLICAS', parsers.int(0, 10_000), { description: 'Fewest replicas (0 needs LAG_MONITOR_SCALE_TO_ZERO)', default: defaultScalingPolicyOptions.minReplicas }),
   maxReplicas: envVar('LAG_MONITOR_MAX_REPLICAS', parsers.int(1, 10_000), { description: 'Most replicas (never above the partition count either)', default: defaultScalingPolicyOptions.maxReplicas }),
   lagPerReplica: envVar('LAG_MONITOR_LAG_PER_REPLICA', parsers.int(1), { description: 'Mode lag: records of lag one replica is given', default: defaultScalingPolicyOptions.lagPerReplica }),
@@ -88,12 +88,12 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
   if (v.actuator === 'kubernetes' && v.k8sDeployment === undefined) problems.push('LAG_MONITOR_K8S_DEPLOYMENT must be set when LAG_MONITOR_ACTUATOR is kubernetes');
 
   let policy: ScalingPolicyOptions | undefined;
-  if (v.mode !== undefined && v.minReplicas !== undefined && v.maxReplicas !== undefined && v.lagPerReplica !== undefined && v.drainTargetSeconds !== undefined
+  if (v.scaleMode !== undefined && v.minReplicas !== undefined && v.maxReplicas !== undefined && v.lagPerReplica !== undefined && v.drainTargetSeconds !== undefined
     && v.minThroughputPerReplica !== undefined && v.capToLaggingPartitions !== undefined && v.scaleDownStabilizationMs !== undefined
     && v.scaleToZero !== undefined && v.activationLag !== undefined) {
     policy = {
       ...defaultScalingPolicyOptions,
-      mode: v.mode,
+      mode: v.scaleMode,
       minReplicas: v.minReplicas,
       maxReplicas: v.maxReplicas,
       lagPerReplica: v.lagPerReplica,
