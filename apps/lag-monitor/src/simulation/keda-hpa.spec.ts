@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyInput } from '../policy/index.js';
+import { policyInput as input } from '../policy/policy-fixtures.js';
 import { createKedaHpaState, defaultKedaHpaOptions, hpaRecommendation, kedaHpaStep, kedaMetric, type KedaHpaState } from './keda-hpa.js';
 
 const options = { ...defaultKedaHpaOptions, lagThreshold: 10, maxReplicas: 100 };
-
-function input(overrides: Partial<PolicyInput>): PolicyInput {
-  return {
-    nowMs: 1_000_000,
-    currentReplicas: 1,
-    collectionOk: true,
-    rebalancing: false,
-    members: 1,
-    partitionCount: 32,
-    partitionsWithLag: 32,
-    totalLag: 0,
-    productionRate: 0,
-    consumptionRate: 0,
-    ...overrides,
-  };
-}
 
 describe('kedaMetric', () => {
   it.each([
