@@ -54,6 +54,24 @@ export interface MonitorSettings {
   metricsHost: string;
 }
 
+/** The policy names its options; a user knows them by their variables. */
+const POLICY_ENV_NAMES: Record<string, string> = {
+  mode: monitorEnv.scaleMode.name,
+  minReplicas: monitorEnv.minReplicas.name,
+  maxReplicas: monitorEnv.maxReplicas.name,
+  lagPerReplica: monitorEnv.lagPerReplica.name,
+  drainTargetSeconds: monitorEnv.drainTargetSeconds.name,
+  minThroughputPerReplica: monitorEnv.minThroughputPerReplica.name,
+  capToLaggingPartitions: monitorEnv.capToLaggingPartitions.name,
+  scaleDownStabilizationMs: monitorEnv.scaleDownStabilizationMs.name,
+  scaleToZero: monitorEnv.scaleToZero.name,
+  activationLag: monitorEnv.activationLag.name,
+};
+
+function withEnvNames(problem: string): string {
+  return problem.replace(/\b[a-z][A-Za-z]+\b/g, (word) => POLICY_ENV_NAMES[word] ?? word);
+}
+
 function compilePattern(raw: string | undefined, problems: string[]): RegExp | undefined {
   if (raw === undefined) return undefined;
   try {
@@ -87,25 +105,22 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
   }
   if (v.actuator === 'kubernetes' && v.k8sDeployment === undefined) problems.push('LAG_MONITOR_K8S_DEPLOYMENT must be set when LAG_MONITOR_ACTUATOR is kubernetes');
 
-  let policy: ScalingPolicyOptions | undefined;
-  if (v.scaleMode !== undefined && v.minReplicas !== undefined && v.maxReplicas !== undefined && v.lagPerReplica !== undefined && v.drainTargetSeconds !== undefined
-    && v.minThroughputPerReplica !== undefined && v.capToLaggingPartitions !== undefined && v.scaleDownStabilizationMs !== undefined
-    && v.scaleToZero !== undefined && v.activationLag !== undefined) {
-    policy = {
-      ...defaultScalingPolicyOptions,
-      mode: v.scaleMode,
-      minReplicas: v.minReplicas,
-      maxReplicas: v.maxReplicas,
-      lagPerReplica: v.lagPerReplica,
-      drainTargetSeconds: v.drainTargetSeconds,
-      minThroughputPerReplica: v.minThroughputPerReplica,
-      capToLaggingPartitions: v.capToLaggingPartitions,
-      scaleDownStabilizationMs: v.scaleDownStabilizationMs,
-      scaleToZero: v.scaleToZero,
-      activationLag: v.activationLag,
-    };
-    for (const problem of validateScalingPolicyOptions(policy)) problems.push(`scaling policy: ${problem}`);
-  }
+  // Checked with the defaults standing in for settings that did not parse, so a cross-setting
+  // problem (min above max) is reported together with the bad value.
+  const policy: ScalingPolicyOptions = {
+    ...defaultScalingPolicyOptions,
+    mode: v.scaleMode ?? defaultScalingPolicyOptions.mode,
+    minReplicas: v.minReplicas ?? defaultScalingPolicyOptions.minReplicas,
+    maxReplicas: v.maxReplicas ?? defaultScalingPolicyOptions.maxReplicas,
+    lagPerReplica: v.lagPerReplica ?? defaultScalingPolicyOptions.lagPerReplica,
+    drainTargetSeconds: v.drainTargetSeconds ?? defaultScalingPolicyOptions.drainTargetSeconds,
+    minThroughputPerReplica: v.minThroughputPerReplica ?? defaultScalingPolicyOptions.minThroughputPerReplica,
+    capToLaggingPartitions: v.capToLaggingPartitions ?? defaultScalingPolicyOptions.capToLaggingPartitions,
+    scaleDownStabilizationMs: v.scaleDownStabilizationMs ?? defaultScalingPolicyOptions.scaleDownStabilizationMs,
+    scaleToZero: v.scaleToZero ?? defaultScalingPolicyOptions.scaleToZero,
+    activationLag: v.activationLag ?? defaultScalingPolicyOptions.activationLag,
+  };
+  for (const problem of validateScalingPolicyOptions(policy)) problems.push(withEnvNames(problem));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const all = v as Required<typeof v>;
@@ -118,7 +133,7 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     windowMs: all.windowMs,
     historyMs: all.historyMs,
     offsetReset: all.offsetReset,
-    scaling: v.scaleGroup === undefined || policy === undefined ? undefined : { groupId: v.scaleGroup, topics: v.scaleTopics ?? [], policy },
+    scaling: v.scaleGroup === undefined ? undefined : { groupId: v.scaleGroup, topics: v.scaleTopics ?? [], policy },
     actuator: all.actuator,
     kubernetes: { namespace: all.k8sNamespace, deployment: v.k8sDeployment, auth: all.k8sAuth, kubeconfigPath: v.kubeconfig },
     local: { logDir: v.localLogDir, stopTimeoutMs: all.localStopTimeoutMs },

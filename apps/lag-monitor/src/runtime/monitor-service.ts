@@ -167,6 +167,18 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     return { groupId: scaling.groupId, current, desired: decision.desired, decision, ...(actuatorError === undefined ? {} : { actuatorError }) };
   }
 
+  // Errors are logged when they change, not every cycle: a broker down for an hour is one line
+  // (and one when it is back), an unknown group one line at start.
+  let lastErrorKey = '';
+  function logErrorChanges(snapshot: Snapshot): void {
+    const key = snapshot.errors.map((e) => `${e.scope}|${e.groupId ?? ''}|${e.topic ?? ''}|${e.code}`).sort().join('\n');
+    if (key === lastErrorKey) return;
+    if (snapshot.errors.length === 0) logger.info('collection recovered: no errors');
+    else if (!snapshot.ok) logger.warn({ errors: snapshot.errors }, 'collection failed: exporting up 0 and holding the replicas');
+    else for (const e of snapshot.errors) logger.warn({ scope: e.scope, group: e.groupId, topic: e.topic, code: e.code }, e.message);
+    lastErrorKey = key;
+  }
+
   async function cycle(): Promise<CycleResult> {
     let snapshot: Snapshot;
     try {
@@ -182,7 +194,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
         errors: [{ scope: 'broker', code: 'BROKER_UNREACHABLE', message: describeError(err) }],
       };
     }
-    if (!snapshot.ok && connected) logger.warn({ errors: snapshot.errors }, 'collection failed; holding');
+    logErrorChanges(snapshot);
     if (snapshot.ok) {
       const derived = derive(deriveState, snapshot, deriveOptions);
       deriveState = derived.state;
