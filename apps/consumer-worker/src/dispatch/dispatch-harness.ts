@@ -1,4 +1,4 @@
-import type { DispatchRecord, OutputRecord } from '../pool/executor.js';
+import type { DispatchRecord, OutputRecord, PooledRecord } from '../pool/executor.js';
 import type { DispatcherOptions } from './dispatcher-options.js';
 import { Dispatcher } from './dispatcher.js';
 import { FakeClock, FakeExecutor } from './fake-executor.js';
@@ -15,7 +15,7 @@ export interface Harness {
   dispatcher: Dispatcher;
   executor: FakeExecutor;
   clock: FakeClock;
-  produced: DispatchRecord[];
+  produced: PooledRecord[];
   deadLettered: DeadLetterCall[];
   flowEvents: string[];
   /** Make the next `count` calls of `onOutputs` reject. */
@@ -27,7 +27,7 @@ export interface Harness {
 export function createHarness(options: Partial<DispatcherOptions> = {}): Harness {
   const executor = new FakeExecutor();
   const clock = new FakeClock();
-  const produced: DispatchRecord[] = [];
+  const produced: PooledRecord[] = [];
   const deadLettered: DeadLetterCall[] = [];
   const flowEvents: string[] = [];
   let outputFailures = 0;
@@ -36,7 +36,7 @@ export function createHarness(options: Partial<DispatcherOptions> = {}): Harness
     {
       executor,
       clock,
-      onOutputs: async (record: DispatchRecord, _outputs: OutputRecord[]) => {
+      onOutputs: async (record: PooledRecord, _outputs: readonly OutputRecord[]) => {
         await gate;
         if (outputFailures > 0) {
           outputFailures -= 1;

@@ -1,4 +1,5 @@
-import type { DispatchRecord } from '../pool/executor.js';
+import type { PooledRecord } from '../pool/executor.js';
+import type { RecordArena } from '../pool/record-arena.js';
 import type { Deque } from './deque.js';
 import type { OffsetTracker } from './offset-tracker.js';
 
@@ -10,6 +11,8 @@ export interface PartitionState {
   /** Lanes with queued or busy records, by lane id (see `laneOf`). */
   lanes: Map<string, Lane>;
   bytes: number;
+  /** The tracker window as last added to the dispatcher's total (see `Dispatcher.syncWindow`). */
+  countedWindow: number;
   overMark: boolean;
   paused: boolean;
   revoked: boolean;
@@ -26,16 +29,31 @@ export interface Lane {
   inReady: boolean;
 }
 
-/** A record the dispatcher holds until it completes. */
-export interface Entry {
-  record: DispatchRecord;
-  part: PartitionState;
+/**
+ * A record the dispatcher holds until it completes. Its bytes live in an arena shared with the
+ * worker threads; it is itself the `PooledRecord` the pool ships.
+ */
+export class Entry implements PooledRecord {
+  readonly topic: string;
+  readonly partition: number;
   /** Undefined for a record independent of all others. */
-  lane: Lane | undefined;
-  bytes: number;
-  enqueuedAtMs: number;
+  lane: Lane | undefined = undefined;
   /** Worker crashes of chunks that carried it. */
-  crashes: number;
+  crashes = 0;
+
+  constructor(
+    readonly part: PartitionState,
+    readonly offset: number,
+    readonly arena: RecordArena,
+    readonly slot: number,
+    public attempt: number,
+    /** Key plus value bytes, what the in-flight byte bound counts. */
+    readonly bytes: number,
+    readonly enqueuedAtMs: number,
+  ) {
+    this.topic = part.topic;
+    this.partition = part.partition;
+  }
 }
 
 /** What to do with an entry that did not complete: retry, re-run, or dead-letter now. */
@@ -53,7 +71,7 @@ export function partitionKey(topic: string, partition: number): string {
 }
 
 export function isLane(unit: Lane | Entry): unit is Lane {
-  return 'queue' in unit;
+  return !(unit instanceof Entry);
 }
 
 /** Splits a chunk into runs of one lane (contiguous, as chunks are built) and lone records. */

@@ -1,11 +1,21 @@
-import type { ChunkExecutor, DispatchRecord, OutputRecord } from '../pool/executor.js';
+import type { IHeaders } from 'kafkajs';
+import type { ChunkExecutor, DispatchRecord, OutputRecord, PooledRecord } from '../pool/executor.js';
 import type { DispatcherClock } from './clock.js';
+
+/** A fetched message as kafkajs hands it over (`KafkaMessage`), the offset a decimal string. */
+export interface FetchedMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders | undefined;
+  timestamp: string;
+}
 
 /** What the dispatcher drives: the pool, the producer side and the consumer's pause/resume. */
 export interface DispatcherHooks {
   executor: ChunkExecutor;
   /** Produces a record's outputs; the record counts as done once this resolves. Not called for no outputs. */
-  onOutputs(record: DispatchRecord, outputs: OutputRecord[]): Promise<void>;
+  onOutputs(record: PooledRecord, outputs: readonly OutputRecord[]): Promise<void>;
   /** Produces a record to the dead-letter topic; the record counts as done once this resolves. */
   onDeadLetter(record: DispatchRecord, reason: string, attempts: number): Promise<void>;
   pause(topic: string, partition: number): void;
@@ -35,6 +45,8 @@ export interface DispatcherStats {
   /** Sum over started chunks of how long their oldest record waited; divide by `chunksStarted`. */
   chunkQueueWaitMsTotal: number;
   processed: number;
+  /** Failed handler attempts (the records retried or dead-lettered after them). */
+  failed: number;
   retries: number;
   deadLettered: number;
   chunkCrashes: number;

@@ -85,6 +85,62 @@ describe('Dispatcher failures', () => {
     expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 4 }]);
   });
 
+  it('puts records the worker skipped behind the retry of the failed one, without counting an attempt', async () => {
+    const { dispatcher, executor, clock, produced } = createHarness({ chunkSize: 10 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, 'a')]);
+    expect(executor.running[0]?.tags).toEqual([1, 1, 1, 1, 2]);
+    executor.settleSkipping((r) => (r.offset === 1 ? fail() : okWithOutput(r)));
+    await flush();
+    // a@2 and a@4 were never run; b@3 is another key and stands.
+    expect(produced.map((r) => r.offset)).toEqual([0, 3]);
+    expect(dispatcher.stats()).toMatchObject({ failed: 1, retries: 1 });
+    clock.advance(100);
+    await flush();
+    expect(executor.running[0]?.records).toMatchObject([
+      { offset: 1, attempt: 2 },
+      { offset: 2, attempt: 1 },
+      { offset: 4, attempt: 1 },
+    ]);
+    executor.settleSkipping(okWithOutput);
+    await flush();
+    expect(produced.map((r) => r.offset)).toEqual([0, 3, 1, 2, 4]);
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 5 }]);
+    expect(dispatcher.stats()).toMatchObject({ failed: 1, retries: 1, processed: 5, inFlightRecords: 0 });
+  });
+
+  it('dead-letters a record that keeps failing while the records skipped behind it wait, then runs them', async () => {
+    const { dispatcher, executor, clock, produced, deadLettered } = createHarness({ chunkSize: 10, maxAttempts: 2 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a')]);
+    executor.settleSkipping((r) => (r.offset === 0 ? fail() : okWithOutput(r)));
+    await flush();
+    clock.advance(100);
+    await flush();
+    expect(executor.running[0]?.records.map((r) => [r.offset, r.attempt])).toEqual([
+      [0, 2],
+      [1, 1],
+    ]);
+    executor.settleSkipping((r) => (r.offset === 0 ? fail() : okWithOutput(r)));
+    await flush();
+    expect(deadLettered).toEqual([{ offset: 0, reason: 'boom', attempts: 2 }]);
+    expect(executor.running[0]?.records.map((r) => [r.offset, r.attempt])).toEqual([[1, 1]]);
+    executor.settleSkipping(okWithOutput);
+    await flush();
+    expect(produced.map((r) => r.offset)).toEqual([1]);
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 2 }]);
+  });
+
+  it('re-runs a skipped record at once when nothing before it failed (an executor that only skipped)', async () => {
+    const { dispatcher, executor, produced } = createHarness({ chunkSize: 10 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a')]);
+    executor.settle((r) => (r.offset === 0 ? okWithOutput(r) : { status: 'skipped' }));
+    await flush();
+    expect(executor.running[0]?.records).toMatchObject([{ offset: 1, attempt: 1 }]);
+    executor.settle(okWithOutput);
+    await flush();
+    expect(produced.map((r) => r.offset)).toEqual([0, 1]);
+    expect(dispatcher.stats()).toMatchObject({ retries: 0, failed: 0 });
+  });
+
   it('retries a record whose outputs could not be produced', async () => {
     const { dispatcher, executor, clock, produced, failOutputs } = createHarness();
     failOutputs(1);

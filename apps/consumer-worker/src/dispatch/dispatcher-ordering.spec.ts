@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { DispatchRecord, RecordOutcome } from '../pool/executor.js';
+import { dispatchRecordOf, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
 import { createHarness, okWithOutput, seededRandom } from './dispatch-harness.js';
 import { flush, ok, record } from './fake-executor.js';
 
 const keyOf = (r: DispatchRecord) => `${r.partition}/${r.key?.toString() ?? ''}`;
 
 describe('Dispatcher ordering', () => {
-  it('key mode: per-key order holds under random completion, failures and retries (200 keys)', async () => {
+  it.each([
+    { executor: 'that skips like the worker', skipping: true },
+    { executor: 'that runs every record', skipping: false },
+  ])('key mode: per-key order holds under random completion, failures and retries (200 keys), executor $executor', async ({ skipping }) => {
     const random = seededRandom(7);
     const { dispatcher, executor, clock, produced } = createHarness({ ordering: 'key', chunkSize: 16, maxConcurrentChunks: 8, retryBaseMs: 1, retryMaxMs: 1, highWaterMark: 100_000, lowWaterMark: 1, maxInFlightRecords: 1_000_000 });
     const partitions = 3;
@@ -33,7 +36,8 @@ describe('Dispatcher ordering', () => {
       });
       if (executor.running.length === 0) clock.advance(1);
       else {
-        executor.settle((r): RecordOutcome => {
+        const settle = skipping ? executor.settleSkipping.bind(executor) : executor.settle.bind(executor);
+        settle((r): RecordOutcome => {
           const id = `${r.partition}:${r.offset}`;
           if (random() < 0.03 && !failedOnce.has(id)) {
             failedOnce.add(id);
@@ -47,7 +51,7 @@ describe('Dispatcher ordering', () => {
     expect(concurrentKeyViolations).toBe(0);
     expect(failedOnce.size).toBeGreaterThan(0);
     const lastByKey = new Map<string, number>();
-    for (const r of produced) {
+    for (const r of produced.map(dispatchRecordOf)) {
       expect(r.offset).toBeGreaterThan(lastByKey.get(keyOf(r)) ?? -1);
       lastByKey.set(keyOf(r), r.offset);
     }
@@ -63,6 +67,17 @@ describe('Dispatcher ordering', () => {
     const { dispatcher, executor } = createHarness({ chunkSize: 4, maxConcurrentChunks: 4 });
     dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, null), record(0, 5, 'a')]);
     expect(executor.history.map((chunk) => chunk.map((r) => r.offset))).toEqual([[0, 1, 2, 5], [3, 4]]);
+  });
+
+  it.each([
+    { mode: 'key' as const, tags: [[1, 1, 1, 1], [1, 0]] },
+    { mode: 'partition' as const, tags: [[1, 1, 1, 1], [1]] },
+    { mode: 'unordered' as const, tags: [[0, 0, 0, 0], [0, 0]] },
+  ])('$mode mode: each lane of a chunk gets an order tag of its own, independent records 0', ({ mode, tags }) => {
+    const { dispatcher, executor } = createHarness({ ordering: mode, chunkSize: 4, maxConcurrentChunks: 4 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, null), record(0, 5, 'a')]);
+    dispatcher.enqueue([record(1, 0, 'a')]);
+    expect(executor.running.slice(0, 2).map((chunk) => chunk.tags)).toEqual(tags);
   });
 
   it('key mode: a key with a record in flight is blocked until it settles', async () => {

@@ -1,25 +1,32 @@
-import type { ChunkExecutor, DispatchRecord, RecordOutcome } from '../pool/executor.js';
+import { dispatchRecordOf, type ChunkExecutor, type DispatchRecord, type PooledRecord, type RecordOutcome } from '../pool/executor.js';
 import type { DispatcherClock } from './clock.js';
 
 // Test doubles for the dispatcher specs: an executor whose chunks settle only when a test says
 // so, in any order, and a clock whose timers fire only when a test advances it.
 
 export interface FakeChunk {
+  /** The chunk's records in full, as they were when it started. */
   records: readonly DispatchRecord[];
+  /** The order tags the dispatcher sent with the records. */
+  tags: readonly number[];
   resolve(outcomes: RecordOutcome[]): void;
   reject(err: unknown): void;
 }
 
 export class FakeExecutor implements ChunkExecutor {
   readonly running: FakeChunk[] = [];
+  /** Copies of every chunk's records as they were when it started. */
   readonly history: Array<readonly DispatchRecord[]> = [];
   queued = 0;
 
-  run(records: readonly DispatchRecord[]): Promise<RecordOutcome[]> {
+  run(pooled: readonly PooledRecord[], tags: readonly number[] = []): Promise<RecordOutcome[]> {
+    // a snapshot: the dispatcher bumps a record's attempt in place when it retries it
+    const records = pooled.map(dispatchRecordOf);
     this.history.push(records);
     return new Promise((resolve, reject) => {
       const chunk: FakeChunk = {
         records,
+        tags,
         resolve: (outcomes) => {
           this.remove(chunk);
           resolve(outcomes);
@@ -38,6 +45,26 @@ export class FakeExecutor implements ChunkExecutor {
     const chunk = this.running[index];
     if (chunk === undefined) throw new Error(`no running chunk at ${index}`);
     chunk.resolve(chunk.records.map(outcome));
+    return chunk.records;
+  }
+
+  /**
+   * Settles a chunk the way the worker does: `outcome(record)` per record until one fails, then
+   * `skipped` for the later records with that one's order tag.
+   */
+  settleSkipping(outcome: (record: DispatchRecord) => RecordOutcome = ok, index = 0): readonly DispatchRecord[] {
+    const chunk = this.running[index];
+    if (chunk === undefined) throw new Error(`no running chunk at ${index}`);
+    const failedTags = new Set<number>();
+    chunk.resolve(
+      chunk.records.map((record, i): RecordOutcome => {
+        const tag = chunk.tags[i] ?? 0;
+        if (tag !== 0 && failedTags.has(tag)) return { status: 'skipped' };
+        const result = outcome(record);
+        if (result.status === 'failed' && tag !== 0) failedTags.add(tag);
+        return result;
+      }),
+    );
     return chunk.records;
   }
 

@@ -4,7 +4,8 @@ import type { DispatchRecord } from '../pool/executor.js';
 export const ORDERING_MODES = ['key', 'partition', 'unordered'] as const;
 export type OrderingMode = (typeof ORDERING_MODES)[number];
 
-const PARTITION_LANE = 'p';
+// A dispatcher has one mode, so key lanes and the partition lane never share a lane map.
+const PARTITION_LANE = '';
 
 /**
  * The lane a record must run in order within, scoped to its topic-partition, or undefined when
@@ -14,8 +15,7 @@ const PARTITION_LANE = 'p';
 export function laneOf(record: Pick<DispatchRecord, 'key'>, mode: OrderingMode): string | undefined {
   switch (mode) {
     case 'key':
-      // The prefix keeps a key from colliding with the partition lane name.
-      return record.key === null ? undefined : `k${record.key.toString('latin1')}`;
+      return record.key === null ? undefined : record.key.toString('latin1');
     case 'partition':
       return PARTITION_LANE;
     case 'unordered':

@@ -14,10 +14,11 @@ export interface HandlerRecord {
   attempt: number;
   /** The key as UTF-8 text, or null. */
   key: string | null;
+  /** The decoded value; undefined for a handler that declares `readsValue: false`. */
   value: unknown;
   /**
-   * The undecoded value bytes: a view into the chunk's transferred buffer, valid only while the
-   * handler runs (copy it to keep it). Lets a handler pass a record on byte for byte.
+   * The undecoded value bytes: a view into memory shared with the consumer's main thread, valid
+   * only while the handler runs (copy it to keep it). Lets a handler pass a record on byte for byte.
    */
   rawValue: Buffer | null;
   /** Headers as UTF-8 text; for a repeated header the last value wins. */
@@ -46,6 +47,12 @@ export type HandlerResult = HandlerOutput[] | void;
  */
 export interface Handler {
   handle(record: HandlerRecord): HandlerResult | Promise<HandlerResult>;
+  /**
+   * False when `handle` never reads `record.value`: the worker then skips decoding values (the
+   * record's `value` is undefined), which also means no record is ever reported undecodable.
+   * Default true.
+   */
+  readonly readsValue?: boolean;
 }
 
 /**

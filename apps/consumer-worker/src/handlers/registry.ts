@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AppError } from '@lagscale/kafka-core';
 import type { Handler, HandlerModule } from './handler.js';
 
 /**
@@ -47,21 +46,20 @@ export async function loadHandler(spec: string, options: Record<string, string> 
   try {
     module = isBuiltInHandler(spec) ? await builtInHandlers[spec]() : ((await import(handlerSpecifier(spec))) as Partial<HandlerModule>);
   } catch (error) {
-    throw new AppError('CONFIG_INVALID', `cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, {
-      cause: error,
-      retriable: false,
-    });
+    throw await configError(`cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, error);
   }
-  if (typeof module.default !== 'function') {
-    throw new AppError('CONFIG_INVALID', `handler module "${spec}" has no factory function as its default export`, {
-      retriable: false,
-    });
-  }
+  if (typeof module.default !== 'function') throw await configError(`handler module "${spec}" has no factory function as its default export`);
   const handler = await module.default(options);
-  if (typeof handler?.handle !== 'function') {
-    throw new AppError('CONFIG_INVALID', `handler factory of "${spec}" returned no object with a handle() method`, {
-      retriable: false,
-    });
-  }
+  if (typeof handler?.handle !== 'function') throw await configError(`handler factory of "${spec}" returned no object with a handle() method`);
   return handler;
+}
+
+/**
+ * A `CONFIG_INVALID` error. kafka-core (Kafka client, metrics, HTTP) is imported only here, on
+ * the failure path: every worker thread loads this module, and its start is on the path to the
+ * first record.
+ */
+async function configError(message: string, cause?: unknown): Promise<Error> {
+  const { AppError } = await import('@lagscale/kafka-core');
+  return new AppError('CONFIG_INVALID', message, { cause, retriable: false });
 }

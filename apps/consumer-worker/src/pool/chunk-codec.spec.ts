@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { packChunk, packResults, unpackChunk, unpackResults } from './chunk-codec.js';
-import type { DispatchRecord, RecordOutcome } from './executor.js';
+import { packChunk, unpackChunk } from './chunk-codec.js';
+import { pooledRecordsOf, type DispatchRecord } from './executor.js';
 
 function record(overrides: Partial<DispatchRecord> = {}): DispatchRecord {
   return { topic: 'in', partition: 3, offset: 41, key: Buffer.from('k'), value: Buffer.from('v'), headers: {}, timestamp: '1700000000123', attempt: 1, ...overrides };
 }
 
 // what a record should look like after the trip: numbers for timestamp, text headers
-function expected(r: DispatchRecord, headers: Record<string, string> = {}) {
-  return { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: Number(r.timestamp), attempt: r.attempt, key: r.key, value: r.value, headers };
+function expected(r: DispatchRecord, headers: Record<string, string> = {}, orderTag = 0) {
+  return { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: Number(r.timestamp), attempt: r.attempt, orderTag, key: r.key, value: r.value, headers };
 }
 
 describe('packChunk / unpackChunk', () => {
@@ -27,7 +27,7 @@ describe('packChunk / unpackChunk', () => {
   ];
 
   it.each(cases)('round-trips: $name', ({ input, headers }) => {
-    const packed = packChunk([input]);
+    const packed = packChunk(pooledRecordsOf([input]));
     expect(unpackChunk(packed)).toEqual([expected(input, headers)]);
   });
 
@@ -41,58 +41,47 @@ describe('packChunk / unpackChunk', () => {
         headers: { 'lagscale-seq': String(i) },
       }),
     );
-    const packed = packChunk(records);
+    const packed = packChunk(pooledRecordsOf(records));
     expect(packed.topics).toEqual(['even', 'odd']);
     expect(unpackChunk(packed)).toEqual(records.map((r, i) => expected(r, { 'lagscale-seq': String(i) })));
   });
 
-  it('unpacks views over the transferred buffer, not copies', () => {
-    const packed = packChunk([record({ value: Buffer.from('payload') })]);
+  it('unpacks views over the shared arena, not copies', () => {
+    const packed = packChunk(pooledRecordsOf([record({ value: Buffer.from('payload') })]));
     const [unpacked] = unpackChunk(packed);
-    expect(unpacked?.value?.buffer).toBe(packed.buffer);
+    expect(packed.arenas).toHaveLength(1);
+    expect(unpacked?.value?.buffer).toBe(packed.arenas[0]);
   });
 
   it('leaves the input records untouched', () => {
     const input = record({ value: Buffer.from('keep') });
-    packChunk([input]);
+    pooledRecordsOf([input]);
     expect(input.value?.toString()).toBe('keep');
   });
 
   it('packs an empty chunk', () => {
     expect(unpackChunk(packChunk([]))).toEqual([]);
   });
-});
 
-describe('packResults / unpackResults', () => {
-  const outcomes: RecordOutcome[] = [
-    { status: 'ok', outputs: [] },
-    {
-      status: 'ok',
-      outputs: [
-        { key: Buffer.from('a'), value: Buffer.from('{"x":1}'), headers: { 'content-type': 'application/json', 'lagscale-seq': '9', raw: Buffer.from([0, 255]) } },
-        { topic: 'alerts', key: null, value: null, headers: {} },
-        { topic: 'alerts', key: Buffer.alloc(0), value: Buffer.alloc(0), headers: { 'ünï': 'cödé ✓' } },
-      ],
-    },
-    { status: 'failed', error: 'boom ✗' },
-    { status: 'undecodable', error: 'cannot decode value as application/json: invalid JSON' },
-    { status: 'ok', outputs: [{ topic: 'other', key: Buffer.from('b'), value: Buffer.from('2'), headers: {} }] },
-  ];
-
-  it('round-trips every kind of outcome, keeping Buffer headers as Buffers', () => {
-    const packed = packResults(outcomes);
-    expect(packed.topics).toEqual(['alerts', 'other']);
-    expect(unpackResults(packed)).toEqual(outcomes);
+  it('carries the order tags', () => {
+    const packed = packChunk(pooledRecordsOf([record({ offset: 1 }), record({ offset: 2 }), record({ offset: 3 })]), [1, 1, 0]);
+    expect(unpackChunk(packed).map((r) => r.orderTag)).toEqual([1, 1, 0]);
   });
 
-  it('round-trips 256 outcomes in order', () => {
-    const many: RecordOutcome[] = Array.from({ length: 256 }, (_, i) =>
-      i % 3 === 0 ? { status: 'failed', error: `e${i}` } : { status: 'ok', outputs: [{ key: null, value: Buffer.from(String(i)), headers: { seq: String(i) } }] },
-    );
-    expect(unpackResults(packResults(many))).toEqual(many);
-  });
-
-  it('packs no outcomes', () => {
-    expect(unpackResults(packResults([]))).toEqual([]);
+  it('round-trips views into one big buffer, as kafkajs hands them over, and scattered ones', () => {
+    // a fetch response: keys, values and header values are views into one buffer
+    const response = Buffer.alloc(64 * 1024);
+    const views = Array.from({ length: 100 }, (_, i) => {
+      const base = i * 300;
+      response.write(`key-${i}`, base);
+      response.fill(i, base + 20, base + 120);
+      response.write('application/octet-stream', base + 130);
+      return record({ offset: i, key: response.subarray(base, base + `key-${i}`.length), value: response.subarray(base + 20, base + 120), headers: { 'content-type': response.subarray(base + 130, base + 154) } });
+    });
+    // and a few own buffers, big enough not to share Node's pool
+    const scattered = Array.from({ length: 3 }, (_, i) => record({ offset: 100 + i, key: Buffer.alloc(5_000, 65 + i), value: Buffer.alloc(9_000, i) }));
+    const records = [...views, ...scattered];
+    const unpacked = unpackChunk(packChunk(pooledRecordsOf(records)));
+    expect(unpacked).toEqual(records.map((r) => expected(r, r.offset < 100 ? { 'content-type': 'application/octet-stream' } : {})));
   });
 });

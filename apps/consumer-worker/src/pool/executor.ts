@@ -1,4 +1,5 @@
 import type { IHeaders } from 'kafkajs';
+import { RecordArena } from './record-arena.js';
 
 /**
  * A fetched record on its way to a handler: what the dispatcher tracks and the pool ships to a
@@ -18,6 +19,40 @@ export interface DispatchRecord {
   attempt: number;
 }
 
+/**
+ * A record as the dispatcher holds it and the pool ships it: its coordinates and attempt, with
+ * its bytes in a `RecordArena` (record `slot` of it).
+ */
+export interface PooledRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly attempt: number;
+  readonly arena: RecordArena;
+  readonly slot: number;
+}
+
+/** The full record of a pooled one (key, value and headers are views into its arena). */
+export function dispatchRecordOf(record: PooledRecord): DispatchRecord {
+  const { arena, slot } = record;
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    key: arena.key(slot),
+    value: arena.value(slot),
+    headers: arena.headers(slot),
+    timestamp: String(arena.timestampMs(slot)),
+    attempt: record.attempt,
+  };
+}
+
+/** Pooled records of full ones, all in one new arena: for callers that have records in hand. */
+export function pooledRecordsOf(records: readonly DispatchRecord[]): PooledRecord[] {
+  const arena = RecordArena.copyOf(records);
+  return records.map((r, slot) => ({ topic: r.topic, partition: r.partition, offset: r.offset, attempt: r.attempt, arena, slot }));
+}
+
 /** A record a handler asks to produce (to the output topic unless it names another). */
 export interface OutputRecord {
   topic?: string;
@@ -28,11 +63,23 @@ export interface OutputRecord {
 
 /** What became of one record of a chunk, in the chunk's order. */
 export type RecordOutcome =
-  | { status: 'ok'; outputs: OutputRecord[] }
+  | { status: 'ok'; outputs: readonly OutputRecord[] }
   /** The handler threw: retry with backoff, then dead-letter. */
   | { status: 'failed'; error: string }
   /** The bytes could not be decoded: straight to the dead-letter topic, no retry. */
-  | { status: 'undecodable'; error: string };
+  | { status: 'undecodable'; error: string }
+  /**
+   * Not run: an earlier record of the same ordering key failed in this chunk, and running this
+   * one before that one's retry would break the key's order. It goes back behind the retry
+   * without counting as an attempt.
+   */
+  | { status: 'skipped' };
+
+/** The outcome of a record that ran and produced nothing: shared, never to be mutated. */
+export const OK_WITHOUT_OUTPUTS: RecordOutcome = Object.freeze({ status: 'ok', outputs: Object.freeze([]) });
+
+/** The outcome of a skipped record: shared, never to be mutated. */
+export const SKIPPED: RecordOutcome = Object.freeze({ status: 'skipped' });
 
 /**
  * Runs chunks of records on the worker pool. Records of one chunk run in the order given (so a
@@ -40,7 +87,12 @@ export type RecordOutcome =
  * not run at all (e.g. its worker thread died), in which case the whole chunk is to be retried.
  */
 export interface ChunkExecutor {
-  run(records: readonly DispatchRecord[]): Promise<RecordOutcome[]>;
+  /**
+   * `orderTags`, one per record: records with the same non-zero tag share an ordering key, so
+   * once one of them fails the later ones come back `skipped`; 0 (or no tags) marks records
+   * independent of each other.
+   */
+  run(records: readonly PooledRecord[], orderTags?: readonly number[]): Promise<RecordOutcome[]>;
   /** Chunks waiting for a free thread, for backpressure and metrics. */
   readonly queued: number;
   close(): Promise<void>;

@@ -1,5 +1,17 @@
-export type { ChunkExecutor, DispatchRecord, OutputRecord, RecordOutcome } from './executor.js';
-export { packChunk, packResults, unpackChunk, unpackResults, type ChunkRecord, type PackedChunk, type PackedResults } from './chunk-codec.js';
+export {
+  OK_WITHOUT_OUTPUTS,
+  SKIPPED,
+  dispatchRecordOf,
+  pooledRecordsOf,
+  type ChunkExecutor,
+  type DispatchRecord,
+  type OutputRecord,
+  type PooledRecord,
+  type RecordOutcome,
+} from './executor.js';
+export { RecordArena, type ArenaSource } from './record-arena.js';
+export { ChunkView, packChunk, unpackChunk, type ChunkRecord, type PackedChunk } from './chunk-codec.js';
+export { packResults, unpackResults, type ChunkTimings, type PackedResults } from './result-codec.js';
 export {
   WorkerPool,
   defaultWorkerPoolOptions,

@@ -1,7 +1,9 @@
 import { AppError } from '@lagscale/kafka-core';
 import { Piscina } from 'piscina';
-import { packChunk, unpackResults, type PackedChunk, type PackedResults } from './chunk-codec.js';
-import type { ChunkExecutor, DispatchRecord, RecordOutcome } from './executor.js';
+import { BucketCounts, HANDLER_SECONDS_BUCKETS, type BucketSnapshot } from '../metrics/bucket-counts.js';
+import { packChunk, type PackedChunk } from './chunk-codec.js';
+import type { ChunkExecutor, PooledRecord, RecordOutcome } from './executor.js';
+import { unpackResults, type PackedResults } from './result-codec.js';
 import type { WorkerSetup } from './worker.js';
 import { workerEntry } from './worker-entry.js';
 
@@ -42,7 +44,7 @@ export interface WorkerPoolStats {
   threads: number;
   /** Chunks waiting for a thread. */
   queued: number;
-  /** Share of the pool's capacity spent running tasks since start, 0..1 (piscina `utilization`). */
+  /** Share of the threads' time spent running chunks since start, 0..1. */
   utilization: number;
   /** Chunks completed since start. */
   completed: number;
@@ -71,7 +73,9 @@ function summary(histogram: { mean: number; p50: number; p99: number; max: numbe
 
 /**
  * Runs chunks of records on piscina worker threads, each thread with its own instance of the
- * configured handler. A chunk travels as one transferred buffer each way (`chunk-codec`).
+ * configured handler. A chunk travels as a transferred index into shared arenas of record
+ * bytes (`chunk-codec`, `record-arena`); its results come back as one transferred buffer, or
+ * none when nothing was produced (`result-codec`).
  * Lifecycle: the constructor only validates; `start()` spawns the threads and loads the handler
  * in one of them, so a bad handler fails start; `close()` destroys the threads, may be called
  * many times and shares one promise. A thread that dies mid-chunk rejects that chunk's `run()`
@@ -82,6 +86,9 @@ export class WorkerPool implements ChunkExecutor {
   #piscina: Piscina<PackedChunk, PackedResults> | undefined;
   #starting: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  readonly #handlerSeconds = new BucketCounts(HANDLER_SECONDS_BUCKETS);
+  #busyMs = 0;
+  #startedAtMs = 0;
 
   constructor(options: Partial<WorkerPoolOptions> = {}) {
     this.options = { ...defaultWorkerPoolOptions, ...options };
@@ -111,6 +118,7 @@ export class WorkerPool implements ChunkExecutor {
     // without a listener, an 'error' event (a thread failing between tasks) would end the process
     piscina.on('error', (error: unknown) => this.options.onThreadError?.(error));
     this.#piscina = piscina;
+    this.#startedAtMs = performance.now();
     try {
       await this.#runPacked(packChunk([]));
     } catch (error) {
@@ -123,14 +131,18 @@ export class WorkerPool implements ChunkExecutor {
   }
 
   /**
-   * Runs one chunk; outcomes come back in the chunk's order. Rejects (retriable `INTERNAL`)
-   * when the chunk could not run: its thread died, or the queue is full.
+   * Runs one chunk; outcomes come back in the chunk's order (see `ChunkExecutor.run` for the
+   * order tags). Rejects (retriable `INTERNAL`) when the chunk could not run: its thread died,
+   * or the queue is full.
    */
-  async run(records: readonly DispatchRecord[]): Promise<RecordOutcome[]> {
+  async run(records: readonly PooledRecord[], orderTags?: readonly number[]): Promise<RecordOutcome[]> {
     if (this.#closing !== undefined) throw new AppError('SHUTTING_DOWN', 'worker pool is closed', { retriable: false });
     if (this.#piscina === undefined) throw new AppError('INTERNAL', 'worker pool is not started', { retriable: false });
     try {
-      return unpackResults(await this.#runPacked(packChunk(records)));
+      const results = await this.#runPacked(packChunk(records, orderTags));
+      if (results.handlerSeconds !== undefined) this.#handlerSeconds.add(results.handlerSeconds.counts, results.handlerSeconds.sum);
+      this.#busyMs += results.runMs ?? 0;
+      return unpackResults(results);
     } catch (error) {
       throw new AppError('INTERNAL', `chunk of ${records.length} records did not run: ${error instanceof Error ? error.message : String(error)}`, {
         cause: error,
@@ -140,7 +152,7 @@ export class WorkerPool implements ChunkExecutor {
   }
 
   #runPacked(chunk: PackedChunk): Promise<PackedResults> {
-    return this.#piscina!.run(chunk, { transferList: [chunk.buffer] });
+    return this.#piscina!.run(chunk, { transferList: [chunk.index] });
   }
 
   get queued(): number {
@@ -160,11 +172,22 @@ export class WorkerPool implements ChunkExecutor {
     return {
       threads: piscina.threads.length,
       queued: piscina.queueSize,
-      utilization: piscina.utilization,
+      // piscina's own `utilization` divides a run time in ms by 1000 and comes out ~1000× too low
+      utilization: Math.min(1, this.#busyMs / (Math.max(1, performance.now() - this.#startedAtMs) * this.options.threads)),
       completed: piscina.completed,
       waitTime: summary(histogram.waitTime),
       runTime: summary(histogram.runTime),
     };
+  }
+
+  /** Thread time spent running chunks since start, summed over the threads, ms. */
+  get busyMs(): number {
+    return this.#busyMs;
+  }
+
+  /** Handler time per record since start, measured in the threads, over `HANDLER_SECONDS_BUCKETS`. */
+  handlerSeconds(): BucketSnapshot {
+    return this.#handlerSeconds.snapshot();
   }
 
   close(): Promise<void> {

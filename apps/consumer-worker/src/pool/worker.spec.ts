@@ -1,10 +1,17 @@
+import * as codecs from '@lagscale/codecs';
 import { describe, expect, it } from 'vitest';
 import type { Handler, HandlerRecord } from '../handlers/handler.js';
-import type { ChunkRecord } from './chunk-codec.js';
-import { encodeOutput, runRecords } from './worker.js';
+import { BucketCounts, HANDLER_SECONDS_BUCKETS } from '../metrics/bucket-counts.js';
+import { ChunkView, packChunk } from './chunk-codec.js';
+import { pooledRecordsOf, type DispatchRecord } from './executor.js';
+import { encodeOutput, runChunk } from './worker.js';
 
-function chunkRecord(value: string | null, headers: Record<string, string> = {}): ChunkRecord {
-  return { topic: 't', partition: 1, offset: 5, timestamp: 1_000, attempt: 2, key: Buffer.from('k'), value: value === null ? null : Buffer.from(value), headers };
+function dispatchRecord(offset: number, value: string | null, headers: Record<string, string> = {}, key = 'k'): DispatchRecord {
+  return { topic: 't', partition: 1, offset, timestamp: '1000', attempt: 2, key: Buffer.from(key), value: value === null ? null : Buffer.from(value), headers };
+}
+
+function chunkOf(records: DispatchRecord[], tags?: number[]): ChunkView {
+  return new ChunkView(packChunk(pooledRecordsOf(records), tags));
 }
 
 describe('encodeOutput', () => {
@@ -15,20 +22,22 @@ describe('encodeOutput', () => {
     { name: 'explicit content type wins', output: { value: Buffer.from('raw'), codec: 'bytes', headers: { 'content-type': 'application/json' } }, key: null, value: 'raw', headers: { 'content-type': 'application/json' } },
   ];
   it.each(cases)('$name', ({ output, key, value, headers }) => {
-    const encoded = encodeOutput(output);
+    const encoded = encodeOutput(output, codecs);
     expect(encoded.key?.toString() ?? null).toBe(key);
     expect(encoded.value?.toString() ?? null).toBe(value);
     expect(encoded.headers).toEqual(headers);
   });
 });
 
-describe('runRecords', () => {
+describe('runChunk', () => {
   it('hands the handler decoded values and record fields, in order', async () => {
     const seen: HandlerRecord[] = [];
     const handler: Handler = { handle: (record) => void seen.push(record) };
-    await runRecords(handler, [chunkRecord('{"n":1}'), chunkRecord('plain', { 'content-type': 'text/plain' }), chunkRecord(null)]);
+    await runChunk(handler, chunkOf([dispatchRecord(5, '{"n":1}'), dispatchRecord(6, 'plain', { 'content-type': 'text/plain' }), dispatchRecord(7, null)]));
     expect(seen.map((r) => r.value)).toEqual([{ n: 1 }, 'plain', null]);
     expect(seen[0]).toMatchObject({ topic: 't', partition: 1, offset: 5, timestamp: 1_000, attempt: 2, key: 'k' });
+    expect(seen[1]?.headers).toEqual({ 'content-type': 'text/plain' });
+    expect(seen[1]?.rawValue?.toString()).toBe('plain');
   });
 
   it('maps decode failures, throws, rejections and unencodable outputs to outcomes', async () => {
@@ -40,16 +49,77 @@ describe('runRecords', () => {
         return [{ value: record.value }];
       },
     };
-    const outcomes = await runRecords(handler, [
-      chunkRecord('"throw"'),
-      chunkRecord('"reject"'),
-      chunkRecord('"bad-output"'),
-      chunkRecord('{oops'),
-      chunkRecord('"fine"'),
-    ]);
+    const outcomes = await runChunk(
+      handler,
+      chunkOf([dispatchRecord(0, '"throw"'), dispatchRecord(1, '"reject"'), dispatchRecord(2, '"bad-output"'), dispatchRecord(3, '{oops'), dispatchRecord(4, '"fine"')]),
+    );
     expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'undecodable', 'ok']);
     expect(outcomes[0]).toEqual({ status: 'failed', error: 'sync boom' });
     expect(outcomes[1]).toEqual({ status: 'failed', error: 'async boom' });
     expect(outcomes[2]).toMatchObject({ error: expect.stringContaining('handler output cannot be encoded') });
+  });
+
+  // keys a, b, a, a, b, c (tags 1, 2, 1, 1, 2, 0); the handler fails the records whose value is "fail"
+  const rows: Array<{ name: string; values: string[]; tags: number[]; statuses: string[]; ran: number[] }> = [
+    {
+      name: 'a failure skips the later records of its tag only',
+      values: ['"fail"', '"x"', '"x"', '"x"', '"x"', '"x"'],
+      tags: [1, 2, 1, 1, 2, 0],
+      statuses: ['failed', 'ok', 'skipped', 'skipped', 'ok', 'ok'],
+      ran: [0, 1, 4, 5],
+    },
+    {
+      name: 'records of the tag before the failure stand',
+      values: ['"x"', '"x"', '"fail"', '"x"', '"x"', '"x"'],
+      tags: [1, 2, 1, 1, 2, 0],
+      statuses: ['ok', 'ok', 'failed', 'skipped', 'ok', 'ok'],
+      ran: [0, 1, 2, 4, 5],
+    },
+    {
+      name: 'untagged records are independent: nothing is skipped',
+      values: ['"fail"', '"x"', '"fail"', '"x"'],
+      tags: [0, 0, 0, 0],
+      statuses: ['failed', 'ok', 'failed', 'ok'],
+      ran: [0, 1, 2, 3],
+    },
+    {
+      name: 'an undecodable record is dead-lettered, not retried: its tag goes on',
+      values: ['{oops', '"x"'],
+      tags: [1, 1],
+      statuses: ['undecodable', 'ok'],
+      ran: [1],
+    },
+  ];
+  it.each(rows)('$name', async ({ values, tags, statuses, ran }) => {
+    const seen: number[] = [];
+    const handler: Handler = {
+      handle(record) {
+        seen.push(record.offset);
+        if (record.value === 'fail') throw new Error('boom');
+      },
+    };
+    const outcomes = await runChunk(handler, chunkOf(values.map((v, i) => dispatchRecord(i, v)), tags));
+    expect(outcomes.map((o) => o.status)).toEqual(statuses);
+    expect(seen).toEqual(ran);
+  });
+
+  it('skips decoding for a handler that does not read values, so garbage is not undecodable', async () => {
+    const seen: unknown[] = [];
+    const handler: Handler = { readsValue: false, handle: (record) => void seen.push(record.value) };
+    const outcomes = await runChunk(handler, chunkOf([dispatchRecord(0, '{oops')]));
+    expect(outcomes.map((o) => o.status)).toEqual(['ok']);
+    expect(seen).toEqual([undefined]);
+  });
+
+  it('counts handler time per record, run records only', async () => {
+    const timings = new BucketCounts(HANDLER_SECONDS_BUCKETS);
+    const handler: Handler = {
+      handle(record) {
+        if (record.value === 'fail') throw new Error('boom');
+      },
+    };
+    await runChunk(handler, chunkOf([dispatchRecord(0, '"fail"'), dispatchRecord(1, '"x"'), dispatchRecord(2, '{oops')], [1, 1, 0]), timings);
+    expect(timings.count).toBe(1);
+    expect(timings.sum).toBeGreaterThanOrEqual(0);
   });
 });

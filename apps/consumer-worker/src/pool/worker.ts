@@ -1,9 +1,11 @@
-import { CONTENT_TYPE_HEADER, decodeRecordValue, getCodec, jsonCodec } from '@lagscale/codecs';
+import type * as Codecs from '@lagscale/codecs';
 import { Piscina } from 'piscina';
-import type { Handler, HandlerOutput, HandlerRecord, HandlerResult } from '../handlers/handler.js';
+import type { Handler, HandlerOutput, HandlerRecord } from '../handlers/handler.js';
 import { loadHandler } from '../handlers/registry.js';
-import { packResults, unpackChunk, type ChunkRecord, type PackedChunk } from './chunk-codec.js';
-import type { OutputRecord, RecordOutcome } from './executor.js';
+import { BucketCounts, HANDLER_SECONDS_BUCKETS } from '../metrics/bucket-counts.js';
+import { ChunkView, type PackedChunk } from './chunk-codec.js';
+import { OK_WITHOUT_OUTPUTS, SKIPPED, type OutputRecord, type RecordOutcome } from './executor.js';
+import { packResults } from './result-codec.js';
 
 /** What the pool hands each thread at start (piscina `workerData`). */
 export interface WorkerSetup {
@@ -22,40 +24,34 @@ function threadHandler(): Promise<Handler> {
   return handlerPromise;
 }
 
+// The codecs package (with the compression libraries it loads) is imported on first use: a
+// thread whose handler neither reads values nor produces outputs (noop) starts without it.
+let codecsModule: typeof Codecs | undefined;
+
+async function loadCodecs(): Promise<typeof Codecs> {
+  codecsModule ??= await import('@lagscale/codecs');
+  return codecsModule;
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 /** Encodes one handler output; throws (a `CodecError`) when the value does not fit its codec. */
-export function encodeOutput(output: HandlerOutput): OutputRecord {
-  const codec = getCodec(output.codec ?? 'json');
+export function encodeOutput(output: HandlerOutput, codecs: typeof Codecs): OutputRecord {
+  const codec = codecs.getCodec(output.codec ?? 'json');
   const value = output.value === null ? null : codec.encode(output.value);
   const headers: Record<string, string | Buffer> = { ...output.headers };
-  if (value !== null && headers[CONTENT_TYPE_HEADER] === undefined) headers[CONTENT_TYPE_HEADER] = codec.contentType;
+  if (value !== null && headers[codecs.CONTENT_TYPE_HEADER] === undefined) headers[codecs.CONTENT_TYPE_HEADER] = codec.contentType;
   const key = typeof output.key === 'string' ? Buffer.from(output.key, 'utf8') : (output.key ?? null);
   const record: OutputRecord = { key, value, headers };
   if (output.topic !== undefined) record.topic = output.topic;
   return record;
 }
 
-function toHandlerRecord(record: ChunkRecord, value: unknown): HandlerRecord {
-  return {
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-    timestamp: record.timestamp,
-    attempt: record.attempt,
-    key: record.key === null ? null : record.key.toString('utf8'),
-    value,
-    rawValue: record.value,
-    headers: record.headers,
-  };
-}
-
-function settle(result: HandlerResult): RecordOutcome {
-  if (result === undefined) return { status: 'ok', outputs: [] };
+function settle(result: HandlerOutput[], codecs: typeof Codecs): RecordOutcome {
   try {
-    return { status: 'ok', outputs: result.map(encodeOutput) };
+    return { status: 'ok', outputs: result.map((output) => encodeOutput(output, codecs)) };
   } catch (error) {
     return { status: 'failed', error: `handler output cannot be encoded: ${errorText(error)}` };
   }
@@ -68,36 +64,74 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 /**
  * Runs a chunk's records through the thread's handler, one after another in chunk order, and
  * returns one outcome per record. Never rejects for a record's sake: bad bytes are
- * `undecodable`, a throwing handler is `failed`. Only a broken handler module rejects.
+ * `undecodable`, a throwing handler is `failed`. Once a record fails, the later records with
+ * its order tag (its ordering key) are not run but come back `skipped`, so a handler never sees
+ * a key's records out of order. Handler time per record is counted into `timings`.
  */
-export async function runRecords(handler: Handler, records: readonly ChunkRecord[]): Promise<RecordOutcome[]> {
-  const outcomes = new Array<RecordOutcome>(records.length);
-  for (let i = 0; i < records.length; i += 1) {
-    const record = records[i]!;
-    const decoded = decodeRecordValue(record.value, record.headers, jsonCodec);
-    if (!decoded.ok) {
-      outcomes[i] = { status: 'undecodable', error: decoded.error.message };
+export async function runChunk(handler: Handler, chunk: ChunkView, timings?: BucketCounts): Promise<RecordOutcome[]> {
+  const count = chunk.count;
+  const outcomes = new Array<RecordOutcome>(count);
+  const codecs = handler.readsValue === false ? undefined : (codecsModule ?? (await loadCodecs()));
+  let failedTags: Set<number> | undefined;
+  for (let i = 0; i < count; i += 1) {
+    const tag = chunk.orderTag(i);
+    if (failedTags !== undefined && tag !== 0 && failedTags.has(tag)) {
+      outcomes[i] = SKIPPED;
       continue;
     }
-    try {
-      const result = handler.handle(toHandlerRecord(record, decoded.value));
-      // sync handlers skip the await: a microtask per record is measurable at 256 per chunk
-      outcomes[i] = settle(isPromise(result) ? await result : result);
-    } catch (error) {
-      outcomes[i] = { status: 'failed', error: errorText(error) };
+    const headers = chunk.headers(i);
+    const rawValue = chunk.value(i);
+    let value: unknown;
+    if (codecs !== undefined) {
+      const decoded = codecs.decodeRecordValue(rawValue, headers, codecs.jsonCodec);
+      if (!decoded.ok) {
+        // dead-lettered at once, never retried: not a failure its key's later records wait for
+        outcomes[i] = { status: 'undecodable', error: decoded.error.message };
+        continue;
+      }
+      value = decoded.value;
     }
+    const record: HandlerRecord = {
+      topic: chunk.topic(i),
+      partition: chunk.partition(i),
+      offset: chunk.offset(i),
+      timestamp: chunk.timestamp(i),
+      attempt: chunk.attempt(i),
+      key: chunk.keyText(i),
+      value,
+      rawValue,
+      headers,
+    };
+    let outcome: RecordOutcome;
+    const startedMs = performance.now();
+    try {
+      let result = handler.handle(record);
+      // sync handlers skip the awaits: a microtask per record is measurable at 256 per chunk
+      if (isPromise(result)) result = await result;
+      outcome = result === undefined || result.length === 0 ? OK_WITHOUT_OUTPUTS : settle(result, codecsModule ?? (await loadCodecs()));
+    } catch (error) {
+      outcome = { status: 'failed', error: errorText(error) };
+    }
+    timings?.observe((performance.now() - startedMs) / 1_000);
+    if (outcome.status === 'failed' && tag !== 0) (failedTags ??= new Set()).add(tag);
+    outcomes[i] = outcome;
   }
   return outcomes;
 }
 
-/** The piscina task: a packed chunk in, its packed results out, both buffers moved, not copied. */
-export default async function runChunk(chunk: PackedChunk): Promise<unknown> {
+/** The piscina task: a chunk index in (the bytes are in shared arenas), its packed results out, moved, not copied. */
+export default async function runPackedChunk(packed: PackedChunk): Promise<unknown> {
   const handler = await threadHandler();
-  const results = packResults(await runRecords(handler, unpackChunk(chunk)));
+  const startedMs = performance.now();
+  const timings = new BucketCounts(HANDLER_SECONDS_BUCKETS);
+  const outcomes = await runChunk(handler, new ChunkView(packed), timings);
+  const results = packResults(outcomes, { counts: Array.from(timings.counts), sum: timings.sum });
+  results.runMs = performance.now() - startedMs;
+  // a chunk without outputs sends no bytes, so there is nothing to move
+  if (results.buffer.byteLength === 0) return results;
   const movable = {
     [Piscina.transferableSymbol]: [results.buffer],
     [Piscina.valueSymbol]: results,
   };
   return Piscina.move(movable as unknown as Parameters<typeof Piscina.move>[0]);
 }
-

@@ -16,7 +16,7 @@ import {
   type Service,
 } from '@lagscale/kafka-core';
 import { Dispatcher, resolveDispatcherOptions, type TopicPartitionOffset } from '../dispatch/index.js';
-import { WorkerPool, type DispatchRecord } from '../pool/index.js';
+import { WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
 import type { WorkerSettings } from '../config/worker-config.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
@@ -75,9 +75,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const dispatcher = new Dispatcher(
     {
       executor: pool,
-      async onOutputs(record: DispatchRecord, records) {
+      async onOutputs(_record: PooledRecord, records: readonly OutputRecord[]) {
         // Group by destination; a handler may address several topics.
-        const byTopic = new Map<string, typeof records>();
+        const byTopic = new Map<string, OutputRecord[]>();
         for (const out of records) {
           const topic = out.topic ?? settings.outputTopic;
           if (topic === undefined) throw new AppError('CONFIG_INVALID', `handler ${settings.handler} produced output but CONSUMER_OUTPUT_TOPIC is not set`);
@@ -119,6 +119,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     consumed: () => consumed,
     outputs: () => outputs,
     commits: () => commits,
+    poolBusyMs: () => pool.busyMs,
+    handlerSeconds: () => pool.handlerSeconds(),
+    endToEndSeconds: () => dispatcher.endToEndSeconds(),
     commitLag: () => {
       let lag = 0;
       for (const [k, next] of fetchedNext) lag += Math.max(0, next - (committedNext.get(k) ?? next));
@@ -149,58 +152,67 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     await committing;
   }
 
+  // Longest single wait in eachBatch while backpressure pauses everything; the wait loops, with
+  // a heartbeat between turns, until a partition resumes.
+  const pausedWaitMs = Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10));
+
   async function eachBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
-    if (batch.messages.length === 0 || isStale() || stopping) return;
+    const messages = batch.messages;
+    if (messages.length === 0 || isStale() || stopping) return;
     // A fetch brings up to 1 MiB per partition (thousands of small records), so pausing at the
     // bound alone lets one fetch overshoot it many times over, and with it the redeliveries after
     // a crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause;
     // the rest is not resolved, so it is fetched again once there is room.
-    const room = settings.maxInFlightRecords + 1 - dispatcher.stats().uncommittedRecords;
-    if (room <= 0) {
-      await heartbeat();
-      return;
+    const room = settings.maxInFlightRecords + 1 - dispatcher.uncommittedRecords;
+    if (room > 0) {
+      const admitted = Math.min(messages.length, room);
+      const tp = key(batch.topic, batch.partition);
+      if (!owned.has(tp)) owned.set(tp, { topic: batch.topic, partition: batch.partition });
+      dispatcher.enqueueFetched(batch.topic, batch.partition, messages, admitted);
+      consumed += admitted;
+      // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
+      // come back. What is committed is the dispatcher's safe offset, never this one.
+      const last = (messages[admitted - 1] as (typeof messages)[number]).offset;
+      resolveOffset(last);
+      fetchedNext.set(tp, Number(last) + 1);
     }
-    const admitted = batch.messages.length > room ? batch.messages.slice(0, room) : batch.messages;
-    const records: DispatchRecord[] = admitted.map((m) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: Number(m.offset),
-      key: m.key,
-      value: m.value,
-      headers: m.headers ?? {},
-      timestamp: m.timestamp,
-      attempt: 1,
-    }));
-    owned.set(key(batch.topic, batch.partition), { topic: batch.topic, partition: batch.partition });
-    dispatcher.enqueue(records);
-    consumed += records.length;
-    // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
-    // come back. What is committed is the dispatcher's safe offset, never this one.
-    const last = admitted[admitted.length - 1];
-    if (last !== undefined) {
-      resolveOffset(last.offset);
-      fetchedNext.set(key(batch.topic, batch.partition), Number(last.offset) + 1);
+    // With every partition paused, kafkajs sleeps its maxWaitTime before fetching again, however
+    // soon one resumes; waiting for the resume here lets the next fetch go out at once.
+    while (!stopping && !isStale() && owned.size > 0 && dispatcher.pausedPartitions >= owned.size) {
+      await dispatcher.waitForResume(pausedWaitMs);
+      await heartbeat();
     }
     await heartbeat();
+  }
+
+  /** Fails fast on a missing input topic; creates the dead-letter and output topics if needed. */
+  async function checkTopics(): Promise<void> {
+    const admin = await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
+    try {
+      const partitions = await topicPartitionCount(admin, settings.topic);
+      if (partitions === undefined) throw new AppError('TOPIC_NOT_FOUND', `topic ${settings.topic} does not exist (CONSUMER_TOPIC)`, { retriable: false });
+      await ensureTopic(admin, { topic: settings.dlqTopic, partitions });
+      if (settings.outputTopic !== undefined) await ensureTopic(admin, { topic: settings.outputTopic, partitions });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   const service = defineService({
     name: 'consumer-worker',
     async onStart() {
-      const admin = await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
-      try {
-        const partitions = await topicPartitionCount(admin, settings.topic);
-        if (partitions === undefined) throw new AppError('TOPIC_NOT_FOUND', `topic ${settings.topic} does not exist (CONSUMER_TOPIC)`, { retriable: false });
-        await ensureTopic(admin, { topic: settings.dlqTopic, partitions });
-        if (settings.outputTopic !== undefined) await ensureTopic(admin, { topic: settings.outputTopic, partitions });
-      } finally {
-        await admin.disconnect();
-      }
-      await pool.start();
-      await output.start();
+      // The pool's threads load their code and the handler (hundreds of ms) while we talk to
+      // Kafka and join the group; what is fetched meanwhile waits in the dispatcher.
+      const poolStarted = pool.start();
+      dispatcher.holdUntil(poolStarted);
       ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => joined || 'not yet joined the consumer group' } });
-      metricsUrl = (await ops.start()).url;
-
+      const [, , , opsAddress] = await Promise.all([
+        checkTopics(),
+        output.start(),
+        connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' }),
+        ops.start(),
+      ]);
+      metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assignment = payload.memberAssignment;
         const next = new Map<string, { topic: string; partition: number }>();
@@ -225,7 +237,6 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       consumer.on(consumer.events.REBALANCING, () => {
         void commit('rebalance');
       });
-      await connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' });
       await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.offsetReset === 'earliest' });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
       commitTimer = setInterval(() => void commit('interval'), settings.commitIntervalMs);
@@ -236,6 +247,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         }, settings.progressIntervalMs);
         progressTimer.unref();
       }
+      // a handler that cannot load fails the start here
+      await poolStarted;
     },
     async onStop() {
       stopping = true;

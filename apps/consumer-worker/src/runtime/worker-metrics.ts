@@ -1,7 +1,9 @@
 import { Counter, Gauge, type Registry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
 import type { WorkerPoolStats } from '../pool/index.js';
+import type { BucketSnapshot } from '../metrics/bucket-counts.js';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
+import { SnapshotHistogram } from '../metrics/snapshot-histogram.js';
 
 export interface WorkerMetricsSource {
   dispatcher(): DispatcherStats;
@@ -10,6 +12,12 @@ export interface WorkerMetricsSource {
   outputs(): number;
   commits(): number;
   commitLag(): number;
+  /** Thread time spent running chunks, summed over the threads, ms. */
+  poolBusyMs(): number;
+  /** Handler time per record, counted in the worker threads (the pool's). */
+  handlerSeconds(): BucketSnapshot;
+  /** Fetch → done time of completed records (the dispatcher's). */
+  endToEndSeconds(): BucketSnapshot;
 }
 
 /**
@@ -43,6 +51,7 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
 
   counter(WORKER_METRICS.consumed, 'Records fetched and handed to the dispatcher', source.consumed);
   counter(WORKER_METRICS.processed, 'Records whose processing completed (outputs acknowledged)', () => source.dispatcher().processed);
+  counter(WORKER_METRICS.failed, 'Failed handler attempts (each is retried or dead-lettered)', () => source.dispatcher().failed);
   counter(WORKER_METRICS.retried, 'Handler retries', () => source.dispatcher().retries);
   counter(WORKER_METRICS.deadLettered, 'Records sent to the dead-letter topic', () => source.dispatcher().deadLettered);
   counter(WORKER_METRICS.chunkCrashes, 'Chunks whose worker thread died', () => source.dispatcher().chunkCrashes);
@@ -53,7 +62,20 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
   gauge(WORKER_METRICS.pausedPartitions, 'Partitions paused by backpressure', () => source.dispatcher().pausedPartitions);
   gauge(WORKER_METRICS.assignedPartitions, 'Partitions this member owns', () => source.dispatcher().ownedPartitions);
   gauge(WORKER_METRICS.poolQueuedChunks, 'Chunks waiting for a worker thread', () => source.dispatcher().executorQueuedChunks);
-  gauge(WORKER_METRICS.poolUtilization, 'Worker pool utilisation (0–1)', () => source.pool()?.utilization ?? 0);
+  gauge(WORKER_METRICS.poolUtilization, `Share of the worker threads' time spent running chunks since start (0–1); now: rate(${WORKER_METRICS.poolBusy}) / threads`, () => source.pool()?.utilization ?? 0);
+  counter(WORKER_METRICS.poolBusy, 'Time the worker threads spent running chunks, summed over threads (s)', () => source.poolBusyMs() / 1000);
   gauge(WORKER_METRICS.poolWaitTime, 'Mean time a chunk waited for a thread (s)', () => (source.pool()?.waitTime.mean ?? 0) / 1000);
   gauge(WORKER_METRICS.commitLag, 'Records fetched but not yet committed', source.commitLag);
+  new SnapshotHistogram({
+    name: WORKER_METRICS.processingLatency,
+    help: 'Handler time per record, measured in the worker thread (s)',
+    read: source.handlerSeconds,
+    registers,
+  });
+  new SnapshotHistogram({
+    name: WORKER_METRICS.endToEndLatency,
+    help: 'Time from fetch to completion per record, retries and output produce included (s)',
+    read: source.endToEndSeconds,
+    registers,
+  });
 }

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { FetchedMessage } from './dispatcher-contract.js';
+import { createHarness } from './dispatch-harness.js';
+import { flush, ok, record } from './fake-executor.js';
+
+function fetched(offsets: number[], key: (offset: number) => string | null = () => 'k'): FetchedMessage[] {
+  return offsets.map((offset) => {
+    const k = key(offset);
+    return { offset: String(offset), key: k === null ? null : Buffer.from(k), value: Buffer.from(`v${offset}`), headers: { seq: Buffer.from(String(offset)) }, timestamp: '1700000000000' };
+  });
+}
+
+describe('Dispatcher.enqueueFetched', () => {
+  it('counts a batch at once and queues it in the next turn, bytes and all', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
+    const messages = fetched([5, 6, 7]);
+    dispatcher.enqueueFetched('t', 0, messages);
+    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 3, inFlightBytes: 9, uncommittedRecords: 3 });
+    expect(executor.running).toHaveLength(0);
+    await flush();
+    expect(executor.running[0]?.records).toMatchObject([
+      { topic: 't', partition: 0, offset: 5, attempt: 1, timestamp: '1700000000000' },
+      { offset: 6 },
+      { offset: 7 },
+    ]);
+    expect(executor.running[0]?.records[1]?.value?.toString()).toBe('v6');
+    expect(executor.running[0]?.records[2]?.headers.seq?.toString()).toBe('7');
+  });
+
+  it.each([
+    { name: 'dense offsets', offsets: [10, 11, 12, 13] },
+    { name: 'offsets with gaps (compaction, transaction markers)', offsets: [10, 14, 15, 40] },
+  ])('takes the offsets as fetched: $name', async ({ offsets }) => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
+    dispatcher.enqueueFetched('t', 0, fetched(offsets));
+    await flush();
+    expect(executor.running[0]?.records.map((r) => r.offset)).toEqual(offsets);
+    executor.settle(ok);
+    await flush();
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: (offsets.at(-1) as number) + 1 }]);
+  });
+
+  it('takes only the first `count` messages, and skips the ones it holds when they are fetched again', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
+    dispatcher.enqueueFetched('t', 0, fetched([0, 1, 2, 3]), 2);
+    dispatcher.enqueueFetched('t', 0, fetched([1, 2, 3]));
+    await flush();
+    expect(executor.history.flat().map((r) => r.offset)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('queues records by key in fetch order', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'key', chunkSize: 10 });
+    dispatcher.enqueueFetched('t', 0, fetched([0, 1, 2, 3], (o) => (o % 2 === 0 ? 'a' : 'b')));
+    await flush();
+    expect(executor.running[0]?.records.map((r) => r.offset)).toEqual([0, 2, 1, 3]);
+    expect(executor.running[0]?.tags).toEqual([1, 1, 2, 2]);
+  });
+
+  it('drops a counted batch of a partition revoked before it was queued', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered' });
+    dispatcher.enqueueFetched('t', 0, fetched([0, 1]));
+    dispatcher.revoke('t', [0]);
+    await flush();
+    expect(executor.history).toHaveLength(0);
+    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 0, inFlightBytes: 0, uncommittedRecords: 0 });
+  });
+
+  it('pauses the partition over its high-water mark when it counts the batch', () => {
+    const { dispatcher, flowEvents } = createHarness({ highWaterMark: 2, lowWaterMark: 1 });
+    dispatcher.enqueueFetched('t', 3, fetched([0, 1, 2]));
+    expect(flowEvents).toEqual(['pause t-3']);
+    expect(dispatcher.pausedPartitions).toBe(1);
+  });
+});
+
+describe('Dispatcher.holdUntil', () => {
+  it('queues records but starts no chunk until the executor is ready', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered' });
+    let ready: () => void = () => undefined;
+    dispatcher.holdUntil(new Promise<void>((resolve) => (ready = resolve)));
+    dispatcher.enqueue([record(0, 0, null)]);
+    await flush();
+    expect(executor.running).toHaveLength(0);
+    ready();
+    await flush();
+    expect(executor.running).toHaveLength(1);
+  });
+
+  it('never starts one when the executor fails to start, and drains at once', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered' });
+    dispatcher.holdUntil(Promise.reject(new Error('bad handler')));
+    dispatcher.enqueue([record(0, 0, null)]);
+    await flush();
+    expect(executor.history).toHaveLength(0);
+    await expect(dispatcher.drain(1_000)).resolves.toBe(true);
+    expect(dispatcher.committableOffsets()).toEqual([]);
+  });
+});
+
+describe('Dispatcher.waitForResume', () => {
+  it('resolves at once with nothing paused, on a resume, or at the timeout', async () => {
+    const { dispatcher, executor, clock } = createHarness({ ordering: 'unordered', chunkSize: 1, maxConcurrentChunks: 10, highWaterMark: 2, lowWaterMark: 1 });
+    await dispatcher.waitForResume(1_000);
+    dispatcher.enqueue([record(0, 0, null), record(0, 1, null), record(0, 2, null)]);
+    let woke = false;
+    void dispatcher.waitForResume(1_000).then(() => (woke = true));
+    executor.settle(ok);
+    executor.settle(ok);
+    await flush();
+    expect(woke).toBe(false);
+    // below the low-water mark (1): resumed
+    executor.settle(ok);
+    await flush();
+    expect(woke).toBe(true);
+    dispatcher.enqueue([record(0, 3, null), record(0, 4, null), record(0, 5, null)]);
+    expect(dispatcher.pausedPartitions).toBe(1);
+    let timedOut = false;
+    void dispatcher.waitForResume(500).then(() => (timedOut = true));
+    clock.advance(500);
+    await flush();
+    expect(timedOut).toBe(true);
+  });
+});
+
+describe('Dispatcher end-to-end latency', () => {
+  it('counts fetch to completion per record, dead letters included', async () => {
+    const { dispatcher, executor, clock } = createHarness({ ordering: 'unordered', chunkSize: 10, maxConcurrentChunks: 10 });
+    dispatcher.enqueue([record(0, 0, null), record(0, 1, null)]);
+    clock.advance(30);
+    executor.settle(ok);
+    dispatcher.enqueue([record(0, 2, null)]);
+    executor.settle(() => ({ status: 'undecodable', error: 'bad' }));
+    await flush();
+    const snapshot = dispatcher.endToEndSeconds();
+    expect(snapshot.count).toBe(3);
+    expect(snapshot.sum).toBeCloseTo(0.06, 6);
+  });
+});
