@@ -7,7 +7,7 @@ export const workerEnv = {
   groupId: envVar('CONSUMER_GROUP_ID', parsers.string(), { description: 'Consumer group id', default: 'lagscale-workers' }),
   outputTopic: optionalEnvVar('CONSUMER_OUTPUT_TOPIC', parsers.string(), { description: 'Topic handler outputs go to (unset: outputs are an error unless they name a topic)' }),
   dlqTopic: optionalEnvVar('CONSUMER_DLQ_TOPIC', parsers.string(), { description: 'Dead-letter topic (default: <topic>.dlq)' }),
-  handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: 'Handler: noop, cpu, sensor-alerts, user-events, or a module path', default: 'noop' }),
+  handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: 'Handler: noop, cpu, io-wait, sensor-alerts, user-events, or a module path', default: 'noop' }),
   handlerOptions: optionalEnvVar('CONSUMER_HANDLER_OPTIONS', parsers.string(), { description: 'Handler options as key=value,key=value' }),
   threads: envVar('CONSUMER_THREADS', parsers.int(1, 256), { description: 'Worker threads', default: 2 }),
   chunkSize: envVar('CONSUMER_CHUNK_SIZE', parsers.int(1, 100_000), { description: 'Records per task sent to a thread', default: 256 }),

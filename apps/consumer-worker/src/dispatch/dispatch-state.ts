@@ -33,9 +33,13 @@ export interface Lane {
  * A record the dispatcher holds until it completes. Its bytes live in an arena shared with the
  * worker threads; it is itself the `PooledRecord` the pool ships.
  */
+let nextSeq = 0;
+
 export class Entry implements PooledRecord {
   readonly topic: string;
   readonly partition: number;
+  /** Arrival order over all partitions: the ready queue starts the oldest record first. */
+  readonly seq = nextSeq++;
   /** Undefined for a record independent of all others. */
   lane: Lane | undefined = undefined;
   /** Worker crashes of chunks that carried it. */

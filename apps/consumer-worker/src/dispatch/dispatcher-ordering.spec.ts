@@ -63,14 +63,27 @@ describe('Dispatcher ordering', () => {
     expect(dispatcher.stats().retries).toBeLessThanOrEqual(failedOnce.size);
   });
 
-  it('key mode: consecutive records of one key share a chunk; other keys and keyless records run in parallel', () => {
+  it('key mode: chunks fill oldest record first; a key adds its next records while they are the oldest', () => {
     const { dispatcher, executor } = createHarness({ chunkSize: 4, maxConcurrentChunks: 4 });
     dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, null), record(0, 5, 'a')]);
-    expect(executor.history.map((chunk) => chunk.map((r) => r.offset))).toEqual([[0, 1, 2, 5], [3, 4]]);
+    // a@5 is newer than b@3 and the keyless @4, and a is busy once taken: it waits for a's chunk.
+    expect(executor.history.map((chunk) => chunk.map((r) => r.offset))).toEqual([[0, 1, 2, 3], [4]]);
+  });
+
+  it('key mode: a hot key does not hold back the committed offset behind other keys served first', async () => {
+    // Round-robin over keys would run a@0, b@2, c@4, then a@1: the partition's completed prefix
+    // would sit at 1 while 2 and 4 are done. Oldest first runs them in offset order.
+    const { dispatcher, executor } = createHarness({ chunkSize: 1, maxConcurrentChunks: 1 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'b'), record(0, 3, 'a'), record(0, 4, 'c')]);
+    for (let i = 0; i < 5; i += 1) {
+      executor.settle(ok, 0);
+      await flush();
+    }
+    expect(executor.history.map((chunk) => chunk[0]?.offset)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it.each([
-    { mode: 'key' as const, tags: [[1, 1, 1, 1], [1, 0]] },
+    { mode: 'key' as const, tags: [[1, 1, 1, 2], [0]] },
     { mode: 'partition' as const, tags: [[1, 1, 1, 1], [1]] },
     { mode: 'unordered' as const, tags: [[0, 0, 0, 0], [0, 0]] },
   ])('$mode mode: each lane of a chunk gets an order tag of its own, independent records 0', ({ mode, tags }) => {

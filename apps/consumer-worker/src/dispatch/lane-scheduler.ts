@@ -1,5 +1,6 @@
 import type { DispatchRecord } from '../pool/executor.js';
 import { Deque } from './deque.js';
+import { MinHeap } from './min-heap.js';
 import { isLane, type Entry, type Lane } from './dispatch-state.js';
 import { laneOf, type OrderingMode } from './ordering.js';
 
@@ -15,14 +16,21 @@ export interface Chunk {
   tags: number[];
 }
 
+/** The arrival number of the record a ready unit would start with. */
+function headSeq(unit: Lane | Entry): number {
+  return isLane(unit) ? (unit.queue.peek()?.seq ?? Infinity) : unit.seq;
+}
+
 /**
  * The ordering half of the dispatcher. Records of one lane (a key, or a partition) wait in the
  * lane's queue, oldest first; a lane with records in flight is busy and none of its records
- * start until it is released. The ready queue holds, in arrival order, lanes that may start and
- * records that are independent of all others. Chunks are filled from it.
+ * start until it is released. The ready queue holds lanes that may start and records that are
+ * independent of all others, oldest head record first: served round-robin instead, a hot key's
+ * old records would wait behind every other key's new ones, and the committed offset (the
+ * completed prefix) would lag far behind what was processed. Chunks are filled from it.
  */
 export class LaneScheduler {
-  private ready = new Deque<Lane | Entry>();
+  private readonly ready = new MinHeap<Lane | Entry>();
 
   constructor(private readonly options: LaneSchedulerOptions) {}
 
@@ -34,7 +42,7 @@ export class LaneScheduler {
   place(entry: Entry, keyed: Pick<DispatchRecord, 'key'>): void {
     const laneId = laneOf(keyed, this.options.ordering);
     if (laneId === undefined) {
-      this.ready.push(entry);
+      this.ready.push(entry, entry.seq);
       return;
     }
     const part = entry.part;
@@ -59,7 +67,8 @@ export class LaneScheduler {
   requeue(group: readonly Entry[], rerun: readonly Entry[]): void {
     const lane = group[0]?.lane;
     if (lane === undefined) {
-      for (let i = rerun.length - 1; i >= 0; i -= 1) this.ready.unshift(rerun[i] as Entry);
+      // They keep their arrival numbers, so they come back before anything newer.
+      for (const entry of rerun) this.ready.push(entry, entry.seq);
       return;
     }
     for (let i = rerun.length - 1; i >= 0; i -= 1) lane.queue.unshift(rerun[i] as Entry);
@@ -68,15 +77,18 @@ export class LaneScheduler {
 
   /** Drops what waits for revoked partitions (rare: one pass over the queue). */
   dropRevoked(): void {
-    const kept = new Deque<Lane | Entry>();
-    for (const unit of this.ready) if (!unit.part.revoked) kept.push(unit);
-    this.ready = kept;
+    this.ready.filter((unit) => {
+      if (!unit.part.revoked) return true;
+      if (isLane(unit)) unit.inReady = false;
+      return false;
+    });
   }
 
   /**
-   * Fills a chunk from the ready queue in order; each lane's records in it get a tag of their
-   * own. A record whose chunks crashed their worker `maxChunkCrashes` times runs alone, so the
-   * poison record of a crashing chunk is isolated.
+   * Fills a chunk from the ready queue, oldest record first; a lane's records in it get a tag of
+   * their own, and a lane goes on adding its next records only while they are older than every
+   * other ready record. A record whose chunks crashed their worker `maxChunkCrashes` times runs
+   * alone, so the poison record of a crashing chunk is isolated.
    */
   nextChunk(): Chunk {
     const { chunkSize, maxChunkCrashes } = this.options;
@@ -88,13 +100,13 @@ export class LaneScheduler {
       if (unit === undefined) break;
       const head = isLane(unit) ? unit.queue.peek() : unit;
       if (head === undefined || unit.part.revoked) {
-        this.ready.shift();
+        this.ready.pop();
         if (isLane(unit)) unit.inReady = false;
         continue;
       }
       const alone = head.crashes >= maxChunkCrashes;
       if (alone && entries.length > 0) break;
-      this.ready.shift();
+      this.ready.pop();
       if (!isLane(unit)) {
         entries.push(unit);
         tags.push(0);
@@ -105,9 +117,10 @@ export class LaneScheduler {
         nextTag += 1;
         entries.push(unit.queue.shift() as Entry);
         tags.push(tag);
+        const before = this.ready.minKey;
         while (!alone && entries.length < chunkSize) {
           const next = unit.queue.peek();
-          if (next === undefined || next.crashes >= maxChunkCrashes) break;
+          if (next === undefined || next.crashes >= maxChunkCrashes || next.seq > before) break;
           entries.push(unit.queue.shift() as Entry);
           tags.push(tag);
         }
@@ -120,6 +133,6 @@ export class LaneScheduler {
   private markReady(lane: Lane): void {
     if (lane.busy || lane.inReady || lane.queue.length === 0) return;
     lane.inReady = true;
-    this.ready.push(lane);
+    this.ready.push(lane, headSeq(lane));
   }
 }

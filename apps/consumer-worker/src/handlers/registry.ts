@@ -11,6 +11,7 @@ export const builtInHandlers = {
   cpu: () => import('./cpu.js'),
   'sensor-alerts': () => import('./sensor-alerts.js'),
   'user-events': () => import('./user-events.js'),
+  'io-wait': () => import('./io-wait.js'),
   'testing/always-throw': () => import('./testing/always-throw.js'),
   'testing/throw-on-marker': () => import('./testing/throw-on-marker.js'),
   'testing/kill-thread': () => import('./testing/kill-thread.js'),

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import createIoWaitHandler from './io-wait.js';
+import { handlerRecord } from './testing/handler-record.js';
+
+describe('io-wait handler', () => {
+  it('waits, then passes the record on byte for byte', async () => {
+    const handler = await createIoWaitHandler({ waitMs: '1' });
+    const record = handlerRecord({ n: 1 });
+    const outputs = await handler.handle(record);
+    expect(handler.readsValue).toBe(false);
+    expect(outputs).toHaveLength(1);
+    expect(outputs?.[0]?.value).toBe(record.rawValue);
+    expect(outputs?.[0]?.key).toBe(record.key);
+  });
+
+  it('produces nothing with passThrough=false', async () => {
+    const handler = await createIoWaitHandler({ waitMs: '0', passThrough: 'false' });
+    expect(await handler.handle(handlerRecord({ n: 1 }))).toBeUndefined();
+  });
+
+  it('rejects a negative wait, naming the option', async () => {
+    await expect(async () => createIoWaitHandler({ waitMs: '-1' })).rejects.toThrow(/io-wait handler option waitMs/);
+  });
+});

@@ -1,0 +1,32 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import type { Handler, HandlerFactory } from './handler.js';
+import { parseHandlerOptions } from './handler-options.js';
+import { passThrough } from './pass-through.js';
+
+const optionsSchema = z.object({
+  /** Wait per record, like a call to a downstream service. */
+  waitMs: z.coerce.number().nonnegative().max(60_000).default(2),
+  /** Adds a uniform 0–jitterMs to each wait. */
+  jitterMs: z.coerce.number().nonnegative().max(60_000).default(0),
+  /** Pass each record on to the output topic unchanged (with its sequence headers). */
+  passThrough: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+});
+
+/**
+ * An I/O-bound workload: each record waits `waitMs` without using the CPU, then passes through.
+ * A replica's throughput is then bound by waiting, not by cores, so adding replicas adds
+ * throughput even on a small machine: what the demo and scaling tests need.
+ */
+const createIoWaitHandler: HandlerFactory = (options): Handler => {
+  const { waitMs, jitterMs, passThrough: emit } = parseHandlerOptions('io-wait', optionsSchema, options);
+  return {
+    readsValue: false,
+    async handle(record) {
+      await sleep(jitterMs > 0 ? waitMs + Math.random() * jitterMs : waitMs);
+      return emit ? [passThrough(record)] : undefined;
+    },
+  };
+};
+
+export default createIoWaitHandler;
