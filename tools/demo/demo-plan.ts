@@ -10,20 +10,23 @@ export const demoPlan = {
   baseRate: 200,
   peakRate: 2_500,
   spikeAtMs: 20_000,
-  spikeDurationMs: 35_000,
-  produceForMs: 80_000,
+  spikeDurationMs: 40_000,
+  produceForMs: 105_000,
   /** Per record wait of the consumer handler, and the threads of each replica. */
   handlerWaitMs: 2,
   threadsPerReplica: 1,
+  chunkSize: 32,
+  /** What one replica drains (records/s), measured with this handler: the policy's floor. */
+  throughputPerReplica: 450,
   /** Monitor: cycle, rate/health window, policy. */
   intervalMs: 1_000,
   windowMs: 10_000,
   drainTargetSeconds: 20,
-  scaleDownStabilizationMs: 15_000,
+  scaleDownStabilizationMs: 20_000,
   /** The whole run ends by itself here even if the fleet has not settled. */
   deadlineMs: 210_000,
   /** Expected length, for the progress clock. */
-  expectedMs: 150_000,
+  expectedMs: 125_000,
 } as const;
 
 export type DemoPhase = 'starting' | 'base load' | 'spike' | 'after the spike' | 'draining' | 'scaling down' | 'settled';

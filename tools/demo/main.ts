@@ -110,9 +110,12 @@ async function main(): Promise<number> {
         CONSUMER_GROUP_ID: groupId,
         CONSUMER_OUTPUT_TOPIC: outputTopic,
         CONSUMER_DLQ_TOPIC: dlqTopic,
-        CONSUMER_HANDLER: 'testing/random-delay',
-        CONSUMER_HANDLER_OPTIONS: `maxDelayMs=${demoPlan.handlerWaitMs * 2}`,
+        CONSUMER_HANDLER: 'io-wait',
+        CONSUMER_HANDLER_OPTIONS: `waitMs=${demoPlan.handlerWaitMs}`,
         CONSUMER_THREADS: String(demoPlan.threadsPerReplica),
+        // Small chunks: what a replica has in flight when a rebalance takes its partitions is
+        // what gets processed twice.
+        CONSUMER_CHUNK_SIZE: String(demoPlan.chunkSize),
         CONSUMER_METRICS_PORT: '0',
         CONSUMER_PROGRESS_INTERVAL_MS: '0',
         CONSUMER_SESSION_TIMEOUT_MS: '10000',
@@ -133,6 +136,7 @@ async function main(): Promise<number> {
       LAG_MONITOR_MIN_REPLICAS: '1',
       LAG_MONITOR_MAX_REPLICAS: String(demoPlan.maxReplicas),
       LAG_MONITOR_DRAIN_TARGET_SECONDS: String(demoPlan.drainTargetSeconds),
+      LAG_MONITOR_MIN_THROUGHPUT_PER_REPLICA: String(demoPlan.throughputPerReplica),
       LAG_MONITOR_SCALE_DOWN_STABILIZATION_MS: String(demoPlan.scaleDownStabilizationMs),
       LAG_MONITOR_ACTUATOR: 'local',
       LAG_MONITOR_METRICS_PORT: '0',
