@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@lagscale/kafka-core';
 import { loadMonitorSettings } from './monitor-config.js';
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
     loadMonitorSettings(env);
   } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
+    if (err instanceof ConfigError) return [...err.problems];
     throw err;
   }
   return [];
