@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyInput as input } from '../policy/policy-fixtures.js';
+import { NOW_MS, policyInput as input } from '../policy/policy-fixtures.js';
 import { createKedaHpaState, defaultKedaHpaOptions, hpaRecommendation, kedaHpaStep, kedaMetric, type KedaHpaState } from './keda-hpa.js';
 
 const options = { ...defaultKedaHpaOptions, lagThreshold: 10, maxReplicas: 100 };
@@ -41,7 +41,7 @@ describe('kedaHpaStep', () => {
   });
 
   it('counts earlier scale-ups of the same period against the limit', () => {
-    const state: KedaHpaState = { recommendations: [], changes: [{ atMs: 1_000_000 - 10_000, delta: 4 }] };
+    const state: KedaHpaState = { recommendations: [], changes: [{ atMs: NOW_MS - 10_000, delta: 4 }] };
     // 5 now, 1 at the period's start: the limit is still 5
     const result = kedaHpaStep(state, input({ currentReplicas: 5, totalLag: 300 }), options);
     expect(result.desired).toBe(5);
