@@ -119,7 +119,7 @@ async function main(): Promise<number> {
         CONSUMER_METRICS_PORT: '0',
         CONSUMER_PROGRESS_INTERVAL_MS: '0',
         CONSUMER_SESSION_TIMEOUT_MS: '10000',
-        CONSUMER_COMMIT_INTERVAL_MS: '500',
+        CONSUMER_COMMIT_INTERVAL_MS: '250',
         LOG_LEVEL: 'warn',
       }),
       stopTimeoutMs: 20_000,
