@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,6 +106,21 @@ export function findFreePort(): Promise<number> {
       });
     });
   });
+}
+
+/** What a test needs to start (and restart) a broker of its own. */
+export type ThrowawayBrokerOptions = EmbeddedBrokerOptions & Required<Pick<EmbeddedBrokerOptions, 'port' | 'controllerPort' | 'dataDir'>>;
+
+/**
+ * Options for a broker of a test's own: two distinct free ports, a fresh temp data dir and a
+ * small heap, so the test can stop and restart it without disturbing the shared broker.
+ */
+export async function throwawayBrokerOptions(prefix: string): Promise<ThrowawayBrokerOptions> {
+  const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+  const port = await findFreePort();
+  let controllerPort = await findFreePort();
+  while (controllerPort === port) controllerPort = await findFreePort();
+  return { port, controllerPort, dataDir, heap: '-Xmx512m' };
 }
 
 /**

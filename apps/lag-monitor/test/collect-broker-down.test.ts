@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
-import { findFreePort, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
 import { createCollector, type Collector } from '../src/collect/index.js';
 import type { Snapshot } from '../src/model/index.js';
 import { collectedLag, commitAsGroup, connectedAdmin, produceCounts } from './collect-helpers.js';
@@ -21,22 +19,17 @@ async function timed(collector: Collector): Promise<{ snapshot: Snapshot; elapse
 
 // The broker is a throwaway on its own ports and data dir, so stopping it disturbs no other suite.
 describe('collector: broker down', () => {
-  let dataDir: string;
-  let port: number;
-  let controllerPort: number;
+  let brokerOptions: ThrowawayBrokerOptions;
   let broker: EmbeddedBroker | undefined;
   let t: TestKafka;
   const admins: Admin[] = [];
   let topic: string;
   let groupId: string;
 
-  const startBroker = (): Promise<EmbeddedBroker> => startEmbeddedBroker({ port, controllerPort, dataDir, heap: '-Xmx512m' });
+  const startBroker = (): Promise<EmbeddedBroker> => startEmbeddedBroker(brokerOptions);
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'collect-broker-down-'));
-    port = await findFreePort();
-    do controllerPort = await findFreePort();
-    while (controllerPort === port);
+    brokerOptions = await throwawayBrokerOptions('collect-broker-down');
     broker = await startBroker();
     t = new TestKafka({ brokers: broker.brokers });
     topic = await t.createTopic({ partitions: 2, prefix: 'collect-down' });
@@ -49,7 +42,7 @@ describe('collector: broker down', () => {
     await Promise.allSettled(admins.map((a) => a.disconnect()));
     await t?.cleanup();
     await broker?.stop();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    if (brokerOptions !== undefined) await rm(brokerOptions.dataDir, { recursive: true, force: true });
   }, 120_000);
 
   it('answers ok=false with a broker-scope error within the timeout while the broker is down, and recovers after', { timeout: 180_000 }, async () => {

@@ -1,11 +1,8 @@
 // When the broker goes away the monitor says so (`lag_monitor_up 0`, errors counted) and makes
 // no scaling move: a vanished metric must never read as "no lag, scale down".
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestKafka } from '@lagscale/kafka-core/testing';
-import { findFreePort, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
 import type { Actuator } from '../src/model/index.js';
 import { scrape, startMonitor, type TestMonitor } from './monitor-helpers.js';
 
@@ -31,12 +28,7 @@ describe('lag-monitor when the broker goes down', () => {
   let monitor: TestMonitor | undefined;
 
   beforeAll(async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'lag-monitor-broker-down-'));
-    const port = await findFreePort();
-    let controllerPort: number;
-    do controllerPort = await findFreePort();
-    while (controllerPort === port);
-    broker = await startEmbeddedBroker({ port, controllerPort, dataDir, heap: '-Xmx512m', deleteDataOnStop: true });
+    broker = await startEmbeddedBroker({ ...(await throwawayBrokerOptions('lag-monitor-broker-down')), deleteDataOnStop: true });
     t = new TestKafka({ brokers: broker.brokers });
     await t.connect();
   });

@@ -1,10 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, silentLogger } from '@lagscale/kafka-core';
 import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
-import { findFreePort, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
 import { createIngestService, defaultIngestConfig, type IngestService, type RecordPosition } from '../src/ingest/index.js';
 
 interface Outcome {
@@ -36,22 +35,17 @@ async function readyz(service: IngestService): Promise<{ status: number; body: u
 
 // The broker is a throwaway on its own ports and data dir, so stopping it disturbs no other suite.
 describe('HTTP ingest when the broker goes away', () => {
-  let dataDir: string;
-  let port: number;
-  let controllerPort: number;
+  let brokerOptions: ThrowawayBrokerOptions;
   let broker: EmbeddedBroker | undefined;
   let t: TestKafka;
   let service: IngestService;
   let topic: string;
 
   const startBroker = async (deleteDataOnStop: boolean): Promise<EmbeddedBroker> =>
-    startEmbeddedBroker({ port, controllerPort, dataDir, heap: '-Xmx512m', deleteDataOnStop });
+    startEmbeddedBroker({ ...brokerOptions, deleteDataOnStop });
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'ingest-broker-down-'));
-    port = await findFreePort();
-    do controllerPort = await findFreePort();
-    while (controllerPort === port);
+    brokerOptions = await throwawayBrokerOptions('ingest-broker-down');
     broker = await startBroker(false);
     t = new TestKafka({ brokers: broker.brokers });
     topic = await t.createTopic({ partitions: 3, prefix: 'ingest-down' });
@@ -74,7 +68,7 @@ describe('HTTP ingest when the broker goes away', () => {
     await service?.stop();
     await t?.cleanup();
     await broker?.stop();
-    if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
+    if (brokerOptions !== undefined) await rm(brokerOptions.dataDir, { recursive: true, force: true });
   }, 120_000);
 
   // Every 200 must be readable at the offsets it gave: nothing acknowledged that Kafka did not store.
@@ -100,7 +94,7 @@ describe('HTTP ingest when the broker goes away', () => {
     const before = await ingest(service, topic, ['frozen-before']);
     expect(before.status).toBe(200);
     // SIGSTOP: the broker keeps its connections open but answers nothing, like a hung host.
-    const pid = Number((await readFile(join(dataDir, 'kafka.pid'), 'utf8')).trim());
+    const pid = Number((await readFile(join(brokerOptions.dataDir, 'kafka.pid'), 'utf8')).trim());
     process.kill(pid, 'SIGSTOP');
     let frozen: Outcome;
     let ready: { status: number; body: unknown };
