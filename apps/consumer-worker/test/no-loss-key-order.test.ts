@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegistry, fetchGroupTopicOffsets, silentLogger, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
-import { produceSequenced } from './worker-process.js';
+import { produceSequenced, TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 
@@ -23,7 +22,8 @@ describe('consumer-worker: no loss, key order', () => {
       CONSUMER_TOPIC: topic,
       CONSUMER_GROUP_ID: groupId,
       CONSUMER_OUTPUT_TOPIC: outputTopic,
-      CONSUMER_HANDLER: 'testing/random-delay',
+      CONSUMER_HANDLER: 'io-wait',
+      CONSUMER_HANDLER_OPTIONS: 'waitMs=0,jitterMs=2',
       CONSUMER_THREADS: '4',
       CONSUMER_ORDERING: 'key',
       CONSUMER_COMMIT_INTERVAL_MS: '200',

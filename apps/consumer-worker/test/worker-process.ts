@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { SequenceStamper } from '@lagscale/kafka-core';
-import { testBrokers, waitFor, type TestKafka } from '@lagscale/kafka-core/testing';
+import { produceSequenced, testBrokers, waitFor, type TestKafka } from '@lagscale/kafka-core/testing';
 
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -111,26 +110,6 @@ export async function killWorkerProcesses(): Promise<void> {
   );
 }
 
-/**
- * Produces `count` sequenced JSON records over `keys` keys, in batches; returns the producer id
- * the verifier expects them under.
- */
-export async function produceSequenced(t: TestKafka, topic: string, count: number, keys: number, producerId: string): Promise<string> {
-  const stamper = new SequenceStamper(producerId);
-  const producer = await t.producer();
-  const batch = 5_000;
-  for (let start = 0; start < count; start += batch) {
-    await producer.send({
-      topic,
-      messages: Array.from({ length: Math.min(batch, count - start) }, (_, i) => {
-        const key = `key-${(start + i) % keys}`;
-        return { key, value: JSON.stringify({ n: start + i }), headers: stamper.stamp({ 'content-type': 'application/json' }, key) };
-      }),
-    });
-  }
-  return producerId;
-}
-
 /** Records in a topic (sum of end − start over its partitions). */
 export async function topicRecordCount(t: TestKafka, topic: string): Promise<number> {
   const offsets = await t.admin.fetchTopicOffsets(topic);
@@ -162,6 +141,6 @@ export async function passThroughScenario(t: TestKafka, prefix: string, records:
     outputTopic,
     groupId,
     producerId,
-    flags: { topic, 'group-id': groupId, 'output-topic': outputTopic, handler: 'testing/random-delay', threads: 2, ...flags },
+    flags: { topic, 'group-id': groupId, 'output-topic': outputTopic, handler: 'io-wait', 'handler-options': 'waitMs=0,jitterMs=2', threads: 2, ...flags },
   };
 }

@@ -6,8 +6,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SequenceStamper, verifyTopic } from '@lagscale/kafka-core';
-import { TestKafka, testBrokers } from '@lagscale/kafka-core/testing';
+import { verifyTopic } from '@lagscale/kafka-core';
+import { produceSequenced, TestKafka, testBrokers } from '@lagscale/kafka-core/testing';
 import { consumerWorkerCommand, createLocalActuator } from '../src/actuators/index.js';
 import type { Actuator } from '../src/model/index.js';
 import { startMonitor, type TestMonitor } from './monitor-helpers.js';
@@ -31,17 +31,7 @@ describe('local actuator: scaling consumer-worker processes on lag', () => {
     outputTopic = `${topic}.out`;
     t.adopt(outputTopic, `${topic}.dlq`);
     groupId = t.groupId('local-scale');
-    const producer = await t.producer();
-    const stamper = new SequenceStamper('local-scale');
-    for (let start = 0; start < RECORDS; start += 5_000) {
-      await producer.send({
-        topic,
-        messages: Array.from({ length: 5_000 }, (_, i) => {
-          const key = `key-${(start + i) % 200}`;
-          return { key, value: JSON.stringify({ n: start + i }), headers: stamper.stamp({ 'content-type': 'application/json' }, key) };
-        }),
-      });
-    }
+    await produceSequenced(t, topic, RECORDS, 200, 'local-scale');
   });
 
   afterAll(async () => {
@@ -61,8 +51,8 @@ describe('local actuator: scaling consumer-worker processes on lag', () => {
         CONSUMER_TOPIC: topic,
         CONSUMER_GROUP_ID: groupId,
         CONSUMER_OUTPUT_TOPIC: outputTopic,
-        CONSUMER_HANDLER: 'testing/random-delay',
-        CONSUMER_HANDLER_OPTIONS: 'maxDelayMs=1',
+        CONSUMER_HANDLER: 'io-wait',
+        CONSUMER_HANDLER_OPTIONS: 'waitMs=0,jitterMs=1',
         CONSUMER_THREADS: '1',
         CONSUMER_METRICS_PORT: '0',
         CONSUMER_PROGRESS_INTERVAL_MS: '0',

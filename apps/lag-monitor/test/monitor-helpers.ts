@@ -1,6 +1,7 @@
 import { loadKafkaConfig, silentLogger } from '@lagscale/kafka-core';
 import { testBrokers } from '@lagscale/kafka-core/testing';
 import { loadMonitorSettings } from '../src/config/monitor-config.js';
+import { parsePrometheusText, type PrometheusSample } from '../src/export/index.js';
 import type { Actuator } from '../src/model/index.js';
 import { createMonitorService, type CycleResult, type MonitorService } from '../src/runtime/monitor-service.js';
 
@@ -60,19 +61,13 @@ export async function startMonitor(env: Record<string, string>, options: { broke
   };
 }
 
-/** Prometheus text → samples by metric name, each with its labels and value. */
-export function parseMetrics(text: string): Map<string, Array<{ labels: Record<string, string>; value: number }>> {
-  const samples = new Map<string, Array<{ labels: Record<string, string>; value: number }>>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (match === null) continue;
-    const [, name = '', rawLabels = '', value = ''] = match;
-    const labels: Record<string, string> = {};
-    for (const pair of rawLabels.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[pair[1] ?? ''] = pair[2] ?? '';
-    const list = samples.get(name) ?? [];
-    list.push({ labels, value: Number(value) });
-    samples.set(name, list);
+/** Prometheus text → samples grouped by metric name. */
+export function parseMetrics(text: string): Map<string, PrometheusSample[]> {
+  const samples = new Map<string, PrometheusSample[]>();
+  for (const sample of parsePrometheusText(text)) {
+    const family = samples.get(sample.name);
+    if (family === undefined) samples.set(sample.name, [sample]);
+    else family.push(sample);
   }
   return samples;
 }

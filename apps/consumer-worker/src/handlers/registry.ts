@@ -15,7 +15,6 @@ export const builtInHandlers = {
   'testing/always-throw': () => import('./testing/always-throw.js'),
   'testing/throw-on-marker': () => import('./testing/throw-on-marker.js'),
   'testing/kill-thread': () => import('./testing/kill-thread.js'),
-  'testing/random-delay': () => import('./testing/random-delay.js'),
   'testing/slow-on-marker': () => import('./testing/slow-on-marker.js'),
 } as const satisfies Record<string, () => Promise<HandlerModule>>;
 

@@ -1,6 +1,6 @@
 import type { GroupState } from '@lagscale/kafka-core';
 import { worstHealth } from '../derive/health.js';
-import type { CollectionError, GroupTopicView, Health, PartitionView, ScalingDecision, Snapshot } from '../model/index.js';
+import type { CollectionError, GroupTopicView, Health, ScalingDecision, Snapshot } from '../model/index.js';
 
 /** The body of `GET /status`: what /metrics says, as one JSON document, plus recent decisions. */
 export interface StatusDocument {
@@ -53,23 +53,9 @@ export interface StatusGroup {
 }
 
 /** One topic of one group: the derived view (rates in records/s, times in seconds) plus its errors. */
-export interface StatusGroupTopic {
-  topic: string;
-  partitionCount: number;
-  totalLag: number;
-  partitionsWithLag: number;
-  /** Partitions the group never committed on (lag by the offset reset policy). */
-  uncommittedPartitions: number;
-  productionRate: number;
-  consumptionRate: number;
-  /** null: there is lag and nothing consumes it. */
-  timeToDrainSeconds: number | null;
-  maxTimeLagSeconds: number;
-  health: Health;
+export interface StatusGroupTopic extends Omit<GroupTopicView, 'groupId' | 'state' | 'members'> {
   /** Errors about this topic (for this group or for every group). */
   errors: CollectionError[];
-  /** Per partition: offsets, lag, rates, time lag, health and the reason for it. */
-  partitions: PartitionView[];
 }
 
 export interface StatusTopic {

@@ -1,4 +1,4 @@
-import type { PolicyInput } from '../policy/index.js';
+import { policyInputFrom, type PolicyInput } from '../policy/index.js';
 import type { SimulatedFleet } from './fleet.js';
 import type { SimulationScenario } from './scenario.js';
 
@@ -20,20 +20,8 @@ export class SimulatedCollector {
 
   sample(fleet: SimulatedFleet, nowMs: number): PolicyInput {
     const ok = !this.config.collectionOutages.some((outage) => nowMs >= outage.fromMs && nowMs < outage.toMs);
-    if (!ok) {
-      return {
-        nowMs,
-        currentReplicas: fleet.replicas,
-        collectionOk: false,
-        rebalancing: false,
-        members: 0,
-        partitionCount: 0,
-        partitionsWithLag: 0,
-        totalLag: 0,
-        productionRate: 0,
-        consumptionRate: 0,
-      };
-    }
+    // An outage reads like the real monitor's failed cycle: no views.
+    if (!ok) return policyInputFrom([], { nowMs, currentReplicas: fleet.replicas, collectionOk: false });
     let endSum = 0;
     let committedSum = 0;
     let totalLag = 0;

@@ -1,2 +1,3 @@
 export * from './test-kafka.js';
 export * from './wait-for.js';
+export * from './produce-sequenced.js';
