@@ -1,6 +1,7 @@
 import { AppError, describeError } from '@lagscale/kafka-core';
 import { BucketCounts, END_TO_END_SECONDS_BUCKETS, type BucketSnapshot } from '../metrics/bucket-counts.js';
 import { OK_WITHOUT_OUTPUTS, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
+import type { RecordArena } from '../pool/record-arena.js';
 import { systemClock, type DispatcherClock } from './clock.js';
 import type { DispatcherHooks, DispatcherStats, FetchedMessage, TopicPartitionOffset } from './dispatcher-contract.js';
 import { groupsOf, partitionKey, type Entry, type Lane, type PartitionState, type Redo } from './dispatch-state.js';
@@ -78,6 +79,18 @@ export class Dispatcher {
   enqueueFetched(topic: string, partition: number, messages: readonly FetchedMessage[], count = messages.length): void {
     this.assertOpen();
     this.intake.enqueueFetched(topic, partition, messages, count);
+  }
+
+  /** Takes records of a fetched record set, copied into an arena; see `Intake.enqueueArena`. */
+  enqueueArena(topic: string, partition: number, arena: RecordArena, offsets: number[]): void {
+    this.assertOpen();
+    this.intake.enqueueArena(topic, partition, arena, offsets);
+  }
+
+  /** Fetched offsets up to `offset` with no record to process (markers, aborted records); see `OffsetTracker.skipThrough`. */
+  skipThrough(topic: string, partition: number, offset: number): void {
+    this.assertOpen();
+    this.partitionFor(topic, partition).tracker.skipThrough(offset);
   }
 
   /** Forgets partitions the group took away: queued records are dropped and late outcomes ignored. */

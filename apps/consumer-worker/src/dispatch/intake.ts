@@ -22,8 +22,11 @@ export interface IntakeContext {
 /** A batch `enqueueFetched` counted, to be copied and queued in the next turn. */
 interface PendingBatch {
   part: PartitionState;
+  /** Copied already (a fetched record set); else `messages[from..]` is copied in the next turn. */
+  arena: RecordArena | undefined;
   messages: readonly FetchedMessage[];
   from: number;
+  /** Per slot: the offset, or -1 for a record not to queue. */
   offsets: number[];
   enqueuedAtMs: number;
 }
@@ -92,14 +95,44 @@ export class Intake {
         // -1: not tracked (Kafka never repeats an offset within a batch; if it did, run it once)
         offsets[i - from] = flow.add(part, offset, bytes) ? offset : -1;
       }
-      this.pending.push({ part, messages, from, offsets, enqueuedAtMs: clock.now() });
-      if (!this.placeScheduled) {
-        this.placeScheduled = true;
-        setImmediate(this.placePending);
-      }
+      this.pending.push({ part, arena: undefined, messages, from, offsets, enqueuedAtMs: clock.now() });
+      this.schedulePlace();
     }
     flow.update(part);
     flow.updateTotal(this.ctx.parts());
+  }
+
+  /**
+   * Takes the records of a fetched record set, already in an arena (`RecordArena.fromSegments`,
+   * `offsets[slot]` the offset of each): like `enqueueFetched`, they are tracked and counted now
+   * and queued in the next turn. `offsets` is taken over.
+   */
+  enqueueArena(topic: string, partition: number, arena: RecordArena, offsets: number[]): void {
+    const { clock, flow } = this.ctx;
+    const part = this.ctx.partitionFor(topic, partition);
+    let held = part.tracker.highestAdded ?? -1;
+    let any = false;
+    for (let slot = 0; slot < offsets.length; slot += 1) {
+      const offset = offsets[slot] as number;
+      // a re-fetch of records held, or (never from Kafka) an offset repeated: run it once
+      if (offset <= held || !flow.add(part, offset, arena.dataBytes(slot))) offsets[slot] = -1;
+      else {
+        held = offset;
+        any = true;
+      }
+    }
+    if (any) {
+      this.pending.push({ part, arena, messages: [], from: 0, offsets, enqueuedAtMs: clock.now() });
+      this.schedulePlace();
+    }
+    flow.update(part);
+    flow.updateTotal(this.ctx.parts());
+  }
+
+  private schedulePlace(): void {
+    if (this.placeScheduled) return;
+    this.placeScheduled = true;
+    setImmediate(this.placePending);
   }
 
   /** Copies the batches `enqueueFetched` took into arenas and queues their records. */
@@ -107,9 +140,19 @@ export class Intake {
     this.placeScheduled = false;
     const batches = this.pending;
     this.pending = [];
-    for (const { part, messages, from, offsets, enqueuedAtMs } of batches) {
+    const lanes = this.ctx.lanes;
+    for (const { part, arena: copied, messages, from, offsets, enqueuedAtMs } of batches) {
       // a revoked partition's records were dropped with it
       if (part.revoked) continue;
+      if (copied !== undefined) {
+        const byKey = lanes.ordersByKey;
+        for (let slot = 0; slot < offsets.length; slot += 1) {
+          const offset = offsets[slot] as number;
+          if (offset < 0) continue;
+          lanes.placeByKeyText(new Entry(part, offset, copied, slot, 1, copied.dataBytes(slot), enqueuedAtMs), byKey ? copied.keyLatin1(slot) : null);
+        }
+        continue;
+      }
       const arena = RecordArena.copyOf(messages, from, from + offsets.length);
       for (let slot = 0; slot < offsets.length; slot += 1) {
         const offset = offsets[slot] as number;

@@ -90,6 +90,28 @@ describe('OffsetTracker', () => {
     }
   });
 
+  it('moves the committable offset past markers skipped after the last record, once the records are done', () => {
+    const tracker = new OffsetTracker();
+    tracker.add(10);
+    tracker.add(11);
+    tracker.skipThrough(12);
+    expect(tracker.committable()).toBeUndefined();
+    tracker.complete(11);
+    expect(tracker.committable()).toBeUndefined();
+    tracker.complete(10);
+    expect(tracker.committable()).toBe(13);
+    // a re-fetch of the marker is not tracked; a lower skip changes nothing
+    expect(tracker.add(12)).toBe(false);
+    tracker.skipThrough(5);
+    expect(tracker.committable()).toBe(13);
+    // markers alone (a fetch of nothing but a commit marker) make progress too
+    const markersOnly = new OffsetTracker();
+    markersOnly.skipThrough(3);
+    expect(markersOnly.committable()).toBe(4);
+    expect(markersOnly.needsCommit).toBe(true);
+    expect(() => markersOnly.skipThrough(-1)).toThrow(/non-negative/);
+  });
+
   it('handles a million records without slowing down', () => {
     const tracker = new OffsetTracker();
     const window = 1_000;

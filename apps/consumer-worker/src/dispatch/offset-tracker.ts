@@ -70,6 +70,21 @@ export class OffsetTracker {
     return true;
   }
 
+  /**
+   * Offsets up to `offset` that hold no record to process (transaction markers, aborted
+   * records): once every record before them is done, the committable offset moves past them,
+   * or a partition whose log ends with a marker would never commit up to its end. A re-fetch of
+   * them is not tracked again. No effect at or below the highest offset added.
+   */
+  skipThrough(offset: number): void {
+    if (!Number.isSafeInteger(offset) || offset < 0) {
+      throw new AppError('OFFSET_INVALID', `offset must be a non-negative safe integer (got ${offset})`, { retriable: false });
+    }
+    if (this.highest !== undefined && offset <= this.highest) return;
+    this.highest = offset;
+    if (this.size === 0) this.progressed = true;
+  }
+
   /** Marks a tracked record done. Returns false for an offset not tracked or already completed. */
   complete(offset: number): boolean {
     const index = this.indexOf(offset);

@@ -13,9 +13,14 @@ const PARTITION_LANE = '';
  * to one char); a keyless record has nothing to be ordered against, so it is independent.
  */
 export function laneOf(record: Pick<DispatchRecord, 'key'>, mode: OrderingMode): string | undefined {
+  return laneOfKeyText(mode === 'key' && record.key !== null ? record.key.toString('latin1') : null, mode);
+}
+
+/** `laneOf` for a key already read as latin1 text (null: no key); only key mode looks at it. */
+export function laneOfKeyText(keyLatin1: string | null, mode: OrderingMode): string | undefined {
   switch (mode) {
     case 'key':
-      return record.key === null ? undefined : record.key.toString('latin1');
+      return keyLatin1 ?? undefined;
     case 'partition':
       return PARTITION_LANE;
     case 'unordered':

@@ -1,4 +1,5 @@
 import type { IHeaders } from 'kafkajs';
+import { lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-set.js';
 
 /** The fields of a record an arena keeps: kafkajs's `KafkaMessage` and `DispatchRecord` both fit. */
 export interface ArenaSource {
@@ -9,15 +10,22 @@ export interface ArenaSource {
   timestamp: string;
 }
 
-// Layout of an arena's buffer, all numbers float64: a head (record count, header count), an
-// index of RECORD_SLOTS per record (key pos, key length, value pos, value length, first header,
-// header count, timestamp ms), HEADER_SLOTS per header (name index, value pos, value length),
-// then the bytes. A length of -1 means null. A repeated header keeps its last value only: the
-// one a handler sees.
-const HEAD_SLOTS = 2;
+// Layout of an arena's buffer, all numbers float64: a head (record count, header count, layout,
+// byte position of the index), an index of RECORD_SLOTS per record (key pos, key length, value
+// pos, value length, first header, header count, timestamp ms) and HEADER_SLOTS per header (name
+// index, value pos, value length), and the bytes. A length of -1 means null. A repeated header
+// keeps its last value only: the one a handler sees. INDEXED: head, index, bytes. WIRE (copied
+// from a fetched record set): head, Kafka's records as fetched, index; no header slots, and
+// "first header" is the byte position of the record's headers, read there when asked for.
+const HEAD_SLOTS = 4;
 const RECORD_SLOTS = 7;
 const HEADER_SLOTS = 3;
 const NULL_LENGTH = -1;
+const INDEXED = 0;
+const WIRE = 1;
+
+// `fromSegments` reads a record set's index here first (the main thread's only); grown as needed.
+let scratchIndex = new Float64Array(0);
 
 type HeaderValue = IHeaders[string];
 
@@ -37,6 +45,7 @@ export class RecordArena {
   readonly count: number;
   private readonly index: Float64Array;
   private readonly bytes: Buffer;
+  private readonly wire: boolean;
 
   private constructor(
     readonly buffer: SharedArrayBuffer,
@@ -44,7 +53,8 @@ export class RecordArena {
   ) {
     const head = new Float64Array(buffer, 0, HEAD_SLOTS);
     this.count = head[0] as number;
-    this.index = new Float64Array(buffer, HEAD_SLOTS * 8, this.count * RECORD_SLOTS + (head[1] as number) * HEADER_SLOTS);
+    this.wire = head[2] === WIRE;
+    this.index = new Float64Array(buffer, head[3] as number, this.count * RECORD_SLOTS + (head[1] as number) * HEADER_SLOTS);
     this.bytes = Buffer.from(buffer);
   }
 
@@ -75,6 +85,8 @@ export class RecordArena {
     const head = new Float64Array(buffer, 0, HEAD_SLOTS);
     head[0] = count;
     head[1] = headerCount;
+    head[2] = INDEXED;
+    head[3] = HEAD_SLOTS * 8;
     const index = new Float64Array(buffer, HEAD_SLOTS * 8, indexSlots);
     const bytes = Buffer.from(buffer);
     const headerNames: string[] = [];
@@ -141,6 +153,79 @@ export class RecordArena {
     return new RecordArena(buffer, headerNames);
   }
 
+  /**
+   * Copies the records of fetched record batches (each batch's bytes in one go) into a new arena,
+   * reading per record only its offset, timestamp and the positions of its key, value and
+   * headers: the records at or past offset `from`, at most `limit` of them. `offsets[i]` is the
+   * offset of slot `i`.
+   */
+  static fromSegments(segments: readonly RecordSegment[], from: number, limit: number): { arena: RecordArena; offsets: number[] } {
+    let capacity = 0;
+    for (const segment of segments) capacity += segment.count;
+    capacity = Math.min(capacity, limit);
+    if (scratchIndex.length < capacity * RECORD_SLOTS) scratchIndex = new Float64Array(Math.max(capacity * RECORD_SLOTS, scratchIndex.length * 2));
+    const index = scratchIndex;
+    // Only the bytes from the first taken record to the last are copied (a fetch under
+    // backpressure may take a few records of a megabyte): pass one reads positions into the
+    // scratch index as they will be in the arena, and notes each segment's range to copy.
+    const dataStart = HEAD_SLOTS * 8;
+    const ranges: Array<{ records: Buffer; start: number; end: number; to: number }> = [];
+    const offsets: number[] = [];
+    let count = 0;
+    let dataEnd = dataStart;
+    for (const segment of segments) {
+      if (count >= limit) break;
+      const records = segment.records;
+      let at = 0;
+      let range: { records: Buffer; start: number; end: number; to: number } | undefined;
+      let delta = 0;
+      for (let r = 0; r < segment.count && count < limit; r += 1) {
+        const length = readVarint(records, at);
+        const start = lastVarintEnd();
+        const end = start + length;
+        const timestampDelta = readVarlong(records, start + 1);
+        const offset = segment.baseOffset + readVarint(records, lastVarintEnd());
+        const keyLength = readVarint(records, lastVarintEnd());
+        const keyAt = lastVarintEnd();
+        const valueLength = readVarint(records, keyAt + Math.max(0, keyLength));
+        const valueAt = lastVarintEnd();
+        const headerCount = readVarint(records, valueAt + Math.max(0, valueLength));
+        if (end > records.length || valueAt + Math.max(0, valueLength) > end) throw new RecordSetError(`corrupt record at offset ${offset}: its fields run past its length`);
+        if (offset >= from) {
+          if (range === undefined) {
+            range = { records, start: at, end, to: dataEnd };
+            ranges.push(range);
+            delta = dataEnd - at;
+          }
+          range.end = end;
+          const slot = count * RECORD_SLOTS;
+          index[slot] = keyAt + delta;
+          index[slot + 1] = keyLength < 0 ? NULL_LENGTH : keyLength;
+          index[slot + 2] = valueAt + delta;
+          index[slot + 3] = valueLength < 0 ? NULL_LENGTH : valueLength;
+          index[slot + 4] = lastVarintEnd() + delta;
+          index[slot + 5] = headerCount;
+          index[slot + 6] = segment.logAppendTime ?? segment.baseTimestamp + timestampDelta;
+          offsets.push(offset);
+          count += 1;
+        }
+        at = end;
+      }
+      if (range !== undefined) dataEnd = range.end + delta;
+    }
+    const indexAt = Math.ceil(dataEnd / 8) * 8;
+    const buffer = new SharedArrayBuffer(indexAt + count * RECORD_SLOTS * 8);
+    const bytes = Buffer.from(buffer);
+    for (const { records, start, end, to } of ranges) bytes.set(records.subarray(start, end), to);
+    new Float64Array(buffer, indexAt, count * RECORD_SLOTS).set(index.subarray(0, count * RECORD_SLOTS));
+    const head = new Float64Array(buffer, 0, HEAD_SLOTS);
+    head[0] = count;
+    head[1] = 0;
+    head[2] = WIRE;
+    head[3] = indexAt;
+    return { arena: new RecordArena(buffer, []), offsets };
+  }
+
   /** Key plus value bytes of a record: what the in-flight byte bound counts. */
   dataBytes(slot: number): number {
     const at = slot * RECORD_SLOTS;
@@ -169,8 +254,18 @@ export class RecordArena {
     return this.view(slot * RECORD_SLOTS + 2);
   }
 
+  /** The key's bytes as latin1 text (a char per byte): an ordering lane's id. */
+  keyLatin1(slot: number): string | null {
+    const at = slot * RECORD_SLOTS;
+    const length = this.index[at + 1] as number;
+    if (length === NULL_LENGTH) return null;
+    const pos = this.index[at] as number;
+    return this.bytes.toString('latin1', pos, pos + length);
+  }
+
   /** Headers with Buffer values (views), as kafkajs hands them over. */
   headers(slot: number): IHeaders {
+    if (this.wire) return this.wireHeaders(slot, false) as IHeaders;
     const headers: IHeaders = {};
     const at = slot * RECORD_SLOTS;
     const end = (this.index[at + 4] as number) + (this.index[at + 5] as number) * HEADER_SLOTS;
@@ -183,12 +278,32 @@ export class RecordArena {
 
   /** Headers as UTF-8 text, as handlers see them. */
   headersText(slot: number): Record<string, string> {
+    if (this.wire) return this.wireHeaders(slot, true) as Record<string, string>;
     const headers: Record<string, string> = {};
     const at = slot * RECORD_SLOTS;
     const end = (this.index[at + 4] as number) + (this.index[at + 5] as number) * HEADER_SLOTS;
     for (let h = this.index[at + 4] as number; h < end; h += HEADER_SLOTS) {
       const pos = this.index[h + 1] as number;
       headers[this.headerNames[this.index[h] as number] as string] = this.bytes.toString('utf8', pos, pos + (this.index[h + 2] as number));
+    }
+    return headers;
+  }
+
+  /** Headers read from the record's bytes (WIRE layout); a null value is left out, as an undefined one is in the indexed layout. */
+  private wireHeaders(slot: number, text: boolean): Record<string, string | Buffer> {
+    const headers: Record<string, string | Buffer> = {};
+    const at = slot * RECORD_SLOTS;
+    const count = this.index[at + 5] as number;
+    let pos = this.index[at + 4] as number;
+    for (let h = 0; h < count; h += 1) {
+      const nameLength = readVarint(this.bytes, pos);
+      const nameAt = lastVarintEnd();
+      const name = this.bytes.toString('utf8', nameAt, nameAt + Math.max(0, nameLength));
+      const valueLength = readVarint(this.bytes, nameAt + Math.max(0, nameLength));
+      const valueAt = lastVarintEnd();
+      pos = valueAt + Math.max(0, valueLength);
+      if (valueLength < 0) continue;
+      headers[name] = text ? this.bytes.toString('utf8', valueAt, pos) : this.bytes.subarray(valueAt, pos);
     }
     return headers;
   }

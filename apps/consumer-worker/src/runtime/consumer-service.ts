@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import {
   AppError,
   connectClient,
@@ -16,7 +16,8 @@ import {
   type Service,
 } from '@lagscale/kafka-core';
 import { Dispatcher, resolveDispatcherOptions, type TopicPartitionOffset } from '../dispatch/index.js';
-import { WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
+import { RecordArena, WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
+import { recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
 import type { WorkerSettings } from '../config/worker-config.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
@@ -38,6 +39,20 @@ export interface ConsumerService extends Service {
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
 
+/** The consumer option of the patched kafkajs (patches/kafkajs+2.2.4.patch): eachBatch gets record sets undecoded. */
+interface RawRecordSetsOption {
+  rawRecordSets: boolean;
+}
+
+/** What a batch carries with `rawRecordSets` (its `messages` are empty). */
+interface RawRecordSetBatch {
+  /** Complete record batches, a view into the fetch response. */
+  recordSet: Buffer;
+  abortedTransactions: AbortedTransaction[];
+  /** The offset the fetch asked from; records before it are not this batch's. */
+  fetchedOffset: string;
+}
+
 /**
  * consumer-worker: kafkajs fetches batches and hands them to the dispatcher without waiting for
  * processing; the dispatcher runs them on the worker pool in key (or partition) order; outputs and
@@ -50,13 +65,18 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const kafka: Kafka = createKafka(kafkaConfig, logger);
   const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
   const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
-  const consumer: Consumer = kafka.consumer({
+  const consumerConfig: ConsumerConfig & RawRecordSetsOption = {
     groupId: settings.groupId,
     sessionTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10)),
     maxWaitTimeInMs: 250,
     allowAutoTopicCreation: false,
-  });
+    // Record sets come undecoded (see pool/record-set.ts): the records' bytes are copied into an
+    // arena in one go and read there, by the dispatcher for offsets and keys and by the threads for
+    // the rest, instead of kafkajs building an object per record first.
+    rawRecordSets: true,
+  };
+  const consumer: Consumer = kafka.consumer(consumerConfig);
 
   let consumed = 0;
   let outputs = 0;
@@ -156,23 +176,59 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   // a heartbeat between turns, until a partition resumes.
   const pausedWaitMs = Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10));
 
-  async function eachBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload): Promise<void> {
-    const messages = batch.messages;
-    if (messages.length === 0 || isStale() || stopping) return;
-    // A fetch brings up to 1 MiB per partition (thousands of small records), so pausing at the
-    // bound alone lets one fetch overshoot it many times over, and with it the redeliveries after
-    // a crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause;
-    // the rest is not resolved, so it is fetched again once there is room.
-    const room = settings.maxInFlightRecords + 1 - dispatcher.uncommittedRecords;
-    if (room > 0) {
-      const admitted = Math.min(messages.length, room);
-      const tp = key(batch.topic, batch.partition);
-      if (!owned.has(tp)) owned.set(tp, { topic: batch.topic, partition: batch.partition });
+  // A fetch brings up to 1 MiB per partition (thousands of small records), so pausing at the
+  // bound alone lets one fetch overshoot it many times over, and with it the redeliveries after a
+  // crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause; the
+  // rest is not resolved, so it is fetched again once there is room.
+  const room = () => settings.maxInFlightRecords + 1 - dispatcher.uncommittedRecords;
+
+  function own(topic: string, partition: number): string {
+    const tp = key(topic, partition);
+    if (!owned.has(tp)) owned.set(tp, { topic, partition });
+    return tp;
+  }
+
+  /** A batch of the patched kafkajs's `rawRecordSets`: the record set read in place. */
+  async function takeRecordSet({ batch, resolveOffset, isStale }: EachBatchPayload, raw: RawRecordSetBatch): Promise<void> {
+    const limit = room();
+    if (limit <= 0) return;
+    const segments = await recordSetSegments(raw.recordSet, raw.abortedTransactions);
+    if (isStale() || stopping) return;
+    const { arena, offsets } = RecordArena.fromSegments(segments, Number(raw.fetchedOffset), limit);
+    // All taken: resolve through the batch's last offset, past transaction markers and aborted
+    // records at its end, which are not records to process.
+    const last = offsets.length < limit ? batch.lastOffset() : String(offsets[offsets.length - 1]);
+    const tp = own(batch.topic, batch.partition);
+    if (offsets.length > 0) {
+      consumed += offsets.length;
+      dispatcher.enqueueArena(batch.topic, batch.partition, arena, offsets);
+    }
+    // markers past the last record: a commit may move over them once the records are done
+    if (offsets.length < limit) dispatcher.skipThrough(batch.topic, batch.partition, Number(last));
+    resolveOffset(last);
+    fetchedNext.set(tp, Number(last) + 1);
+  }
+
+  async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isStale } = payload;
+    if (isStale() || stopping) return;
+    const raw = batch as unknown as Partial<RawRecordSetBatch>;
+    if (raw.recordSet != null) await takeRecordSet(payload, raw as RawRecordSetBatch);
+    else if (batch.messages.length > 0 && room() > 0) {
+      // a broker answering an older Fetch version: kafkajs decoded the records
+      const messages = batch.messages;
+      const admitted = Math.min(messages.length, room());
+      const tp = own(batch.topic, batch.partition);
       dispatcher.enqueueFetched(batch.topic, batch.partition, messages, admitted);
       consumed += admitted;
       // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
       // come back. What is committed is the dispatcher's safe offset, never this one.
-      const last = (messages[admitted - 1] as (typeof messages)[number]).offset;
+      let last = (messages[admitted - 1] as (typeof messages)[number]).offset;
+      if (admitted === messages.length) {
+        // the batch's last offset counts filtered transaction markers too
+        last = batch.lastOffset();
+        dispatcher.skipThrough(batch.topic, batch.partition, Number(last));
+      }
       resolveOffset(last);
       fetchedNext.set(tp, Number(last) + 1);
     }

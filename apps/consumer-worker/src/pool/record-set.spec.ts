@@ -1,0 +1,215 @@
+import { createRequire } from 'node:module';
+import kafkajs from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { RecordArena } from './record-arena.js';
+import { lastVarintEnd, readVarint, readVarlong, recordSetSegments, RecordSetError, type AbortedTransaction } from './record-set.js';
+
+// kafkajs's own encoders and decoder (its producer and plain consumer paths) as the reference.
+const require = createRequire(import.meta.url);
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+  RecordBatch(args: Record<string, unknown>): Promise<{ buffer: Buffer }>;
+};
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: Record<string, unknown>) => unknown;
+const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeVarInt(v: number): unknown; writeVarLong(v: number): unknown; buffer: Buffer };
+const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: number | string): unknown };
+const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<KafkaRecord[]>;
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
+
+interface KafkaRecord {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | Buffer[] | null>;
+  isControlRecord: boolean;
+}
+
+interface TestRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, string | string[]>;
+  timestampDelta?: number;
+  offsetDelta?: number;
+}
+
+interface BatchSpec {
+  baseOffset: number;
+  records: TestRecord[];
+  baseTimestamp?: number;
+  compression?: number;
+  transactional?: boolean;
+  producerId?: number;
+  control?: boolean;
+  logAppendTime?: number;
+}
+
+const CONTROL_ATTRIBUTE = 0x20;
+const LOG_APPEND_TIME_ATTRIBUTE = 0x08;
+
+async function batchBytes(spec: BatchSpec): Promise<Buffer> {
+  const encoded = await RecordBatch({
+    firstOffset: Long.fromValue(spec.baseOffset),
+    firstTimestamp: spec.baseTimestamp ?? 1_700_000_000_000,
+    maxTimestamp: spec.logAppendTime ?? spec.baseTimestamp ?? 1_700_000_000_000,
+    compression: spec.compression ?? kafkajs.CompressionTypes.None,
+    transactional: spec.transactional ?? false,
+    producerId: Long.fromValue(spec.producerId ?? -1),
+    lastOffsetDelta: Math.max(...spec.records.map((r, i) => r.offsetDelta ?? i)),
+    records: spec.records.map((r, i) => Record({ key: r.key, value: r.value, headers: r.headers ?? {}, timestampDelta: r.timestampDelta ?? 0, offsetDelta: r.offsetDelta ?? i })),
+  });
+  const bytes = Buffer.from(encoded.buffer);
+  // attributes (int16 at 21) are not in the encoder's options for these; the CRC is not checked
+  let attributes = bytes.readInt16BE(21);
+  if (spec.control === true) attributes |= CONTROL_ATTRIBUTE;
+  if (spec.logAppendTime !== undefined) attributes |= LOG_APPEND_TIME_ATTRIBUTE;
+  bytes.writeInt16BE(attributes, 21);
+  return bytes;
+}
+
+async function recordSet(...specs: BatchSpec[]): Promise<Buffer> {
+  return Buffer.concat(await Promise.all(specs.map(batchBytes)));
+}
+
+/** kafkajs's decoding of the same bytes, filtered as its Batch filters them (no aborted transactions here). */
+async function kafkajsRecords(set: Buffer): Promise<KafkaRecord[]> {
+  const framed = Buffer.alloc(4 + set.length);
+  framed.writeInt32BE(set.length, 0);
+  set.copy(framed, 4);
+  return (await decodeMessages(new Decoder(framed))).filter((r) => !r.isControlRecord);
+}
+
+function lastHeaderValues(headers: KafkaRecord['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== null && last !== undefined) out[name] = last.toString('utf8');
+  }
+  return out;
+}
+
+function arenaOf(segments: Awaited<ReturnType<typeof recordSetSegments>>, from = 0, limit = Infinity) {
+  const { arena, offsets } = RecordArena.fromSegments(segments, from, limit);
+  // read as a worker thread does: from the shared buffer alone
+  return { arena: RecordArena.attach(arena.buffer, arena.headerNames), offsets };
+}
+
+const mixed: TestRecord[] = [
+  { key: Buffer.from('user-1'), value: Buffer.from('{"a":1}'), headers: { 'content-type': 'application/json' } },
+  { key: null, value: Buffer.from('keyless'), timestampDelta: 5 },
+  { key: Buffer.from('user-2'), value: null, headers: { h: ['first', 'last'], 'grüße-☃': 'wert ✓ 日本' }, timestampDelta: -3 },
+  { key: Buffer.alloc(0), value: Buffer.alloc(0), timestampDelta: 2 ** 40 },
+  { key: Buffer.from([0xff, 0x00, 0x80]), value: Buffer.alloc(300, 7), timestampDelta: 1 },
+];
+
+describe('reading fetched record sets', () => {
+  it('reads what kafkajs decodes: offsets, timestamps, keys, values, last header values, over plain and gzip batches', async () => {
+    const set = await recordSet(
+      { baseOffset: 100, records: mixed },
+      { baseOffset: 105, records: mixed, compression: kafkajs.CompressionTypes.GZIP, baseTimestamp: 1_600_000_000_000 },
+      { baseOffset: 2 ** 40, records: mixed.slice(0, 2) },
+    );
+    const expected = await kafkajsRecords(set);
+    expect(expected).toHaveLength(12);
+    const { arena, offsets } = arenaOf(await recordSetSegments(set));
+    expect(arena.count).toBe(12);
+    expect(offsets).toEqual(expected.map((r) => Number(r.offset)));
+    expected.forEach((record, slot) => {
+      expect(arena.key(slot)).toEqual(record.key);
+      expect(arena.keyLatin1(slot)).toBe(record.key === null ? null : record.key.toString('latin1'));
+      expect(arena.value(slot)).toEqual(record.value);
+      expect(arena.timestampMs(slot)).toBe(Number(record.timestamp));
+      expect(arena.headersText(slot)).toEqual(lastHeaderValues(record.headers));
+      expect(arena.dataBytes(slot)).toBe((record.key?.length ?? 0) + (record.value?.length ?? 0));
+    });
+    expect(arena.headers(2)).toEqual({ h: Buffer.from('last'), 'grüße-☃': Buffer.from('wert ✓ 日本') });
+  });
+
+  it('takes records from the fetch offset on (a fetch can start mid-batch), at most `limit`', async () => {
+    const set = await recordSet({ baseOffset: 10, records: mixed }, { baseOffset: 15, records: mixed });
+    const segments = await recordSetSegments(set);
+    expect(arenaOf(segments, 12).offsets).toEqual([12, 13, 14, 15, 16, 17, 18, 19]);
+    expect(arenaOf(segments, 12, 4).offsets).toEqual([12, 13, 14, 15]);
+    expect(arenaOf(segments, 20).offsets).toEqual([]);
+    const { arena } = arenaOf(segments, 13, 1);
+    expect(arena.count).toBe(1);
+    expect(arena.value(0)).toEqual(Buffer.alloc(0));
+  });
+
+  it('copies only the bytes of the records it takes', async () => {
+    const big = Array.from({ length: 200 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.alloc(1_000, i) }));
+    const set = await recordSet({ baseOffset: 0, records: big }, { baseOffset: 200, records: big });
+    expect(set.length).toBeGreaterThan(400_000);
+    const { arena, offsets } = arenaOf(await recordSetSegments(set), 150, 100);
+    expect(offsets).toEqual(Array.from({ length: 100 }, (_, i) => 150 + i));
+    expect(arena.buffer.byteLength).toBeLessThan(100 * 1_100);
+    expect(arena.value(0)).toEqual(Buffer.alloc(1_000, 150));
+    expect(arena.value(99)).toEqual(Buffer.alloc(1_000, 49));
+    expect(arena.keyLatin1(99)).toBe('k49');
+  });
+
+  it('keeps gaps in offsets (compaction) as they are', async () => {
+    const set = await recordSet({ baseOffset: 0, records: [{ key: null, value: Buffer.from('a'), offsetDelta: 0 }, { key: null, value: Buffer.from('b'), offsetDelta: 7 }] });
+    expect(arenaOf(await recordSetSegments(set)).offsets).toEqual([0, 7]);
+  });
+
+  it('ignores a partial batch at the end, as the broker may cut one off at its byte limit', async () => {
+    const set = await recordSet({ baseOffset: 0, records: mixed }, { baseOffset: 5, records: mixed });
+    const first = await batchBytes({ baseOffset: 0, records: mixed });
+    const segments = await recordSetSegments(set.subarray(0, set.length - 10));
+    expect(segments).toHaveLength(1);
+    expect(segments[0]?.count).toBe(5);
+    expect(await recordSetSegments(set.subarray(0, first.length + 11))).toHaveLength(1);
+  });
+
+  it('leaves out transaction markers and the batches of aborted transactions (read_committed)', async () => {
+    const value = (text: string) => ({ key: Buffer.from('k'), value: Buffer.from(text) });
+    const set = await recordSet(
+      { baseOffset: 0, records: [value('committed-1')], transactional: true, producerId: 7 },
+      { baseOffset: 1, records: [{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.alloc(6) }], control: true, transactional: true, producerId: 7 },
+      { baseOffset: 2, records: [value('aborted-1'), value('aborted-2')], transactional: true, producerId: 9 },
+      { baseOffset: 4, records: [value('plain')] },
+      { baseOffset: 5, records: [{ key: Buffer.from([0, 0, 0, 0]), value: Buffer.alloc(6) }], control: true, transactional: true, producerId: 9 },
+      { baseOffset: 6, records: [value('committed-2')], transactional: true, producerId: 9 },
+    );
+    const aborted: AbortedTransaction[] = [{ producerId: '9', firstOffset: '2' }];
+    const { arena, offsets } = arenaOf(await recordSetSegments(set, aborted));
+    expect(offsets).toEqual([0, 4, 6]);
+    expect([0, 1, 2].map((slot) => arena.value(slot)?.toString())).toEqual(['committed-1', 'plain', 'committed-2']);
+    // without the aborted list (read_uncommitted) only the markers go
+    expect(arenaOf(await recordSetSegments(set)).offsets).toEqual([0, 2, 3, 4, 6]);
+  });
+
+  it('gives every record the append time on a LogAppendTime topic', async () => {
+    const set = await recordSet({ baseOffset: 0, records: mixed.slice(0, 3), logAppendTime: 1_800_000_000_000 });
+    const { arena } = arenaOf(await recordSetSegments(set));
+    expect([0, 1, 2].map((slot) => arena.timestampMs(slot))).toEqual([1_800_000_000_000, 1_800_000_000_000, 1_800_000_000_000]);
+  });
+
+  it('refuses message formats before v2 and corrupt records with a RecordSetError', async () => {
+    const old = await batchBytes({ baseOffset: 3, records: mixed });
+    old.writeInt8(1, 16);
+    await expect(recordSetSegments(old)).rejects.toThrow(RecordSetError);
+    await expect(recordSetSegments(old)).rejects.toThrow(/message format v1/);
+    const corrupt = await batchBytes({ baseOffset: 0, records: mixed.slice(0, 1) });
+    corrupt.writeUInt8(0x7e, 61); // the record's length varint: 63 bytes, past the batch's end
+    const segments = await recordSetSegments(corrupt);
+    expect(() => RecordArena.fromSegments(segments, 0, 10)).toThrow(RecordSetError);
+  });
+
+  it('reads zigzag varints and varlongs as kafkajs writes them', () => {
+    const ints = [0, 1, -1, 63, -64, 64, 300, -300, 2 ** 31 - 1, -(2 ** 31)];
+    for (const value of ints) {
+      const encoder = new Encoder();
+      encoder.writeVarInt(value);
+      expect(readVarint(encoder.buffer, 0)).toBe(value);
+      expect(lastVarintEnd()).toBe(encoder.buffer.length);
+    }
+    const longs = [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 40 + 3, -(2 ** 45), 2 ** 52 - 1, -(2 ** 52)];
+    for (const value of longs) {
+      const encoder = new Encoder();
+      encoder.writeVarLong(value);
+      expect(readVarlong(encoder.buffer, 0)).toBe(value);
+      expect(lastVarintEnd()).toBe(encoder.buffer.length);
+    }
+  });
+});

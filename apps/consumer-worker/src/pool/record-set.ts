@@ -1,0 +1,150 @@
+import kafkajs from 'kafkajs';
+
+/*
+ * Kafka's record batch format (magic 2), read straight from a fetch response's record set: what
+ * a plain kafkajs consumer decodes into an object per record (offsets and timestamps as decimal
+ * strings, a headers object), the hot path reads as numbers and byte positions. Record sets
+ * reach the consumer undecoded through the `rawRecordSets` consumer option of the patched
+ * kafkajs (patches/kafkajs+2.2.4.patch); the record bytes are copied once, into an arena, and
+ * the worker threads read keys, values and headers from there.
+ *
+ * RecordBatch: baseOffset int64, length int32, partitionLeaderEpoch int32, magic int8,
+ *   crc uint32, attributes int16, lastOffsetDelta int32, baseTimestamp int64, maxTimestamp int64,
+ *   producerId int64, producerEpoch int16, baseSequence int32, recordCount int32, records.
+ * Record: length varint, attributes int8, timestampDelta varlong, offsetDelta varint,
+ *   key (varint length, -1 null), value (same), headers (varint count, then per header a varint
+ *   length and name, a varint length and value).
+ */
+
+const LOG_OVERHEAD = 12;
+const MAGIC_AT = 16;
+const ATTRIBUTES_AT = 21;
+const LAST_OFFSET_DELTA_AT = 23;
+const BASE_TIMESTAMP_AT = 27;
+const MAX_TIMESTAMP_AT = 35;
+const PRODUCER_ID_AT = 43;
+const RECORD_COUNT_AT = 57;
+const RECORDS_AT = 61;
+
+const COMPRESSION_MASK = 0x07;
+const TIMESTAMP_TYPE_MASK = 0x08;
+const TRANSACTIONAL_MASK = 0x10;
+const CONTROL_MASK = 0x20;
+
+/** A transaction the broker reports aborted, as kafkajs passes it on (int64s as decimal strings). */
+export interface AbortedTransaction {
+  producerId: string;
+  firstOffset: string;
+}
+
+/** The records of one record batch to consume: uncompressed bytes, and what their offsets and timestamps count from. */
+export interface RecordSegment {
+  /** The records, back to back (decompressed if the batch was compressed). */
+  records: Buffer;
+  /** How many records `records` holds. */
+  count: number;
+  baseOffset: number;
+  baseTimestamp: number;
+  /** The broker's append time, for every record, on a topic with LogAppendTime; else undefined. */
+  logAppendTime: number | undefined;
+}
+
+/** A record set this reader cannot take apart (a message format older than v2, or corrupt bytes). */
+export class RecordSetError extends Error {
+  override readonly name = 'RecordSetError';
+}
+
+function int64(buffer: Buffer, at: number): number {
+  return buffer.readInt32BE(at) * 0x1_0000_0000 + buffer.readUInt32BE(at + 4);
+}
+
+/**
+ * The batches of a record set to consume, in order: control batches (transaction markers) and
+ * the batches of aborted transactions are left out, as the Java consumer does in read_committed
+ * (a transaction's batches all come from one producer, so the check is per batch, never per
+ * record); compressed batches are decompressed with kafkajs's registered codecs.
+ */
+export async function recordSetSegments(recordSet: Buffer, abortedTransactions: readonly AbortedTransaction[] = []): Promise<RecordSegment[]> {
+  const segments: RecordSegment[] = [];
+  const pendingAborts = abortedTransactions.length === 0 ? [] : [...abortedTransactions].sort((a, b) => Number(a.firstOffset) - Number(b.firstOffset));
+  const aborting = new Set<string>();
+  let at = 0;
+  while (at + LOG_OVERHEAD <= recordSet.length) {
+    const size = recordSet.readInt32BE(at + 8);
+    const end = at + LOG_OVERHEAD + size;
+    if (end > recordSet.length) break; // a partial batch at the end: fetched whole next time
+    const magic = recordSet.readInt8(at + MAGIC_AT);
+    if (magic !== 2) throw new RecordSetError(`record batch at offset ${int64(recordSet, at)} has message format v${magic}; only v2 (Kafka ≥ 0.11) is read`);
+    if (size < RECORDS_AT - LOG_OVERHEAD) throw new RecordSetError(`record batch at offset ${int64(recordSet, at)} is ${size} bytes, shorter than its header`);
+    const baseOffset = int64(recordSet, at);
+    const attributes = recordSet.readInt16BE(at + ATTRIBUTES_AT);
+    const lastOffset = baseOffset + recordSet.readInt32BE(at + LAST_OFFSET_DELTA_AT);
+    while (pendingAborts.length > 0 && Number((pendingAborts[0] as AbortedTransaction).firstOffset) <= lastOffset) {
+      aborting.add((pendingAborts.shift() as AbortedTransaction).producerId);
+    }
+    if ((attributes & CONTROL_MASK) !== 0) {
+      // a marker ends its producer's transaction: an abort marker closes the aborted range
+      if (aborting.size > 0) aborting.delete(recordSet.readBigInt64BE(at + PRODUCER_ID_AT).toString());
+      at = end;
+      continue;
+    }
+    if ((attributes & TRANSACTIONAL_MASK) !== 0 && aborting.size > 0 && aborting.has(recordSet.readBigInt64BE(at + PRODUCER_ID_AT).toString())) {
+      at = end;
+      continue;
+    }
+    const count = recordSet.readInt32BE(at + RECORD_COUNT_AT);
+    const codec = attributes & COMPRESSION_MASK;
+    let records = recordSet.subarray(at + RECORDS_AT, end);
+    if (codec !== 0) {
+      const factory = (kafkajs.CompressionCodecs as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>)[codec];
+      if (factory === undefined) throw new RecordSetError(`record batch at offset ${baseOffset} is compressed with codec ${codec}, which is not registered`);
+      records = await factory().decompress(records);
+    }
+    segments.push({
+      records,
+      count,
+      baseOffset,
+      baseTimestamp: int64(recordSet, at + BASE_TIMESTAMP_AT),
+      logAppendTime: (attributes & TIMESTAMP_TYPE_MASK) !== 0 ? int64(recordSet, at + MAX_TIMESTAMP_AT) : undefined,
+    });
+    at = end;
+  }
+  return segments;
+}
+
+// The position after the last varint read: a module variable instead of an object per read.
+let varintEnd = 0;
+
+/** A zigzag varint (int32) at `at`; sets `varintEnd`. */
+export function readVarint(buffer: Buffer, at: number): number {
+  let value = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    if (at >= buffer.length || shift > 28) throw new RecordSetError('corrupt record: varint runs past its record');
+    byte = buffer[at++] as number;
+    value |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while (byte & 0x80);
+  varintEnd = at;
+  return (value >>> 1) ^ -(value & 1);
+}
+
+/** A zigzag varlong at `at` as a number (exact within ±2^52, far past any timestamp delta); sets `varintEnd`. */
+export function readVarlong(buffer: Buffer, at: number): number {
+  let value = 0;
+  let scale = 1;
+  let byte: number;
+  do {
+    if (at >= buffer.length || scale > 2 ** 63) throw new RecordSetError('corrupt record: varlong runs past its record');
+    byte = buffer[at++] as number;
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+  } while (byte & 0x80);
+  varintEnd = at;
+  return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
+}
+
+export function lastVarintEnd(): number {
+  return varintEnd;
+}
