@@ -14,6 +14,14 @@ describe('kafkajs carries our patches', () => {
     'src/protocol/recordBatch/record/v0/index.js',
     'src/protocol/recordBatch/header/v0/index.js',
     'src/protocol/requests/produce/v3/request.js',
+    // consume side: the rawRecordSets consumer option (consumer-worker reads record sets in place)
+    'src/index.js',
+    'src/consumer/index.js',
+    'src/consumer/consumerGroup.js',
+    'src/consumer/batch.js',
+    'src/broker/index.js',
+    'src/protocol/requests/fetch/index.js',
+    'src/protocol/requests/fetch/v11/response.js',
   ])('%s is patched', (file) => {
     expect(readFileSync(`${kafkajsRoot}${file}`, 'utf8')).toContain('lagscale patch');
   });
@@ -64,4 +72,57 @@ describe('kafkajs carries our patches', () => {
       }
     },
   );
+
+  describe('a Batch with a raw record set (rawRecordSets)', () => {
+    type RawBatch = {
+      messages: unknown[];
+      recordSet: Buffer | null;
+      isEmpty(): boolean;
+      isEmptyDueToFiltering(): boolean;
+      firstOffset(): string | null;
+      lastOffset(): string;
+    };
+    const Batch = require('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => RawBatch;
+    const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch(args: unknown): Promise<{ buffer: Buffer }> };
+    const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: unknown) => unknown;
+    const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: number): unknown };
+    const recordBatch = async (firstOffset: number, count: number) =>
+      Buffer.from(
+        (await RecordBatch({
+          firstOffset: Long.fromValue(firstOffset),
+          lastOffsetDelta: count - 1,
+          records: Array.from({ length: count }, (_, i) => Record({ offsetDelta: i, key: null, value: Buffer.from(`v${i}`) })),
+        })).buffer,
+      );
+    const batchOf = (fetchedOffset: number, recordSet: Buffer) =>
+      new Batch('t', String(fetchedOffset), { partition: 0, highWatermark: '100', messages: [], recordSet, abortedTransactions: [] });
+
+    it('takes its offsets from the record batch headers, without records', async () => {
+      const set = Buffer.concat([await recordBatch(10, 5), await recordBatch(15, 3)]);
+      const batch = batchOf(12, set);
+      expect(batch.messages).toEqual([]);
+      expect(batch.recordSet?.length).toBe(set.length);
+      expect({ empty: batch.isEmpty(), first: batch.firstOffset(), last: batch.lastOffset() }).toEqual({ empty: false, first: '12', last: '17' });
+    });
+
+    it('leaves a partial batch at the end out', async () => {
+      const whole = await recordBatch(10, 5);
+      const set = Buffer.concat([whole, (await recordBatch(15, 3)).subarray(0, 20)]);
+      const batch = batchOf(10, set);
+      expect(batch.recordSet?.length).toBe(whole.length);
+      expect(batch.lastOffset()).toBe('14');
+    });
+
+    it('is empty for an empty record set, and for batches wholly before the fetched offset', async () => {
+      expect(batchOf(0, Buffer.alloc(0)).isEmpty()).toBe(true);
+      const stale = batchOf(20, await recordBatch(10, 5));
+      expect({ empty: stale.isEmpty(), filtered: stale.isEmptyDueToFiltering(), last: stale.lastOffset() }).toEqual({ empty: true, filtered: true, last: '20' });
+    });
+
+    it('refuses eachMessage, which would never see a record', async () => {
+      const { Kafka } = require('kafkajs') as typeof import('kafkajs');
+      const consumer = new Kafka({ brokers: ['127.0.0.1:1'], logLevel: 0 }).consumer({ groupId: 'g', rawRecordSets: true } as never);
+      await expect(consumer.run({ eachMessage: async () => undefined })).rejects.toThrow(/rawRecordSets needs eachBatch/);
+    });
+  });
 });
