@@ -15,7 +15,7 @@ const KEYS = 7;
  * and aborted transactions (read_committed), compressed batches, and resolving past a marker at
  * the end of the log so the committed offset reaches the end offset.
  */
-describe('consumer-worker: record sets with transactions and compression', () => {
+describe('consumer-worker: record sets with transactions and every compression codec', () => {
   const t = new TestKafka();
   afterAll(() => t.cleanup());
 
@@ -40,10 +40,10 @@ describe('consumer-worker: record sets with transactions and compression', () =>
     const aborted = await transactional.transaction();
     await aborted.send({ topic, messages: messages('aborted') });
     await aborted.abort();
-    await plain.send({ topic, compression: CompressionTypes.GZIP, messages: messages('gzip') });
-    expected.push(...messages('gzip').map((m) => m.value));
-    await plain.send({ topic, compression: CompressionTypes.ZSTD, messages: messages('zstd') });
-    expected.push(...messages('zstd').map((m) => m.value));
+    for (const [name, compression] of Object.entries({ gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD })) {
+      await plain.send({ topic, compression, messages: messages(name) });
+      expected.push(...messages(name).map((m) => m.value));
+    }
     await commitStep('committed-2', CompressionTypes.GZIP);
     // the log now ends with commit markers on both partitions: offsets that are not records
 
