@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { RecordArena } from './record-arena.js';
-import { lastVarintEnd, readVarint, readVarlong, recordSetSegments, RecordSetError, type AbortedTransaction } from './record-set.js';
+import { lastVarintEnd, legacyMessages, readVarint, readVarlong, recordSetSegments, RecordSetError, type AbortedTransaction } from './record-set.js';
 
 // kafkajs's own encoders and decoder (its producer and plain consumer paths) as the reference.
 const require = createRequire(import.meta.url);
@@ -88,6 +88,7 @@ function lastHeaderValues(headers: KafkaRecord['headers']): Record<string, strin
 }
 
 function arenaOf(segments: Awaited<ReturnType<typeof recordSetSegments>>, from = 0, limit = Infinity) {
+  if (segments === undefined) throw new Error('expected message format v2');
   const { arena, offsets } = RecordArena.fromSegments(segments, from, limit);
   // read as a worker thread does: from the shared buffer alone
   return { arena: RecordArena.attach(arena.buffer, arena.headerNames), offsets };
@@ -157,7 +158,7 @@ describe('reading fetched record sets', () => {
     const first = await batchBytes({ baseOffset: 0, records: mixed });
     const segments = await recordSetSegments(set.subarray(0, set.length - 10));
     expect(segments).toHaveLength(1);
-    expect(segments[0]?.count).toBe(5);
+    expect(segments?.[0]?.count).toBe(5);
     expect(await recordSetSegments(set.subarray(0, first.length + 11))).toHaveLength(1);
   });
 
@@ -185,15 +186,33 @@ describe('reading fetched record sets', () => {
     expect([0, 1, 2].map((slot) => arena.timestampMs(slot))).toEqual([1_800_000_000_000, 1_800_000_000_000, 1_800_000_000_000]);
   });
 
-  it('refuses message formats before v2 and corrupt records with a RecordSetError', async () => {
-    const old = await batchBytes({ baseOffset: 3, records: mixed });
-    old.writeInt8(1, 16);
-    await expect(recordSetSegments(old)).rejects.toThrow(RecordSetError);
-    await expect(recordSetSegments(old)).rejects.toThrow(/message format v1/);
+  it('hands message formats v0/v1 to the decoder of kafkajs, filtered as a plain consumer gets them', async () => {
+    const MessageSet = require('kafkajs/src/protocol/messageSet/index.js') as (args: Record<string, unknown>) => { buffer: Buffer };
+    const entries = ['a', 'b', 'c', 'd'].map((v, i) => ({ key: `k${i}`, value: v, timestamp: 1_700_000_000_000 + i }));
+    const set = Buffer.from(MessageSet({ messageVersion: 1, compression: 0, entries }).buffer);
+    // a producer's set carries offset -1; the broker's log has real ones
+    for (let at = 0, offset = 40; at < set.length; offset += 1) {
+      set.writeBigInt64BE(BigInt(offset), at);
+      at += 12 + set.readInt32BE(at + 8);
+    }
+    expect(await recordSetSegments(set)).toBeUndefined();
+    const messages = await legacyMessages(set, '41', []);
+    expect(messages.map((m) => [m.offset, m.key?.toString(), m.value?.toString(), m.timestamp])).toEqual([
+      ['41', 'k1', 'b', '1700000000001'],
+      ['42', 'k2', 'c', '1700000000002'],
+      ['43', 'k3', 'd', '1700000000003'],
+    ]);
+  });
+
+  it('refuses an unknown message format and corrupt records with a RecordSetError', async () => {
+    const future = await batchBytes({ baseOffset: 3, records: mixed });
+    future.writeInt8(3, 16);
+    await expect(recordSetSegments(future)).rejects.toThrow(RecordSetError);
+    await expect(recordSetSegments(future)).rejects.toThrow(/message format v3/);
     const corrupt = await batchBytes({ baseOffset: 0, records: mixed.slice(0, 1) });
     corrupt.writeUInt8(0x7e, 61); // the record's length varint: 63 bytes, past the batch's end
     const segments = await recordSetSegments(corrupt);
-    expect(() => RecordArena.fromSegments(segments, 0, 10)).toThrow(RecordSetError);
+    expect(() => RecordArena.fromSegments(segments ?? [], 0, 10)).toThrow(RecordSetError);
   });
 
   it('reads zigzag varints and varlongs as kafkajs writes them', () => {

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
+import type { FetchedMessage } from '../dispatch/dispatcher-contract.js';
 
 /*
  * Kafka's record batch format (magic 2), read straight from a fetch response's record set: what
@@ -49,7 +51,7 @@ export interface RecordSegment {
   logAppendTime: number | undefined;
 }
 
-/** A record set this reader cannot take apart (a message format older than v2, or corrupt bytes). */
+/** A record set this reader cannot take apart: corrupt bytes, or a compression codec not registered. */
 export class RecordSetError extends Error {
   override readonly name = 'RecordSetError';
 }
@@ -62,9 +64,10 @@ function int64(buffer: Buffer, at: number): number {
  * The batches of a record set to consume, in order: control batches (transaction markers) and
  * the batches of aborted transactions are left out, as the Java consumer does in read_committed
  * (a transaction's batches all come from one producer, so the check is per batch, never per
- * record); compressed batches are decompressed with kafkajs's registered codecs.
+ * record); compressed batches are decompressed with kafkajs's registered codecs. Undefined when
+ * the set holds message format v0/v1 (written before Kafka 0.11): `legacyMessages` reads those.
  */
-export async function recordSetSegments(recordSet: Buffer, abortedTransactions: readonly AbortedTransaction[] = []): Promise<RecordSegment[]> {
+export async function recordSetSegments(recordSet: Buffer, abortedTransactions: readonly AbortedTransaction[] = []): Promise<RecordSegment[] | undefined> {
   const segments: RecordSegment[] = [];
   const pendingAborts = abortedTransactions.length === 0 ? [] : [...abortedTransactions].sort((a, b) => Number(a.firstOffset) - Number(b.firstOffset));
   const aborting = new Set<string>();
@@ -74,7 +77,8 @@ export async function recordSetSegments(recordSet: Buffer, abortedTransactions: 
     const end = at + LOG_OVERHEAD + size;
     if (end > recordSet.length) break; // a partial batch at the end: fetched whole next time
     const magic = recordSet.readInt8(at + MAGIC_AT);
-    if (magic !== 2) throw new RecordSetError(`record batch at offset ${int64(recordSet, at)} has message format v${magic}; only v2 (Kafka ≥ 0.11) is read`);
+    if (magic < 2) return undefined;
+    if (magic !== 2) throw new RecordSetError(`record batch at offset ${int64(recordSet, at)} has message format v${magic}, which this client does not know`);
     if (size < RECORDS_AT - LOG_OVERHEAD) throw new RecordSetError(`record batch at offset ${int64(recordSet, at)} is ${size} bytes, shorter than its header`);
     const baseOffset = int64(recordSet, at);
     const attributes = recordSet.readInt16BE(at + ATTRIBUTES_AT);
@@ -110,6 +114,26 @@ export async function recordSetSegments(recordSet: Buffer, abortedTransactions: 
     at = end;
   }
   return segments;
+}
+
+const kafkajsInternals = createRequire(import.meta.url);
+
+/**
+ * The records of a record set in message format v0/v1, decoded by kafkajs's own decoder and
+ * filtered by its `Batch` (offsets before the fetched one, markers, aborted transactions): the
+ * messages a plain kafkajs consumer would get. No Kafka 4 broker stores these formats; a topic
+ * written by very old clients to an older broker may.
+ */
+export async function legacyMessages(recordSet: Buffer, fetchedOffset: string, abortedTransactions: readonly AbortedTransaction[]): Promise<FetchedMessage[]> {
+  const decodeMessages = kafkajsInternals('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<unknown[]>;
+  const Decoder = kafkajsInternals('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
+  const Batch = kafkajsInternals('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: FetchedMessage[] };
+  // decodeMessages reads the set's size first, as it comes in a fetch response
+  const framed = Buffer.allocUnsafe(4 + recordSet.length);
+  framed.writeInt32BE(recordSet.length, 0);
+  recordSet.copy(framed, 4);
+  const messages = await decodeMessages(new Decoder(framed));
+  return new Batch('', fetchedOffset, { partition: 0, highWatermark: '0', messages, abortedTransactions }).messages;
 }
 
 // The position after the last varint read: a module variable instead of an object per read.

@@ -15,9 +15,9 @@ import {
   type Registry,
   type Service,
 } from '@lagscale/kafka-core';
-import { Dispatcher, resolveDispatcherOptions, type TopicPartitionOffset } from '../dispatch/index.js';
+import { Dispatcher, resolveDispatcherOptions, type FetchedMessage, type TopicPartitionOffset } from '../dispatch/index.js';
 import { RecordArena, WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
-import { recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
+import { legacyMessages, recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
 import type { WorkerSettings } from '../config/worker-config.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
@@ -189,11 +189,17 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   }
 
   /** A batch of the patched kafkajs's `rawRecordSets`: the record set read in place. */
-  async function takeRecordSet({ batch, resolveOffset, isStale }: EachBatchPayload, raw: RawRecordSetBatch): Promise<void> {
+  async function takeRecordSet(payload: EachBatchPayload, raw: RawRecordSetBatch): Promise<void> {
+    const { batch, resolveOffset, isStale } = payload;
     const limit = room();
     if (limit <= 0) return;
     const segments = await recordSetSegments(raw.recordSet, raw.abortedTransactions);
     if (isStale() || stopping) return;
+    if (segments === undefined) {
+      // message format v0/v1: decoded as kafkajs decodes it
+      takeMessages(payload, await legacyMessages(raw.recordSet, raw.fetchedOffset, raw.abortedTransactions));
+      return;
+    }
     const { arena, offsets } = RecordArena.fromSegments(segments, Number(raw.fetchedOffset), limit);
     // All taken: resolve through the batch's last offset, past transaction markers and aborted
     // records at its end, which are not records to process.
@@ -209,29 +215,34 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     fetchedNext.set(tp, Number(last) + 1);
   }
 
+  /** Records kafkajs decoded (a broker answering an older Fetch version, or an old message format). */
+  function takeMessages({ batch, resolveOffset }: EachBatchPayload, messages: readonly FetchedMessage[]): void {
+    const limit = room();
+    if (limit <= 0) return;
+    const tp = own(batch.topic, batch.partition);
+    const admitted = Math.min(messages.length, limit);
+    let last: string;
+    if (admitted === messages.length) {
+      // the batch's last offset counts filtered transaction markers too
+      last = batch.lastOffset();
+      dispatcher.skipThrough(batch.topic, batch.partition, Number(last));
+    } else last = (messages[admitted - 1] as FetchedMessage).offset;
+    if (admitted > 0) {
+      dispatcher.enqueueFetched(batch.topic, batch.partition, messages, admitted);
+      consumed += admitted;
+    }
+    // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
+    // come back. What is committed is the dispatcher's safe offset, never this one.
+    resolveOffset(last);
+    fetchedNext.set(tp, Number(last) + 1);
+  }
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isStale } = payload;
+    const { batch, heartbeat, isStale } = payload;
     if (isStale() || stopping) return;
     const raw = batch as unknown as Partial<RawRecordSetBatch>;
     if (raw.recordSet != null) await takeRecordSet(payload, raw as RawRecordSetBatch);
-    else if (batch.messages.length > 0 && room() > 0) {
-      // a broker answering an older Fetch version: kafkajs decoded the records
-      const messages = batch.messages;
-      const admitted = Math.min(messages.length, room());
-      const tp = own(batch.topic, batch.partition);
-      dispatcher.enqueueFetched(batch.topic, batch.partition, messages, admitted);
-      consumed += admitted;
-      // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
-      // come back. What is committed is the dispatcher's safe offset, never this one.
-      let last = (messages[admitted - 1] as (typeof messages)[number]).offset;
-      if (admitted === messages.length) {
-        // the batch's last offset counts filtered transaction markers too
-        last = batch.lastOffset();
-        dispatcher.skipThrough(batch.topic, batch.partition, Number(last));
-      }
-      resolveOffset(last);
-      fetchedNext.set(tp, Number(last) + 1);
-    }
+    else takeMessages(payload, batch.messages);
     // With every partition paused, kafkajs sleeps its maxWaitTime before fetching again, however
     // soon one resumes; waiting for the resume here lets the next fetch go out at once.
     while (!stopping && !isStale() && owned.size > 0 && dispatcher.pausedPartitions >= owned.size) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 
 // patches/kafkajs+2.2.4.patch is applied by `patch-package` at install (root postinstall). If it
@@ -120,8 +121,7 @@ describe('kafkajs carries our patches', () => {
     });
 
     it('refuses eachMessage, which would never see a record', async () => {
-      const { Kafka } = require('kafkajs') as typeof import('kafkajs');
-      const consumer = new Kafka({ brokers: ['127.0.0.1:1'], logLevel: 0 }).consumer({ groupId: 'g', rawRecordSets: true } as never);
+      const consumer = new kafkajs.Kafka({ brokers: ['127.0.0.1:1'], logLevel: 0 }).consumer({ groupId: 'g', rawRecordSets: true } as never);
       await expect(consumer.run({ eachMessage: async () => undefined })).rejects.toThrow(/rawRecordSets needs eachBatch/);
     });
   });
