@@ -1,5 +1,6 @@
 import { AppError, describeError } from '@lagscale/kafka-core';
-import { BucketCounts, END_TO_END_SECONDS_BUCKETS, type BucketSnapshot } from '../metrics/bucket-counts.js';
+import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import { END_TO_END_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { OK_WITHOUT_OUTPUTS, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
 import type { RecordArena } from '../pool/record-arena.js';
 import { systemClock, type DispatcherClock } from './clock.js';

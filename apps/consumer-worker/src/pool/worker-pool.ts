@@ -1,6 +1,7 @@
 import { AppError } from '@lagscale/kafka-core';
 import { Piscina } from 'piscina';
-import { BucketCounts, HANDLER_SECONDS_BUCKETS, type BucketSnapshot } from '../metrics/bucket-counts.js';
+import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { packChunk, type PackedChunk } from './chunk-codec.js';
 import type { ChunkExecutor, PooledRecord, RecordOutcome } from './executor.js';
 import { unpackResults, type PackedResults } from './result-codec.js';

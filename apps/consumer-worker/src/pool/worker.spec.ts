@@ -1,7 +1,8 @@
 import * as codecs from '@lagscale/codecs';
 import { describe, expect, it } from 'vitest';
 import type { Handler, HandlerRecord } from '../handlers/handler.js';
-import { BucketCounts, HANDLER_SECONDS_BUCKETS } from '../metrics/bucket-counts.js';
+import { BucketCounts } from '@lagscale/kafka-core/bucket-counts';
+import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, packChunk } from './chunk-codec.js';
 import { pooledRecordsOf, type DispatchRecord } from './executor.js';
 import { encodeOutput, runChunk } from './worker.js';

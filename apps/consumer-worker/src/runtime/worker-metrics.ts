@@ -1,9 +1,8 @@
-import { Counter, Gauge, type Registry } from '@lagscale/kafka-core';
+import { Counter, Gauge, SnapshotHistogram, type Registry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
 import type { WorkerPoolStats } from '../pool/index.js';
-import type { BucketSnapshot } from '../metrics/bucket-counts.js';
+import type { BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
-import { SnapshotHistogram } from '../metrics/snapshot-histogram.js';
 
 export interface WorkerMetricsSource {
   dispatcher(): DispatcherStats;

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from '@lagscale/kafka-core';
+import { BucketCounts, Counter, Gauge, SnapshotHistogram, type Registry } from '@lagscale/kafka-core';
 import { PRODUCER_METRICS } from '../metrics/metric-names.js';
 
 export interface DeliverySnapshot {
@@ -13,6 +13,8 @@ export interface DeliverySnapshot {
   maxLatencyMs: number;
 }
 
+const PRODUCE_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /**
  * Counts what the producer sent, what Kafka acknowledged and what failed, in plain numbers (for
  * the progress line and the run summary) and as Prometheus series (for dashboards).
@@ -26,7 +28,8 @@ export class DeliveryStats {
   private readonly bytesCounter: Counter;
   private readonly batchCounter: Counter;
   private readonly inFlightGauge: Gauge;
-  private readonly latency: Histogram;
+  /** Counted here per record and read at scrape time: a prom-client `observe()` per record cost about 6% of producing. */
+  private readonly latency = new BucketCounts(PRODUCE_LATENCY_BUCKETS);
   private readonly labels: { topic: string };
 
   constructor(registry: Registry, labels: { topic: string }) {
@@ -37,11 +40,11 @@ export class DeliveryStats {
     this.bytesCounter = new Counter({ name: PRODUCER_METRICS.bytesSent, help: 'Encoded value bytes handed to Kafka', labelNames, registers: [registry] });
     this.batchCounter = new Counter({ name: PRODUCER_METRICS.batchesSent, help: 'Produce requests sent', labelNames, registers: [registry] });
     this.inFlightGauge = new Gauge({ name: PRODUCER_METRICS.inFlightRecords, help: 'Records sent and not yet acknowledged', labelNames, registers: [registry] });
-    this.latency = new Histogram({
+    new SnapshotHistogram({
       name: PRODUCER_METRICS.produceLatency,
       help: 'Time from a record being generated to Kafka acknowledging it',
-      labelNames,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      read: () => this.latency.snapshot(),
+      labels,
       registers: [registry],
     });
     for (const metric of [this.sentCounter, this.ackedCounter, this.failedCounter, this.bytesCounter, this.batchCounter]) metric.labels(labels).inc(0);
@@ -63,7 +66,7 @@ export class DeliveryStats {
   /** `enqueuedAtMs` per record; latencies are observed per record, so the histogram is honest. */
   onAcked(enqueuedAtMs: readonly number[], nowMs: number): void {
     const s = this.snapshotState;
-    const histogram = this.latency.labels(this.labels);
+    const histogram = this.latency;
     for (const at of enqueuedAtMs) {
       const ms = nowMs - at;
       this.latencySumMs += ms;

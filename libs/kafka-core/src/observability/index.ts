@@ -1,3 +1,5 @@
 export * from './http-server.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './bucket-counts.js';
+export * from './snapshot-histogram.js';

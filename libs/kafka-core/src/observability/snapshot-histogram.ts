@@ -1,5 +1,5 @@
-import type { Registry } from '@lagscale/kafka-core';
 import type { BucketSnapshot } from './bucket-counts.js';
+import type { Registry } from './metrics.js';
 
 interface MetricValue {
   metricName: string;
@@ -20,6 +20,8 @@ export interface SnapshotHistogramOptions {
   help: string;
   /** Read at scrape time: cumulative counts since start, with fixed bounds. */
   read(): BucketSnapshot;
+  /** Labels every series of it carries (a producer's topic); the registry's default labels come on top. */
+  labels?: Record<string, string>;
   registers: Registry[];
 }
 
@@ -37,6 +39,7 @@ export class SnapshotHistogram {
   readonly type = 'histogram';
   readonly aggregator = 'sum';
   private readonly read: () => BucketSnapshot;
+  private readonly labels: Record<string, string>;
   /** Counts at the last `reset()`, subtracted so a reset starts the series from zero. */
   private base: BucketSnapshot | undefined;
 
@@ -44,6 +47,7 @@ export class SnapshotHistogram {
     this.name = options.name;
     this.help = options.help;
     this.read = options.read;
+    this.labels = options.labels ?? {};
     for (const registry of options.registers) registry.registerMetric(this as unknown as Parameters<Registry['registerMetric']>[0]);
   }
 
@@ -55,10 +59,10 @@ export class SnapshotHistogram {
     for (let b = 0; b < now.counts.length; b += 1) {
       cumulative += (now.counts[b] ?? 0) - (base?.counts[b] ?? 0);
       const le = b < now.bounds.length ? (now.bounds[b] as number) : '+Inf';
-      values.push({ metricName: `${this.name}_bucket`, labels: { le }, value: cumulative });
+      values.push({ metricName: `${this.name}_bucket`, labels: { ...this.labels, le }, value: cumulative });
     }
-    values.push({ metricName: `${this.name}_sum`, labels: {}, value: now.sum - (base?.sum ?? 0) });
-    values.push({ metricName: `${this.name}_count`, labels: {}, value: now.count - (base?.count ?? 0) });
+    values.push({ metricName: `${this.name}_sum`, labels: { ...this.labels }, value: now.sum - (base?.sum ?? 0) });
+    values.push({ metricName: `${this.name}_count`, labels: { ...this.labels }, value: now.count - (base?.count ?? 0) });
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator });
   }
 

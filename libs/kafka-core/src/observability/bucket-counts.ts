@@ -1,9 +1,3 @@
-/** Upper bounds, in seconds, of the handler-time histogram (one record through its handler). */
-export const HANDLER_SECONDS_BUCKETS = [0.000_01, 0.000_05, 0.000_1, 0.000_5, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] as const;
-
-/** Upper bounds, in seconds, of the end-to-end histogram (fetched → done, retries included). */
-export const END_TO_END_SECONDS_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] as const;
-
 /** Histogram data: a count per bucket (not cumulative; the last one is +Inf), the sum and the count. */
 export interface BucketSnapshot {
   bounds: readonly number[];
@@ -14,8 +8,9 @@ export interface BucketSnapshot {
 
 /**
  * The counting half of a Prometheus histogram, with no labels and no registry: cheap enough to
- * fill per record on a hot path (a worker thread, the dispatcher) and to ship or read as
- * plain numbers, which a registry-side metric then exposes.
+ * fill per record on a hot path (a worker thread, a dispatcher, a producer's acks) and to ship
+ * or read as plain numbers, which a `SnapshotHistogram` then exposes. No dependencies, so a
+ * worker thread imports it alone (`@lagscale/kafka-core/bucket-counts`).
  */
 export class BucketCounts {
   readonly counts: Float64Array;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Registry } from '@lagscale/kafka-core';
+import { Registry } from './metrics.js';
 import { BucketCounts } from './bucket-counts.js';
 import { SnapshotHistogram } from './snapshot-histogram.js';
 
@@ -35,5 +35,17 @@ describe('SnapshotHistogram', () => {
     const [le1ms, le100ms, inf, sum, count] = metric?.values.map((v) => v.value) ?? [];
     expect({ le1ms, le100ms, inf, count }).toEqual({ le1ms: 1, le100ms: 1, inf: 1, count: 1 });
     expect(sum).toBeCloseTo(0.0001, 12);
+  });
+
+  it('puts its own labels on every series, as a labelled prom-client histogram would', async () => {
+    const registry = new Registry();
+    const counts = new BucketCounts([0.5]);
+    new SnapshotHistogram({ name: 'test_produce_seconds', help: 'Latency', read: () => counts.snapshot(), labels: { topic: 'orders' }, registers: [registry] });
+    counts.observe(0.2);
+    const text = await registry.metrics();
+    expect(text).toContain('test_produce_seconds_bucket{topic="orders",le="0.5"} 1');
+    expect(text).toContain('test_produce_seconds_bucket{topic="orders",le="+Inf"} 1');
+    expect(text).toContain('test_produce_seconds_sum{topic="orders"} 0.2');
+    expect(text).toContain('test_produce_seconds_count{topic="orders"} 1');
   });
 });
