@@ -15,6 +15,7 @@ describe('kafkajs carries our patches', () => {
     'src/protocol/recordBatch/record/v0/index.js',
     'src/protocol/recordBatch/header/v0/index.js',
     'src/protocol/requests/produce/v3/request.js',
+    'src/protocol/recordBatch/crc32C/crc32C.js',
     // consume side: the rawRecordSets consumer option (consumer-worker reads record sets in place)
     'src/index.js',
     'src/consumer/index.js',
@@ -71,6 +72,47 @@ describe('kafkajs carries our patches', () => {
         asInt.writeVarInt(value);
         expect(asInt.buffer.toString('hex')).toBe(reference(BigInt(value)));
       }
+    },
+  );
+
+  it('computes CRC-32C as the bitwise definition does, at every length and alignment (slice-by-8)', () => {
+    const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (buffer: Buffer) => number;
+    const reference = (buffer: Buffer): number => {
+      let crc = 0xffffffff;
+      for (const byte of buffer) {
+        crc ^= byte;
+        for (let k = 0; k < 8; k += 1) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+      }
+      return (crc ^ 0xffffffff) >>> 0;
+    };
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283); // the standard check value
+    let seed = 7;
+    const bytes = Buffer.from(Array.from({ length: 2_100 }, () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) & 0xff));
+    for (let length = 0; length <= 70; length += 1) {
+      for (let start = 0; start < 9; start += 1) {
+        const slice = bytes.subarray(start, start + length);
+        expect(crc32C(slice)).toBe(reference(slice));
+      }
+    }
+    expect(crc32C(bytes)).toBe(reference(bytes));
+  });
+
+  it.each(['', 'seq', 'x'.repeat(64), 'y'.repeat(65), 'grüße ☃', '日本', 'emoji 😀 pair', 'lone \ud800 surrogate'])(
+    'writes the string %j with its UTF-8 length, as Buffer does',
+    (text) => {
+      const Encoder = require('kafkajs/src/protocol/encoder.js') as (new () => { writeVarIntString(v: string): unknown; writeVarIntBytes(v: string): unknown; buffer: Buffer }) & {
+        sizeOfVarIntBytes(v: string): number;
+      };
+      const utf8 = Buffer.from(text, 'utf8');
+      const expected = new Encoder();
+      expected.writeVarIntBytes(utf8 as unknown as string);
+      const asString = new Encoder();
+      asString.writeVarIntString(text);
+      const asBytes = new Encoder();
+      asBytes.writeVarIntBytes(text);
+      expect(asString.buffer.toString('hex')).toBe(expected.buffer.toString('hex'));
+      expect(asBytes.buffer.toString('hex')).toBe(expected.buffer.toString('hex'));
+      expect(Encoder.sizeOfVarIntBytes(text)).toBe(expected.buffer.length);
     },
   );
 
