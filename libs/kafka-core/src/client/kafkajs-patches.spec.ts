@@ -116,6 +116,24 @@ describe('kafkajs carries our patches', () => {
     },
   );
 
+  it.each([0, 1])('writes a batch of records back to back exactly as a batch of separately encoded records (compression %i)', async (compression) => {
+    const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch(args: unknown): Promise<{ buffer: Buffer }> };
+    const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as ((args: unknown) => unknown) & { writeRecord(encoder: unknown, args: unknown): unknown };
+    const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => unknown;
+    const fields = Array.from({ length: 300 }, (_, i) => ({
+      offsetDelta: i,
+      timestampDelta: i * 3,
+      key: i % 5 === 0 ? null : `key-${i}`,
+      value: i % 7 === 0 ? null : Buffer.alloc(i % 150, i),
+      headers: { seq: String(i), 'content-type': 'application/octet-stream', multi: ['a', Buffer.from('b')], 'grüße': 'ü' },
+    }));
+    const separate = await RecordBatch({ compression, records: fields.map((f) => Record(f)), lastOffsetDelta: 299, firstTimestamp: 1_000, maxTimestamp: 2_000 });
+    const together = new Encoder();
+    for (const f of fields) Record.writeRecord(together, f);
+    const backToBack = await RecordBatch({ compression, recordsEncoder: together, recordCount: fields.length, lastOffsetDelta: 299, firstTimestamp: 1_000, maxTimestamp: 2_000 });
+    expect(backToBack.buffer.toString('hex')).toBe(separate.buffer.toString('hex'));
+  });
+
   describe('a Batch with a raw record set (rawRecordSets)', () => {
     type RawBatch = {
       messages: unknown[];
