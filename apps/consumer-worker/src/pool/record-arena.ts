@@ -1,5 +1,5 @@
 import type { IHeaders } from 'kafkajs';
-import { lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-set.js';
+import { lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-format.js';
 
 /** The fields of a record an arena keeps: kafkajs's `KafkaMessage` and `DispatchRecord` both fit. */
 export interface ArenaSource {

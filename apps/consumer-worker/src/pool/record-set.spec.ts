@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { RecordArena } from './record-arena.js';
-import { lastVarintEnd, legacyMessages, readVarint, readVarlong, recordSetSegments, RecordSetError, type AbortedTransaction } from './record-set.js';
+import { lastVarintEnd, readVarint, readVarlong, RecordSetError } from './record-format.js';
+import { legacyMessages, recordSetSegments, type AbortedTransaction } from './record-set.js';
 
 // kafkajs's own encoders and decoder (its producer and plain consumer paths) as the reference.
 const require = createRequire(import.meta.url);

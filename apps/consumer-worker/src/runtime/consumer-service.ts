@@ -272,13 +272,11 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       // Kafka and join the group; what is fetched meanwhile waits in the dispatcher.
       const poolStarted = pool.start();
       dispatcher.holdUntil(poolStarted);
+      const connected = [checkTopics(), output.start(), connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' })];
+      // Building the HTTP server takes tens of ms of CPU the first time: after the connects went
+      // out, so it overlaps their round trips instead of delaying them.
       ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => joined || 'not yet joined the consumer group' } });
-      const [, , , opsAddress] = await Promise.all([
-        checkTopics(),
-        output.start(),
-        connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' }),
-        ops.start(),
-      ]);
+      const [opsAddress] = await Promise.all([ops.start(), ...connected]);
       metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         const assignment = payload.memberAssignment;
