@@ -185,7 +185,7 @@ describe('kubernetes actuator against a scale API that enforces rbac.yaml', () =
     for (const call of [actuator.current(), actuator.scale(1)]) {
       const err = await failure(call);
       // Refused, not timed out: the error came before the 30 s bound.
-      expect(err.code).toBe('BROKER_UNREACHABLE');
+      expect(err.code).toBe('API_UNREACHABLE');
       expect(err.retriable).toBe(true);
       expect(err.message).toContain(`cannot reach the kubernetes API at ${server}`);
     }

@@ -53,7 +53,7 @@ describe('fromKubernetesError', () => {
     {
       name: 'connection refused',
       err: new FetchError('request to https://10.0.0.1:443/apis failed, reason: connect ECONNREFUSED', 'system', { name: 'Error', message: 'ECONNREFUSED', code: 'ECONNREFUSED' }),
-      code: 'BROKER_UNREACHABLE',
+      code: 'API_UNREACHABLE',
       retriable: true,
       says: ['cannot reach the kubernetes API at https://10.0.0.1:443', 'ECONNREFUSED'],
     },

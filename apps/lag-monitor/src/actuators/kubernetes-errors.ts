@@ -13,11 +13,11 @@ export interface ScaleTarget {
 }
 
 /**
- * kafka-core has no Kubernetes-specific codes; these are the nearest in meaning. Callers branch
- * on `retriable` (and on AUTH_FAILED / CONFIG_INVALID to tell the user to fix something).
+ * kafka-core's codes for what the Kubernetes API answers. Callers branch on `retriable` (and on
+ * AUTH_FAILED / CONFIG_INVALID to tell the user to fix something).
  */
 export const KUBERNETES_ERROR_CODES = {
-  unreachable: 'BROKER_UNREACHABLE',
+  unreachable: 'API_UNREACHABLE',
   timeout: 'TIMEOUT',
   unauthorized: 'AUTH_FAILED',
   forbidden: 'AUTH_FAILED',

@@ -5,6 +5,7 @@ import { fromKafkaError } from './kafka-errors.js';
 describe('AppError', () => {
   it.each([
     { code: 'BROKER_UNREACHABLE', retriable: true },
+    { code: 'API_UNREACHABLE', retriable: true },
     { code: 'KAFKA_REQUEST_FAILED', retriable: true },
     { code: 'TIMEOUT', retriable: true },
     { code: 'CONFIG_INVALID', retriable: false },

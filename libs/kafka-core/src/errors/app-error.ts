@@ -2,6 +2,8 @@
 export const ERROR_CODES = [
   'CONFIG_INVALID',
   'BROKER_UNREACHABLE',
+  /** A service other than Kafka (the Kubernetes API) cannot be reached. */
+  'API_UNREACHABLE',
   'AUTH_FAILED',
   'KAFKA_REQUEST_FAILED',
   'TOPIC_NOT_FOUND',
@@ -17,7 +19,7 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Codes a caller may retry after a backoff: the condition is expected to pass. */
-const RETRIABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(['BROKER_UNREACHABLE', 'KAFKA_REQUEST_FAILED', 'TIMEOUT']);
+const RETRIABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set(['BROKER_UNREACHABLE', 'API_UNREACHABLE', 'KAFKA_REQUEST_FAILED', 'TIMEOUT']);
 
 export interface AppErrorOptions {
   cause?: unknown;
