@@ -4,15 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { RecordArena } from './record-arena.js';
 import { lastVarintEnd, readVarint, readVarlong, RecordSetError } from './record-format.js';
 import { legacyMessages, recordSetSegments, type AbortedTransaction } from './record-set.js';
+import { batchBytes, recordSet, type TestRecord } from './record-batch-fixtures.js';
 
-// kafkajs's own encoders and decoder (its producer and plain consumer paths) as the reference.
+// kafkajs's decoder (a plain consumer's path) as the reference; the batches come from its encoders.
 const require = createRequire(import.meta.url);
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
-  RecordBatch(args: Record<string, unknown>): Promise<{ buffer: Buffer }>;
-};
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: Record<string, unknown>) => unknown;
 const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeVarInt(v: number): unknown; writeVarLong(v: number): unknown; buffer: Buffer };
-const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: number | string): unknown };
 const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<KafkaRecord[]>;
 const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
 
@@ -23,52 +19,6 @@ interface KafkaRecord {
   value: Buffer | null;
   headers: Record<string, Buffer | Buffer[] | null>;
   isControlRecord: boolean;
-}
-
-interface TestRecord {
-  key: Buffer | null;
-  value: Buffer | null;
-  headers?: Record<string, string | string[]>;
-  timestampDelta?: number;
-  offsetDelta?: number;
-}
-
-interface BatchSpec {
-  baseOffset: number;
-  records: TestRecord[];
-  baseTimestamp?: number;
-  compression?: number;
-  transactional?: boolean;
-  producerId?: number;
-  control?: boolean;
-  logAppendTime?: number;
-}
-
-const CONTROL_ATTRIBUTE = 0x20;
-const LOG_APPEND_TIME_ATTRIBUTE = 0x08;
-
-async function batchBytes(spec: BatchSpec): Promise<Buffer> {
-  const encoded = await RecordBatch({
-    firstOffset: Long.fromValue(spec.baseOffset),
-    firstTimestamp: spec.baseTimestamp ?? 1_700_000_000_000,
-    maxTimestamp: spec.logAppendTime ?? spec.baseTimestamp ?? 1_700_000_000_000,
-    compression: spec.compression ?? kafkajs.CompressionTypes.None,
-    transactional: spec.transactional ?? false,
-    producerId: Long.fromValue(spec.producerId ?? -1),
-    lastOffsetDelta: Math.max(...spec.records.map((r, i) => r.offsetDelta ?? i)),
-    records: spec.records.map((r, i) => Record({ key: r.key, value: r.value, headers: r.headers ?? {}, timestampDelta: r.timestampDelta ?? 0, offsetDelta: r.offsetDelta ?? i })),
-  });
-  const bytes = Buffer.from(encoded.buffer);
-  // attributes (int16 at 21) are not in the encoder's options for these; the CRC is not checked
-  let attributes = bytes.readInt16BE(21);
-  if (spec.control === true) attributes |= CONTROL_ATTRIBUTE;
-  if (spec.logAppendTime !== undefined) attributes |= LOG_APPEND_TIME_ATTRIBUTE;
-  bytes.writeInt16BE(attributes, 21);
-  return bytes;
-}
-
-async function recordSet(...specs: BatchSpec[]): Promise<Buffer> {
-  return Buffer.concat(await Promise.all(specs.map(batchBytes)));
 }
 
 /** kafkajs's decoding of the same bytes, filtered as its Batch filters them (no aborted transactions here). */

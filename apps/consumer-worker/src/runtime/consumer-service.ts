@@ -15,10 +15,10 @@ import {
   type Registry,
   type Service,
 } from '@lagscale/kafka-core';
-import { Dispatcher, resolveDispatcherOptions, type FetchedMessage, type TopicPartitionOffset } from '../dispatch/index.js';
-import { RecordArena, WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
-import { legacyMessages, recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
+import { Dispatcher, resolveDispatcherOptions, type TopicPartitionOffset } from '../dispatch/index.js';
+import { WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
 import type { WorkerSettings } from '../config/worker-config.js';
+import { takeBatch, type BatchIntakeContext, type RawRecordSetsOption } from './batch-intake.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
@@ -38,20 +38,6 @@ export interface ConsumerService extends Service {
 }
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
-
-/** The consumer option of the patched kafkajs (patches/kafkajs+2.2.4.patch): eachBatch gets record sets undecoded. */
-interface RawRecordSetsOption {
-  rawRecordSets: boolean;
-}
-
-/** What a batch carries with `rawRecordSets` (its `messages` are empty). */
-interface RawRecordSetBatch {
-  /** Complete record batches, a view into the fetch response. */
-  recordSet: Buffer;
-  abortedTransactions: AbortedTransaction[];
-  /** The offset the fetch asked from; records before it are not this batch's. */
-  fetchedOffset: string;
-}
 
 /**
  * consumer-worker: kafkajs fetches batches and hands them to the dispatcher without waiting for
@@ -178,71 +164,22 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   // A fetch brings up to 1 MiB per partition (thousands of small records), so pausing at the
   // bound alone lets one fetch overshoot it many times over, and with it the redeliveries after a
-  // crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause; the
-  // rest is not resolved, so it is fetched again once there is room.
-  const room = () => settings.maxInFlightRecords + 1 - dispatcher.uncommittedRecords;
-
-  function own(topic: string, partition: number): string {
-    const tp = key(topic, partition);
-    if (!owned.has(tp)) owned.set(tp, { topic, partition });
-    return tp;
-  }
-
-  /** A batch of the patched kafkajs's `rawRecordSets`: the record set read in place. */
-  async function takeRecordSet(payload: EachBatchPayload, raw: RawRecordSetBatch): Promise<void> {
-    const { batch, resolveOffset, isStale } = payload;
-    const limit = room();
-    if (limit <= 0) return;
-    const segments = await recordSetSegments(raw.recordSet, raw.abortedTransactions);
-    if (isStale() || stopping) return;
-    if (segments === undefined) {
-      // message format v0/v1: decoded as kafkajs decodes it
-      takeMessages(payload, await legacyMessages(raw.recordSet, raw.fetchedOffset, raw.abortedTransactions));
-      return;
-    }
-    const { arena, offsets } = RecordArena.fromSegments(segments, Number(raw.fetchedOffset), limit);
-    // All taken: resolve through the batch's last offset, past transaction markers and aborted
-    // records at its end, which are not records to process.
-    const last = offsets.length < limit ? batch.lastOffset() : String(offsets[offsets.length - 1]);
-    const tp = own(batch.topic, batch.partition);
-    if (offsets.length > 0) {
-      consumed += offsets.length;
-      dispatcher.enqueueArena(batch.topic, batch.partition, arena, offsets);
-    }
-    // markers past the last record: a commit may move over them once the records are done
-    if (offsets.length < limit) dispatcher.skipThrough(batch.topic, batch.partition, Number(last));
-    resolveOffset(last);
-    fetchedNext.set(tp, Number(last) + 1);
-  }
-
-  /** Records kafkajs decoded (a broker answering an older Fetch version, or an old message format). */
-  function takeMessages({ batch, resolveOffset }: EachBatchPayload, messages: readonly FetchedMessage[]): void {
-    const limit = room();
-    if (limit <= 0) return;
-    const tp = own(batch.topic, batch.partition);
-    const admitted = Math.min(messages.length, limit);
-    let last: string;
-    if (admitted === messages.length) {
-      // the batch's last offset counts filtered transaction markers too
-      last = batch.lastOffset();
-      dispatcher.skipThrough(batch.topic, batch.partition, Number(last));
-    } else last = (messages[admitted - 1] as FetchedMessage).offset;
-    if (admitted > 0) {
-      dispatcher.enqueueFetched(batch.topic, batch.partition, messages, admitted);
-      consumed += admitted;
-    }
-    // The next fetch starts after the last *resolved* offset: resolve at once, or the same records
-    // come back. What is committed is the dispatcher's safe offset, never this one.
-    resolveOffset(last);
-    fetchedNext.set(tp, Number(last) + 1);
-  }
+  // crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause.
+  const intake: BatchIntakeContext = {
+    dispatcher,
+    room: () => settings.maxInFlightRecords + 1 - dispatcher.uncommittedRecords,
+    stopping: () => stopping,
+    onTaken(topic, partition, taken, nextOffset) {
+      const tp = key(topic, partition);
+      if (!owned.has(tp)) owned.set(tp, { topic, partition });
+      consumed += taken;
+      fetchedNext.set(tp, nextOffset);
+    },
+  };
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isStale } = payload;
-    if (isStale() || stopping) return;
-    const raw = batch as unknown as Partial<RawRecordSetBatch>;
-    if (raw.recordSet != null) await takeRecordSet(payload, raw as RawRecordSetBatch);
-    else takeMessages(payload, batch.messages);
+    const { heartbeat, isStale } = payload;
+    await takeBatch(payload, intake);
     // With every partition paused, kafkajs sleeps its maxWaitTime before fetching again, however
     // soon one resumes; waiting for the resume here lets the next fetch go out at once.
     while (!stopping && !isStale() && owned.size > 0 && dispatcher.pausedPartitions >= owned.size) {

@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import type { EachBatchPayload } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { createHarness } from '../dispatch/dispatch-harness.js';
+import { flush, type FakeExecutor } from '../dispatch/fake-executor.js';
+import { recordSet } from '../pool/record-batch-fixtures.js';
+import { takeBatch, type BatchIntakeContext } from './batch-intake.js';
+
+// kafkajs's own Batch (patched: raw record sets) and decoder, so both paths see what a fetch gives.
+const require = createRequire(import.meta.url);
+const Batch = require('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => EachBatchPayload['batch'];
+const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<unknown[]>;
+const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
+
+const records = (count: number) => Array.from({ length: count }, (_, i) => ({ key: Buffer.from(`k${i % 2}`), value: Buffer.from(`v${i}`) }));
+
+/** Offsets 10–14 as records, then a transaction's commit marker at 15: the end of the log. */
+function logEndingInMarker(): Promise<Buffer> {
+  return recordSet(
+    { baseOffset: 10, records: records(5), transactional: true, producerId: 3 },
+    { baseOffset: 15, records: [{ key: Buffer.from([0, 0, 0, 1]), value: Buffer.alloc(6) }], control: true, transactional: true, producerId: 3 },
+  );
+}
+
+async function batchOf(path: 'record set' | 'kafkajs-decoded', set: Buffer, fetchedOffset = 10): Promise<EachBatchPayload['batch']> {
+  const partitionData = { partition: 0, highWatermark: '16', abortedTransactions: [] };
+  if (path === 'record set') return new Batch('t', String(fetchedOffset), { ...partitionData, messages: [], recordSet: set });
+  const framed = Buffer.concat([Buffer.alloc(4), set]);
+  framed.writeInt32BE(set.length, 0);
+  return new Batch('t', String(fetchedOffset), { ...partitionData, messages: await decodeMessages(new Decoder(framed)) });
+}
+
+function setup(room: number) {
+  const harness = createHarness({ ordering: 'key', chunkSize: 10 });
+  const resolved: string[] = [];
+  const taken: Array<[number, number]> = [];
+  let stopping = false;
+  const ctx: BatchIntakeContext = {
+    dispatcher: harness.dispatcher,
+    room: () => room,
+    stopping: () => stopping,
+    onTaken: (_topic, _partition, count, next) => taken.push([count, next]),
+  };
+  const payload = (batch: EachBatchPayload['batch']) =>
+    ({ batch, resolveOffset: (offset: string) => resolved.push(offset), isStale: () => false }) as unknown as EachBatchPayload;
+  return { ...harness, ctx, payload, resolved, taken, stop: () => (stopping = true) };
+}
+
+/** Settles chunks as they start (a key's next chunk starts once its last one is done). */
+async function settleAll(executor: FakeExecutor): Promise<void> {
+  while (executor.running.length > 0) {
+    executor.settle();
+    await flush();
+  }
+}
+
+describe('takeBatch', () => {
+  it.each(['record set', 'kafkajs-decoded'] as const)('%s: takes every record, resolves through the trailing marker, and commits past it once they are done', async (path) => {
+    const { ctx, payload, resolved, taken, executor, dispatcher } = setup(100);
+    await takeBatch(payload(await batchOf(path, await logEndingInMarker())), ctx);
+    expect(resolved).toEqual(['15']);
+    expect(taken).toEqual([[5, 16]]);
+    await flush();
+    expect(dispatcher.committableOffsets()).toEqual([]);
+    await settleAll(executor);
+    expect(executor.history.flat().map((r) => r.offset).sort()).toEqual([10, 11, 12, 13, 14]);
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 16 }]);
+  });
+
+  it.each(['record set', 'kafkajs-decoded'] as const)('%s: takes only what fits, resolves the last one taken and skips nothing', async (path) => {
+    const { ctx, payload, resolved, taken, executor, dispatcher } = setup(3);
+    await takeBatch(payload(await batchOf(path, await logEndingInMarker())), ctx);
+    expect(resolved).toEqual(['12']);
+    expect(taken).toEqual([[3, 13]]);
+    await flush();
+    await settleAll(executor);
+    expect(executor.history.flat().map((r) => r.offset).sort()).toEqual([10, 11, 12]);
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 13 }]);
+  });
+
+  it('starts at the fetched offset inside a record batch', async () => {
+    const { ctx, payload, resolved, executor } = setup(100);
+    await takeBatch(payload(await batchOf('record set', await logEndingInMarker(), 13)), ctx);
+    await flush();
+    await settleAll(executor);
+    expect(executor.history.flat().map((r) => r.offset).sort()).toEqual([13, 14]);
+    expect(resolved).toEqual(['15']);
+  });
+
+  it('leaves a batch alone when there is no room or the consumer is stopping', async () => {
+    const full = setup(0);
+    await takeBatch(full.payload(await batchOf('record set', await logEndingInMarker())), full.ctx);
+    const stopped = setup(100);
+    stopped.stop();
+    await takeBatch(stopped.payload(await batchOf('kafkajs-decoded', await logEndingInMarker())), stopped.ctx);
+    for (const { resolved, taken, dispatcher } of [full, stopped]) {
+      expect({ resolved, taken, inFlight: dispatcher.stats().inFlightRecords }).toEqual({ resolved: [], taken: [], inFlight: 0 });
+    }
+  });
+});

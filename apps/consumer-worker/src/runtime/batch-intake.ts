@@ -1,0 +1,87 @@
+import type { EachBatchPayload } from 'kafkajs';
+import type { Dispatcher, FetchedMessage } from '../dispatch/index.js';
+import { RecordArena } from '../pool/record-arena.js';
+import { legacyMessages, recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
+
+/** The consumer option of the patched kafkajs (patches/kafkajs+2.2.4.patch): eachBatch gets record sets undecoded. */
+export interface RawRecordSetsOption {
+  rawRecordSets: boolean;
+}
+
+/** What a batch carries with `rawRecordSets` (its `messages` are empty). */
+export interface RawRecordSetBatch {
+  /** Complete record batches, a view into the fetch response. */
+  recordSet: Buffer;
+  abortedTransactions: AbortedTransaction[];
+  /** The offset the fetch asked from; records before it are not this batch's. */
+  fetchedOffset: string;
+}
+
+export interface BatchIntakeContext {
+  dispatcher: Pick<Dispatcher, 'enqueueArena' | 'enqueueFetched' | 'skipThrough'>;
+  /** How many more records the dispatcher may take now (≤ 0: none). */
+  room(): number;
+  /** True once the consumer stops: batches are left alone. */
+  stopping(): boolean;
+  /** A batch was taken: `taken` records, and the next offset to fetch. */
+  onTaken(topic: string, partition: number, taken: number, nextOffset: number): void;
+}
+
+/**
+ * Hands a fetched batch to the dispatcher without waiting for processing, taking only what fits
+ * (`room()`): the rest is not resolved, so it is fetched again once there is room. With
+ * `rawRecordSets` the record set is read in place (`RecordArena.fromSegments`); a broker on an
+ * older Fetch version, or message format v0/v1, goes through kafkajs's decoder.
+ */
+export async function takeBatch(payload: EachBatchPayload, ctx: BatchIntakeContext): Promise<void> {
+  if (payload.isStale() || ctx.stopping()) return;
+  const raw = payload.batch as unknown as Partial<RawRecordSetBatch>;
+  if (raw.recordSet == null) {
+    takeMessages(payload, payload.batch.messages, ctx);
+    return;
+  }
+  const limit = ctx.room();
+  if (limit <= 0) return;
+  const { recordSet, abortedTransactions = [], fetchedOffset = '0' } = raw;
+  const segments = await recordSetSegments(recordSet, abortedTransactions);
+  if (payload.isStale() || ctx.stopping()) return;
+  if (segments === undefined) {
+    takeMessages(payload, await legacyMessages(recordSet, fetchedOffset, abortedTransactions), ctx);
+    return;
+  }
+  const { arena, offsets } = RecordArena.fromSegments(segments, Number(fetchedOffset), limit);
+  const { topic, partition } = payload.batch;
+  const taken = offsets.length;
+  const lastTaken = offsets[taken - 1];
+  if (taken > 0) ctx.dispatcher.enqueueArena(topic, partition, arena, offsets);
+  advance(payload, ctx, taken, taken < limit, lastTaken);
+}
+
+/** Records kafkajs decoded. */
+function takeMessages(payload: EachBatchPayload, messages: readonly FetchedMessage[], ctx: BatchIntakeContext): void {
+  const limit = ctx.room();
+  if (limit <= 0) return;
+  const { topic, partition } = payload.batch;
+  const taken = Math.min(messages.length, limit);
+  if (taken > 0) ctx.dispatcher.enqueueFetched(topic, partition, messages, taken);
+  advance(payload, ctx, taken, taken === messages.length, taken > 0 ? Number((messages[taken - 1] as FetchedMessage).offset) : undefined);
+}
+
+/**
+ * Moves the fetch position past what was taken; called after the records were enqueued, so the
+ * tracker holds them before any skip. All taken: through the batch's last offset, past transaction
+ * markers and aborted records at its end, which are not records to process, and the commit may
+ * move over them once the records before them are done. The next fetch starts after the last
+ * *resolved* offset: resolve at once, or the same records come back. What is committed is the
+ * dispatcher's safe offset, never this one.
+ */
+function advance(payload: EachBatchPayload, ctx: BatchIntakeContext, taken: number, allTaken: boolean, lastTaken: number | undefined): void {
+  const { topic, partition } = payload.batch;
+  let last: number;
+  if (allTaken) {
+    last = Number(payload.batch.lastOffset());
+    ctx.dispatcher.skipThrough(topic, partition, last);
+  } else last = lastTaken as number;
+  payload.resolveOffset(String(last));
+  ctx.onTaken(topic, partition, taken, last + 1);
+}
