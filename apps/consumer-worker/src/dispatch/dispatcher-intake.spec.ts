@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchedMessage } from './dispatcher-contract.js';
+import { RecordArena } from '../pool/record-arena.js';
 import { createHarness } from './dispatch-harness.js';
+import type { Dispatcher } from './dispatcher.js';
 import { flush, ok, record } from './fake-executor.js';
 
 function fetched(offsets: number[], key: (offset: number) => string | null = () => 'k'): FetchedMessage[] {
@@ -10,11 +12,16 @@ function fetched(offsets: number[], key: (offset: number) => string | null = () 
   });
 }
 
-describe('Dispatcher.enqueueFetched', () => {
+/** Fetched messages as the consumer hands them over: the first `count` copied into an arena. */
+function enqueueFetched(dispatcher: Dispatcher, topic: string, partition: number, messages: readonly FetchedMessage[], count = messages.length): void {
+  dispatcher.enqueueArena(topic, partition, RecordArena.copyOf(messages, 0, count), messages.slice(0, count).map((m) => Number(m.offset)));
+}
+
+describe('Dispatcher.enqueueArena', () => {
   it('counts a batch at once and queues it in the next turn, bytes and all', async () => {
     const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
     const messages = fetched([5, 6, 7]);
-    dispatcher.enqueueFetched('t', 0, messages);
+    enqueueFetched(dispatcher, 't', 0, messages);
     expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 3, inFlightBytes: 9, uncommittedRecords: 3 });
     expect(executor.running).toHaveLength(0);
     await flush();
@@ -32,7 +39,7 @@ describe('Dispatcher.enqueueFetched', () => {
     { name: 'offsets with gaps (compaction, transaction markers)', offsets: [10, 14, 15, 40] },
   ])('takes the offsets as fetched: $name', async ({ offsets }) => {
     const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
-    dispatcher.enqueueFetched('t', 0, fetched(offsets));
+    enqueueFetched(dispatcher, 't', 0, fetched(offsets));
     await flush();
     expect(executor.running[0]?.records.map((r) => r.offset)).toEqual(offsets);
     executor.settle(ok);
@@ -42,15 +49,15 @@ describe('Dispatcher.enqueueFetched', () => {
 
   it('takes only the first `count` messages, and skips the ones it holds when they are fetched again', async () => {
     const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
-    dispatcher.enqueueFetched('t', 0, fetched([0, 1, 2, 3]), 2);
-    dispatcher.enqueueFetched('t', 0, fetched([1, 2, 3]));
+    enqueueFetched(dispatcher, 't', 0, fetched([0, 1, 2, 3]), 2);
+    enqueueFetched(dispatcher, 't', 0, fetched([1, 2, 3]));
     await flush();
     expect(executor.history.flat().map((r) => r.offset)).toEqual([0, 1, 2, 3]);
   });
 
   it('queues records by key in fetch order', async () => {
     const { dispatcher, executor } = createHarness({ ordering: 'key', chunkSize: 10 });
-    dispatcher.enqueueFetched('t', 0, fetched([0, 1, 2, 3], (o) => (o % 2 === 0 ? 'a' : 'b')));
+    enqueueFetched(dispatcher, 't', 0, fetched([0, 1, 2, 3], (o) => (o % 2 === 0 ? 'a' : 'b')));
     await flush();
     // Oldest first: a@0, then b@1 (older than a@2), and b@3 once nothing older is ready; a@2
     // waits for a's chunk.
@@ -60,7 +67,7 @@ describe('Dispatcher.enqueueFetched', () => {
 
   it('drops a counted batch of a partition revoked before it was queued', async () => {
     const { dispatcher, executor } = createHarness({ ordering: 'unordered' });
-    dispatcher.enqueueFetched('t', 0, fetched([0, 1]));
+    enqueueFetched(dispatcher, 't', 0, fetched([0, 1]));
     dispatcher.revoke('t', [0]);
     await flush();
     expect(executor.history).toHaveLength(0);
@@ -69,7 +76,7 @@ describe('Dispatcher.enqueueFetched', () => {
 
   it('pauses the partition over its high-water mark when it counts the batch', () => {
     const { dispatcher, flowEvents } = createHarness({ highWaterMark: 2, lowWaterMark: 1 });
-    dispatcher.enqueueFetched('t', 3, fetched([0, 1, 2]));
+    enqueueFetched(dispatcher, 't', 3, fetched([0, 1, 2]));
     expect(flowEvents).toEqual(['pause t-3']);
     expect(dispatcher.pausedPartitions).toBe(1);
   });

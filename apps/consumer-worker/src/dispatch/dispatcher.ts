@@ -4,7 +4,7 @@ import { END_TO_END_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { OK_WITHOUT_OUTPUTS, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
 import type { RecordArena } from '../pool/record-arena.js';
 import { systemClock, type DispatcherClock } from './clock.js';
-import type { DispatcherHooks, DispatcherStats, FetchedMessage, TopicPartitionOffset } from './dispatcher-contract.js';
+import type { DispatcherHooks, DispatcherStats, TopicPartitionOffset } from './dispatcher-contract.js';
 import { groupsOf, partitionKey, type Entry, type Lane, type PartitionState, type Redo } from './dispatch-state.js';
 import { resolveDispatcherOptions, type DispatcherOptions } from './dispatcher-options.js';
 import { FlowControl } from './flow-control.js';
@@ -76,13 +76,7 @@ export class Dispatcher {
     this.intake.enqueue(records);
   }
 
-  /** Takes the first `count` messages of a kafkajs batch of one partition; see `Intake.enqueueFetched`. */
-  enqueueFetched(topic: string, partition: number, messages: readonly FetchedMessage[], count = messages.length): void {
-    this.assertOpen();
-    this.intake.enqueueFetched(topic, partition, messages, count);
-  }
-
-  /** Takes records of a fetched record set, copied into an arena; see `Intake.enqueueArena`. */
+  /** Takes fetched records, copied into an arena; see `Intake.enqueueArena`. */
   enqueueArena(topic: string, partition: number, arena: RecordArena, offsets: number[]): void {
     this.assertOpen();
     this.intake.enqueueArena(topic, partition, arena, offsets);

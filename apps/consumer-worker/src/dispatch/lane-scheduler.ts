@@ -1,8 +1,7 @@
-import type { DispatchRecord } from '../pool/executor.js';
 import { Deque } from './deque.js';
 import { MinHeap } from './min-heap.js';
 import { isLane, type Entry, type Lane } from './dispatch-state.js';
-import { laneOf, laneOfKeyText, type OrderingMode } from './ordering.js';
+import { laneOf, type OrderingMode } from './ordering.js';
 
 export interface LaneSchedulerOptions {
   ordering: OrderingMode;
@@ -38,22 +37,14 @@ export class LaneScheduler {
     return this.ready.length > 0;
   }
 
-  /** Queues a tracked record in its lane (keyed by `keyed.key` in key mode), or as an independent one. */
-  place(entry: Entry, keyed: Pick<DispatchRecord, 'key'>): void {
-    this.placeInLane(entry, laneOf(keyed, this.options.ordering));
-  }
-
-  /** Whether `placeByKeyText` reads its key argument (key mode); otherwise pass null. */
+  /** Whether `place` reads its key argument (key mode); otherwise pass null. */
   get ordersByKey(): boolean {
     return this.options.ordering === 'key';
   }
 
-  /** `place` with the key already read as latin1 text (null: no key). */
-  placeByKeyText(entry: Entry, keyLatin1: string | null): void {
-    this.placeInLane(entry, laneOfKeyText(keyLatin1, this.options.ordering));
-  }
-
-  private placeInLane(entry: Entry, laneId: string | undefined): void {
+  /** Queues a tracked record in its lane (its key as latin1 text in key mode, null: no key), or as an independent one. */
+  place(entry: Entry, keyLatin1: string | null): void {
+    const laneId = laneOf(keyLatin1, this.options.ordering);
     if (laneId === undefined) {
       this.ready.push(entry, entry.seq);
       return;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { RecordArena } from '../pool/record-arena.js';
 import { laneOf, type OrderingMode } from './ordering.js';
+
+const keyText = (key: Buffer | null) => RecordArena.copyOf([{ key, value: null, timestamp: '0' }]).keyLatin1(0);
 
 describe('laneOf', () => {
   const rows: Array<{ name: string; mode: OrderingMode; a: Buffer | null; b: Buffer | null; sameLane: boolean; independent: boolean }> = [
@@ -12,8 +15,9 @@ describe('laneOf', () => {
     { name: 'unordered is always independent', mode: 'unordered', a: Buffer.from('x'), b: Buffer.from('x'), sameLane: true, independent: true },
   ];
   it.each(rows)('$name', ({ mode, a, b, sameLane, independent }) => {
-    const laneA = laneOf({ key: a }, mode);
-    const laneB = laneOf({ key: b }, mode);
+    // keys as the dispatcher reads them: latin1 text from an arena
+    const laneA = laneOf(keyText(a), mode);
+    const laneB = laneOf(keyText(b), mode);
     expect(laneA === laneB).toBe(sameLane);
     expect(laneA === undefined).toBe(independent);
   });

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import kafkajs from 'kafkajs';
 import type { FetchedMessage } from '../dispatch/dispatcher-contract.js';
 import { RecordSetError, type RecordSegment } from './record-format.js';
 
@@ -18,6 +17,12 @@ import { RecordSetError, type RecordSegment } from './record-format.js';
  *   key (varint length, -1 null), value (same), headers (varint count, then per header a varint
  *   length and name, a varint length and value).
  */
+
+// kafkajs internals (patches/kafkajs+2.2.4.patch pins the version they come from)
+const kafkajsInternals = createRequire(import.meta.url);
+const { lookupCodecByAttributes } = kafkajsInternals('kafkajs/src/protocol/message/compression/index.js') as {
+  lookupCodecByAttributes(attributes: number): { decompress(buffer: Buffer): Promise<Buffer> } | null;
+};
 
 const LOG_OVERHEAD = 12;
 const MAGIC_AT = 16;
@@ -84,9 +89,11 @@ export async function recordSetSegments(recordSet: Buffer, abortedTransactions: 
     const codec = attributes & COMPRESSION_MASK;
     let records = recordSet.subarray(at + RECORDS_AT, end);
     if (codec !== 0) {
-      const factory = (kafkajs.CompressionCodecs as Record<number, (() => { decompress(buffer: Buffer): Promise<Buffer> }) | undefined>)[codec];
-      if (factory === undefined) throw new RecordSetError(`record batch at offset ${baseOffset} is compressed with codec ${codec}, which is not registered`);
-      records = await factory().decompress(records);
+      // kafkajs's own lookup: its registered codecs (gzip, and what @lagscale/codecs adds); one
+      // it lacks throws KafkaJSNotImplemented, naming it
+      const decompressor = lookupCodecByAttributes(attributes);
+      if (decompressor === null) throw new RecordSetError(`record batch at offset ${baseOffset} is compressed with unknown codec ${codec}`);
+      records = await decompressor.decompress(records);
     }
     segments.push({
       records,
@@ -100,7 +107,6 @@ export async function recordSetSegments(recordSet: Buffer, abortedTransactions: 
   return segments;
 }
 
-const kafkajsInternals = createRequire(import.meta.url);
 
 /**
  * The records of a record set in message format v0/v1, decoded by kafkajs's own decoder and

@@ -18,7 +18,7 @@ export interface RawRecordSetBatch {
 }
 
 export interface BatchIntakeContext {
-  dispatcher: Pick<Dispatcher, 'enqueueArena' | 'enqueueFetched' | 'skipThrough'>;
+  dispatcher: Pick<Dispatcher, 'enqueueArena' | 'skipThrough'>;
   /** How many more records the dispatcher may take now (≤ 0: none). */
   room(): number;
   /** True once the consumer stops: batches are left alone. */
@@ -46,7 +46,9 @@ export async function takeBatch(payload: EachBatchPayload, ctx: BatchIntakeConte
   const segments = await recordSetSegments(recordSet, abortedTransactions);
   if (payload.isStale() || ctx.stopping()) return;
   if (segments === undefined) {
-    takeMessages(payload, await legacyMessages(recordSet, fetchedOffset, abortedTransactions), ctx);
+    const messages = await legacyMessages(recordSet, fetchedOffset, abortedTransactions);
+    if (payload.isStale() || ctx.stopping()) return;
+    takeMessages(payload, messages, ctx);
     return;
   }
   const { arena, offsets } = RecordArena.fromSegments(segments, Number(fetchedOffset), limit);
@@ -57,14 +59,16 @@ export async function takeBatch(payload: EachBatchPayload, ctx: BatchIntakeConte
   advance(payload, ctx, taken, taken < limit, lastTaken);
 }
 
-/** Records kafkajs decoded. */
+/** Records kafkajs decoded: copied into an arena like a record set's. */
 function takeMessages(payload: EachBatchPayload, messages: readonly FetchedMessage[], ctx: BatchIntakeContext): void {
   const limit = ctx.room();
   if (limit <= 0) return;
   const { topic, partition } = payload.batch;
   const taken = Math.min(messages.length, limit);
-  if (taken > 0) ctx.dispatcher.enqueueFetched(topic, partition, messages, taken);
-  advance(payload, ctx, taken, taken === messages.length, taken > 0 ? Number((messages[taken - 1] as FetchedMessage).offset) : undefined);
+  const offsets = messages.slice(0, taken).map((m) => Number(m.offset));
+  const lastTaken = offsets[taken - 1];
+  if (taken > 0) ctx.dispatcher.enqueueArena(topic, partition, RecordArena.copyOf(messages, 0, taken), offsets);
+  advance(payload, ctx, taken, taken === messages.length, lastTaken);
 }
 
 /**

@@ -21,7 +21,6 @@ const PRODUCE_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  */
 export class DeliveryStats {
   private snapshotState: DeliverySnapshot = { sent: 0, acked: 0, failed: 0, inFlight: 0, bytesSent: 0, batches: 0, meanLatencyMs: 0, maxLatencyMs: 0 };
-  private latencySumMs = 0;
   private readonly sentCounter: Counter;
   private readonly ackedCounter: Counter;
   private readonly failedCounter: Counter;
@@ -69,13 +68,12 @@ export class DeliveryStats {
     const histogram = this.latency;
     for (const at of enqueuedAtMs) {
       const ms = nowMs - at;
-      this.latencySumMs += ms;
       if (ms > s.maxLatencyMs) s.maxLatencyMs = ms;
       histogram.observe(ms / 1000);
     }
     s.acked += enqueuedAtMs.length;
     s.inFlight -= enqueuedAtMs.length;
-    s.meanLatencyMs = s.acked === 0 ? 0 : this.latencySumMs / s.acked;
+    s.meanLatencyMs = s.acked === 0 ? 0 : (this.latency.sum * 1000) / s.acked;
     this.ackedCounter.labels(this.labels).inc(enqueuedAtMs.length);
     this.inFlightGauge.labels(this.labels).set(s.inFlight);
   }
