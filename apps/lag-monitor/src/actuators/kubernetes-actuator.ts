@@ -78,33 +78,23 @@ export function createKubernetesActuator(options: KubernetesActuatorOptions, kub
   const api = kc.makeApiClient(AppsV1Api);
   const { namespace, deployment: name } = options;
   const target: ScaleTarget = { namespace, deployment: name, server: cluster.server, requestTimeoutMs: options.requestTimeoutMs };
-  // Calls in flight, aborted when the actuator stops so stop() never waits on the API server.
-  const inFlight = new Set<AbortController>();
-  let stopped = false;
+  // Aborts every call in flight when the actuator stops, so stop() never waits on the API server.
+  const stopping = new AbortController();
 
   async function call<T>(verb: ScaleVerb, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (stopped) throw new AppError('SHUTTING_DOWN', `kubernetes actuator is stopped: ${verb} deployments/scale ${namespace}/${name} not sent`);
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, options.requestTimeoutMs);
-    inFlight.add(controller);
+    if (stopping.signal.aborted) throw new AppError('SHUTTING_DOWN', `kubernetes actuator is stopped: ${verb} deployments/scale ${namespace}/${name} not sent`);
+    const signal = AbortSignal.any([stopping.signal, AbortSignal.timeout(options.requestTimeoutMs)]);
     // The signal aborts the HTTP exchange; racing it also bounds what runs before the request
     // is sent (credential plugins, token files).
     const abandoned = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
     });
     try {
-      return await Promise.race([send(controller.signal), abandoned]);
+      return await Promise.race([send(signal), abandoned]);
     } catch (err) {
-      if (stopped) throw new AppError('SHUTTING_DOWN', `kubernetes actuator stopped during ${verb} deployments/scale ${namespace}/${name}`, { cause: err });
-      if (timedOut) throw timeoutError(verb, target, err);
+      if (stopping.signal.aborted) throw new AppError('SHUTTING_DOWN', `kubernetes actuator stopped during ${verb} deployments/scale ${namespace}/${name}`, { cause: err });
+      if (signal.aborted) throw timeoutError(verb, target, err);
       throw fromKubernetesError(err, verb, target);
-    } finally {
-      clearTimeout(timer);
-      inFlight.delete(controller);
     }
   }
 
@@ -131,8 +121,7 @@ export function createKubernetesActuator(options: KubernetesActuatorOptions, kub
       );
     },
     stop() {
-      stopped = true;
-      for (const controller of inFlight) controller.abort();
+      stopping.abort();
       return Promise.resolve();
     },
   };

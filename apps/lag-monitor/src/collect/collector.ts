@@ -3,10 +3,10 @@ import {
   AppError,
   ConfigError,
   describeGroups,
+  fetchCommittedOffsets,
   fetchPartitionOffsets,
   fromKafkaError,
   listGroupIds,
-  parseOffset,
   type CommittedOffset,
   type GroupDescription,
   type TopicPartitionOffsets,
@@ -32,22 +32,6 @@ async function read<T>(action: string, request: () => Promise<T>): Promise<Readi
 /** A `test()` that gives the same answer every time: a /g or /y pattern remembers where it stopped. */
 function statelessPattern(pattern: RegExp): RegExp {
   return pattern.global || pattern.sticky ? new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '')) : pattern;
-}
-
-/**
- * Every topic the group committed on, in one request: kafkajs sends a null topic list when none
- * is given (see its admin `fetchOffsets`), which the broker answers with all of the group's
- * commits. Naming the topics instead would cost a metadata round trip per topic per group.
- */
-async function fetchAllCommitted(admin: Admin, groupId: string): Promise<Map<string, CommittedOffset[]>> {
-  const byTopic = new Map<string, CommittedOffset[]>();
-  for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-    const committed = partitions
-      .map((p) => ({ partition: p.partition, committed: parseOffset(p.offset) }))
-      .filter((c) => c.committed !== null);
-    if (committed.length > 0) byTopic.set(topic, committed);
-  }
-  return byTopic;
 }
 
 interface CycleContext {
@@ -132,7 +116,9 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
       ? Promise.resolve<Reading<GroupDescription[]>>({ ok: true, value: [] })
       : read('describe groups', () => describeGroups(ctx.admin, groupIds));
     const committing = groupIds.map(async (groupId) => {
-      const reading = await read(`fetch committed offsets of group ${groupId}`, () => ctx.limiter.run(() => fetchAllCommitted(ctx.admin, groupId)));
+      // No topics named: kafkajs sends a null topic list, which the broker answers with every
+      // commit of the group in one request (naming them costs a metadata round trip per topic).
+      const reading = await read(`fetch committed offsets of group ${groupId}`, () => ctx.limiter.run(() => fetchCommittedOffsets(ctx.admin, groupId, [])));
       if (reading.ok) for (const topic of reading.value.keys()) topics.want(topic);
       return [groupId, reading] as const;
     });

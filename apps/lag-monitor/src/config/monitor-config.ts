@@ -1,5 +1,5 @@
 import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
-import { ACTUATOR_KINDS, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
+import { ACTUATOR_KINDS, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
 import { defaultCollectorOptions } from '../collect/index.js';
 import { defaultDeriveOptions } from '../derive/index.js';
 import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
@@ -10,7 +10,7 @@ export const monitorEnv = {
   groupPattern: optionalEnvVar('LAG_MONITOR_GROUP_PATTERN', parsers.string(), { description: 'Also watch every group whose id matches this regular expression' }),
   topics: optionalEnvVar('LAG_MONITOR_TOPICS', parsers.list(), { description: 'Topics watched for every group even before it commits (groups are also watched on the topics they commit on)' }),
   intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: 5_000 }),
-  collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs ?? 10_000 }),
+  collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs }),
   windowMs: envVar('LAG_MONITOR_WINDOW_MS', parsers.durationMs(), { description: 'Window of the rates and health rules (e.g. 60s)', default: defaultDeriveOptions.windowMs }),
   historyMs: envVar('LAG_MONITOR_HISTORY_MS', parsers.durationMs(), { description: 'End-offset history kept to estimate time lag', default: defaultDeriveOptions.historyMs }),
   offsetReset: envVar('LAG_MONITOR_OFFSET_RESET', parsers.oneOf(OFFSET_RESET_POLICIES), { description: 'Lag of a partition a group never committed: earliest (end − start) or latest (0)', default: defaultDeriveOptions.resetPolicy }),
@@ -32,7 +32,7 @@ export const monitorEnv = {
   k8sAuth: envVar('LAG_MONITOR_K8S_AUTH', parsers.oneOf(KUBERNETES_AUTH_MODES), { description: 'Kubernetes auth: auto, in-cluster or kubeconfig', default: 'auto' }),
   kubeconfig: optionalEnvVar('LAG_MONITOR_KUBECONFIG', parsers.string(), { description: 'Kubernetes: kubeconfig path (default: KUBECONFIG or ~/.kube/config)' }),
   localLogDir: optionalEnvVar('LAG_MONITOR_LOCAL_LOG_DIR', parsers.string(), { description: 'Local: directory for each replica\'s log (default: discard)' }),
-  localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: 35_000 }),
+  localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: defaultLocalActuatorOptions.stopTimeoutMs }),
   metricsPort: envVar('LAG_MONITOR_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /status /healthz /readyz (0: any free port)', default: 9467 }),
   metricsHost: envVar('LAG_MONITOR_METRICS_HOST', parsers.string(), { description: 'Address of the HTTP server', default: '127.0.0.1' }),
 };

@@ -60,14 +60,10 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
     const from = windowStartIndex(history.atMs, nowMs, o.windowMs);
     topicCycle.set(partition, { history, productionRate: ratePerSecond(history.atMs, history.end, from) });
   };
+  // `snapshot.topics` holds every topic a group is read on (assembleSnapshot adds a group's topic
+  // only from there), so the groups' copies of the same offsets need no second pass.
   for (const topic of snapshot.topics) {
     for (const p of topic.partitions) recordEnd(topic.topic, p.partition, p.end);
-  }
-  // A group's own offsets cover a topic the topic list missed.
-  for (const group of snapshot.groups) {
-    for (const topic of group.topics) {
-      for (const p of topic.partitions) recordEnd(topic.topic, p.partition, p.end);
-    }
   }
 
   const commits = new Map<string, Map<string, Map<number, CommitHistory>>>();

@@ -39,6 +39,7 @@ export interface Snapshot {
   durationMs: number;
   /** False when the broker could not be reached (scope 'broker' error): derive and decide must hold. */
   ok: boolean;
+  /** Every topic read this cycle, each group's topics included (derive reads end offsets from here only). */
   topics: TopicSnapshot[];
   groups: GroupSnapshot[];
   errors: CollectionError[];

@@ -1,18 +1,21 @@
 import type { Admin } from 'kafkajs';
 import {
+  connectClient,
   createKafka,
   createOpsServer,
   createRegistry,
   defineService,
   describeError,
+  fromKafkaError,
   type KafkaConfig,
   type Logger,
   type OpsServer,
   type Registry,
   type Service,
 } from '@lagscale/kafka-core';
-import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand } from '../actuators/index.js';
+import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand, defaultKubernetesActuatorOptions } from '../actuators/index.js';
 import { createCollector, type Collector } from '../collect/index.js';
+import { failedSnapshotBody } from '../collect/assemble-snapshot.js';
 import type { MonitorSettings } from '../config/monitor-config.js';
 import { createDeriveState, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
 import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
@@ -112,7 +115,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
           deployment: settings.kubernetes.deployment ?? '',
           auth: settings.kubernetes.auth,
           ...(settings.kubernetes.kubeconfigPath === undefined ? {} : { kubeconfigPath: settings.kubernetes.kubeconfigPath }),
-          requestTimeoutMs: 10_000,
+          requestTimeoutMs: defaultKubernetesActuatorOptions.requestTimeoutMs,
         });
       case 'local': {
         const { command, args } = consumerWorkerCommand();
@@ -131,7 +134,9 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   async function ensureConnected(): Promise<void> {
     if (connected) return;
-    await admin.connect();
+    // Bounded by a cycle's timeout; a failed client is disconnected, and the error says why
+    // (unreachable, or AUTH_FAILED for rejected credentials).
+    await connectClient(admin, { brokers: kafkaConfig.brokers, what: 'lag-monitor admin', deadlineMs: settings.collectTimeoutMs });
     connected = true;
   }
 
@@ -147,8 +152,9 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       return lastScaling === undefined ? undefined : { ...lastScaling, actuatorError: describeError(err) };
     }
     const groupViews = views.filter((v) => v.groupId === scaling.groupId && (scaling.topics.length === 0 || scaling.topics.includes(v.topic)));
-    const groupFailed = snapshot.errors.some((e) => e.scope === 'broker' || (e.scope === 'group' && e.groupId === scaling.groupId));
-    const input = policyInputFrom(groupViews, { nowMs, currentReplicas: current, collectionOk: snapshot.ok && !groupFailed && groupViews.length > 0 });
+    // not ok: the broker failed; policyInputFrom also holds when no view of the group was read
+    const groupFailed = snapshot.errors.some((e) => e.scope === 'group' && e.groupId === scaling.groupId);
+    const input = policyInputFrom(groupViews, { nowMs, currentReplicas: current, collectionOk: snapshot.ok && !groupFailed });
     const result = decide(policyState, input, scaling.policy);
     policyState = result.state;
     const decision = result.decision;
@@ -185,14 +191,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       await ensureConnected();
       snapshot = await collector.collect();
     } catch (err) {
-      snapshot = {
-        atMs: Date.now(),
-        durationMs: 0,
-        ok: false,
-        topics: [],
-        groups: [],
-        errors: [{ scope: 'broker', code: 'BROKER_UNREACHABLE', message: describeError(err) }],
-      };
+      snapshot = { atMs: Date.now(), durationMs: 0, ...failedSnapshotBody(fromKafkaError(err, { brokers: kafkaConfig.brokers, action: 'connect' })) };
     }
     logErrorChanges(snapshot);
     if (snapshot.ok) {
@@ -206,7 +205,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     exporter.update({
       snapshot,
       views,
-      ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.desired === scaled.current || scaled.actuatorError !== undefined ? scaled.current : scaled.desired, desired: scaled.desired, decision: scaled.decision } }),
+      ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.actuatorError === undefined ? scaled.desired : scaled.current, desired: scaled.desired, decision: scaled.decision } }),
     });
     const result: CycleResult = { snapshot, views, ...(scaled === undefined ? {} : { scaling: scaled }) };
     options.onCycle?.(result);

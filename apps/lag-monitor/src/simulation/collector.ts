@@ -1,3 +1,4 @@
+import { summarizeLag } from '@lagscale/kafka-core';
 import { policyInputFrom, type PolicyInput } from '../policy/index.js';
 import type { SimulatedFleet } from './fleet.js';
 import type { SimulationScenario } from './scenario.js';
@@ -22,18 +23,14 @@ export class SimulatedCollector {
     const ok = !this.config.collectionOutages.some((outage) => nowMs >= outage.fromMs && nowMs < outage.toMs);
     // An outage reads like the real monitor's failed cycle: no views.
     if (!ok) return policyInputFrom([], { nowMs, currentReplicas: fleet.replicas, collectionOk: false });
+    const offsets = fleet.partitions.map((p, partition) => ({ partition, start: 0, end: Math.floor(p.end), committed: Math.floor(p.committed) }));
+    // the monitor's own lag maths (every simulated partition has a commit)
+    const { totalLag, partitionsWithLag } = summarizeLag(offsets, 'earliest');
     let endSum = 0;
     let committedSum = 0;
-    let totalLag = 0;
-    let partitionsWithLag = 0;
-    for (const p of fleet.partitions) {
-      const end = Math.floor(p.end);
-      const committed = Math.floor(p.committed);
-      const lag = Math.max(0, end - committed);
-      endSum += end;
-      committedSum += committed;
-      totalLag += lag;
-      if (lag > 0) partitionsWithLag += 1;
+    for (const p of offsets) {
+      endSum += p.end;
+      committedSum += p.committed;
     }
     this.history.push({ atMs: nowMs, endSum, committedSum });
     // keep the newest sample at least a window old as the base of the rates
