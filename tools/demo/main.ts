@@ -177,12 +177,13 @@ async function main(): Promise<number> {
     cleanups.unshift(async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
     });
-    const produced = await Promise.race([producer.done, new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error('interrupted'))))]);
+    // Rejects on Ctrl-C: the waits for the producer and for the fleet to settle race it.
+    const interrupted = new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(new Error('interrupted'))));
+    const produced = await Promise.race([producer.done, interrupted]);
     producerDone = true;
 
     const deadline = new Promise<'deadline'>((r) => setTimeout(() => r('deadline'), Math.max(0, demoPlan.deadlineMs - elapsed())).unref());
-    const ended = await Promise.race([settled.then(() => 'settled' as const), deadline, new Promise<'interrupted'>((r) => abort.signal.addEventListener('abort', () => r('interrupted')))]);
-    if (ended === 'interrupted') throw new Error('interrupted');
+    const ended = await Promise.race([settled.then(() => 'settled' as const), deadline, interrupted]);
 
     view.print('stopping the consumers (they finish in-flight records and commit) ...');
     await monitor.stop();

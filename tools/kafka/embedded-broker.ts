@@ -108,6 +108,20 @@ export function findFreePort(): Promise<number> {
   });
 }
 
+/**
+ * `count` distinct free ports, none of them in `exclude`: findFreePort alone may hand back the
+ * same port twice.
+ */
+export async function findFreePorts(count: number, exclude: Iterable<number> = []): Promise<number[]> {
+  const excluded = new Set(exclude);
+  const ports = new Set<number>();
+  while (ports.size < count) {
+    const port = await findFreePort();
+    if (!excluded.has(port)) ports.add(port);
+  }
+  return [...ports];
+}
+
 /** What a test needs to start (and restart) a broker of its own. */
 export type ThrowawayBrokerOptions = EmbeddedBrokerOptions & Required<Pick<EmbeddedBrokerOptions, 'port' | 'controllerPort' | 'dataDir'>>;
 
@@ -117,9 +131,7 @@ export type ThrowawayBrokerOptions = EmbeddedBrokerOptions & Required<Pick<Embed
  */
 export async function throwawayBrokerOptions(prefix: string): Promise<ThrowawayBrokerOptions> {
   const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
-  const port = await findFreePort();
-  let controllerPort = await findFreePort();
-  while (controllerPort === port) controllerPort = await findFreePort();
+  const [port, controllerPort] = (await findFreePorts(2)) as [number, number];
   return { port, controllerPort, dataDir, heap: '-Xmx512m' };
 }
 
@@ -158,10 +170,7 @@ async function scriptEnv(opts: EmbeddedBrokerOptions): Promise<NodeJS.ProcessEnv
 
   let controllerPort = opts.controllerPort;
   // port + 1 may be taken when `port` itself came from findFreePort().
-  while (controllerPort === undefined && opts.port !== undefined) {
-    const candidate = await findFreePort();
-    if (candidate !== port) controllerPort = candidate;
-  }
+  if (controllerPort === undefined && opts.port !== undefined) [controllerPort] = await findFreePorts(1, [port]);
   if (controllerPort !== undefined) {
     assertPort('controllerPort', controllerPort);
     env[KAFKA_ENV.controllerPort] = String(controllerPort);

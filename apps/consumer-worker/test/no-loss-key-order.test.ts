@@ -3,6 +3,7 @@ import { createRegistry, fetchGroupTopicOffsets, silentLogger, verifyTopic } fro
 import { produceSequenced, TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
+import { workerTopics } from './worker-process.js';
 
 const RECORDS = 50_000;
 const KEYS = 200;
@@ -14,7 +15,7 @@ describe('consumer-worker: no loss, key order', () => {
 
   it('50,000 sequenced records over 200 keys, random 0–2 ms handler, 4 threads: all processed in key order and committed', { timeout: 180_000 }, async () => {
     const topic = await t.createTopic({ partitions: PARTITIONS, prefix: 'cw-noloss' });
-    const outputTopic = `${topic}.out`;
+    const { outputTopic } = workerTopics(t, topic);
     const groupId = t.groupId('cw-noloss');
     await produceSequenced(t, topic, RECORDS, KEYS, 'cw-test');
 
@@ -50,6 +51,5 @@ describe('consumer-worker: no loss, key order', () => {
     expect(report.totals).toMatchObject({ seen: RECORDS, gaps: 0, keyOrderViolations: 0, unsequenced: 0, shortfall: 0 });
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
-    t.adopt(outputTopic, `${topic}.dlq`);
   });
 });

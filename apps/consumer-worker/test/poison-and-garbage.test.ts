@@ -7,6 +7,7 @@ import { DLQ_HEADERS } from '../src/runtime/dead-letter.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
+import { workerTopics } from './worker-process.js';
 
 const RECORDS = 400;
 const KEYS = 10;
@@ -22,8 +23,7 @@ describe('consumer-worker: poison and garbage records', () => {
 
   it('dead-letters a record that always fails after N attempts and an undecodable one at once; the partition carries on', { timeout: 90_000 }, async () => {
     const topic = await t.createTopic({ partitions: 1, prefix: 'cw-poison' });
-    const outputTopic = `${topic}.out`;
-    const dlqTopic = `${topic}.dlq`;
+    const { outputTopic, dlqTopic } = workerTopics(t, topic);
     const groupId = t.groupId('cw-poison');
     // Only the good records are stamped, so the verifier expects exactly them on the output topic.
     const stamper = new SequenceStamper('cw-poison');
@@ -110,6 +110,5 @@ describe('consumer-worker: poison and garbage records', () => {
     expect(report.totals).toMatchObject({ seen: RECORDS - 2, gaps: 0, keyOrderViolations: 0, unsequenced: 0, shortfall: 0 });
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual([RECORDS]);
-    t.adopt(outputTopic, dlqTopic);
   });
 });

@@ -4,6 +4,7 @@ import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testin
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
+import { workerTopics } from './worker-process.js';
 
 const RECORDS = 200;
 const SLOW_AT = 40;
@@ -16,7 +17,7 @@ describe('consumer-worker: safe commit', () => {
 
   it('a slow record at offset k holds the commit at k while later records finish; then the commit moves to the end', { timeout: 60_000 }, async () => {
     const topic = await t.createTopic({ partitions: 1, prefix: 'cw-safe-commit' });
-    const outputTopic = `${topic}.out`;
+    const { outputTopic } = workerTopics(t, topic);
     const groupId = t.groupId('cw-safe-commit');
     const producer = await t.producer();
     await producer.send({
@@ -78,6 +79,5 @@ describe('consumer-worker: safe commit', () => {
     } finally {
       await service.stop();
     }
-    t.adopt(outputTopic, `${topic}.dlq`);
   });
 });

@@ -9,6 +9,7 @@ import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
 import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
+import { workerTopics } from './worker-process.js';
 
 const RECORDS = 6_000;
 const PARTITIONS = 3;
@@ -26,7 +27,7 @@ describe('consumer-worker: worker thread crash', () => {
 
   it('a handler that kills its thread: the chunk is retried, the pool recovers, nothing is lost and the commit reaches the end', { timeout: 120_000 }, async () => {
     const topic = await t.createTopic({ partitions: PARTITIONS, prefix: 'cw-thread-crash' });
-    const outputTopic = `${topic}.out`;
+    const { outputTopic } = workerTopics(t, topic);
     const groupId = t.groupId('cw-thread-crash');
     // kill-thread kills each marked record's first run only (the flag files live here)
     onceDir = await mkdtemp(path.join(os.tmpdir(), 'cw-thread-crash-'));
@@ -78,6 +79,5 @@ describe('consumer-worker: worker thread crash', () => {
     expect(report.totals.seen).toBeGreaterThanOrEqual(RECORDS);
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
-    t.adopt(outputTopic, `${topic}.dlq`);
   });
 });

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { produceSequenced, testBrokers, waitFor, type TestKafka } from '@lagscale/kafka-core/testing';
+import { findFreePort } from '../../../tools/kafka/embedded-broker.js';
 
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -21,22 +21,12 @@ export interface WorkerProcess {
 
 const running = new Set<ChildProcess>();
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; we close it and hand it to the child). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port from the OS');
-  return address.port;
-}
-
 /**
  * Spawns `consumer-worker` with `flags` (names without `--`) against the test broker, on a port
  * of its own, and resolves once its /readyz says it joined the group.
  */
 export async function startWorkerProcess(flags: Record<string, string | number>, options: { readyTimeoutMs?: number } = {}): Promise<WorkerProcess> {
-  const port = await freePort();
+  const port = await findFreePort();
   const args = Object.entries({ 'log-level': 'warn', 'progress-interval-ms': 0, ...flags, 'metrics-host': '127.0.0.1', 'metrics-port': port }).flatMap(([name, value]) => [
     `--${name}`,
     String(value),
@@ -116,6 +106,18 @@ export async function topicRecordCount(t: TestKafka, topic: string): Promise<num
   return offsets.reduce((sum, o) => sum + Number(o.high) - Number(o.low), 0);
 }
 
+/**
+ * The output topic a test hands the worker and the DLQ the worker derives from `topic` (its
+ * default, `<topic>.dlq`), both adopted at once so they are deleted with the test's other topics
+ * even when an assertion fails. Call it right after creating `topic`.
+ */
+export function workerTopics(t: TestKafka, topic: string): { outputTopic: string; dlqTopic: string } {
+  const outputTopic = `${topic}.out`;
+  const dlqTopic = `${topic}.dlq`;
+  t.adopt(outputTopic, dlqTopic);
+  return { outputTopic, dlqTopic };
+}
+
 export interface PassThroughScenario {
   topic: string;
   outputTopic: string;
@@ -132,8 +134,7 @@ export interface PassThroughScenario {
  */
 export async function passThroughScenario(t: TestKafka, prefix: string, records: number, flags: Record<string, string | number>): Promise<PassThroughScenario> {
   const topic = await t.createTopic({ partitions: 6, prefix });
-  const outputTopic = `${topic}.out`;
-  t.adopt(outputTopic, `${topic}.dlq`);
+  const { outputTopic } = workerTopics(t, topic);
   const groupId = t.groupId(prefix);
   const producerId = await produceSequenced(t, topic, records, 100, prefix);
   return {

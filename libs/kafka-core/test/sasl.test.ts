@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import { findFreePorts, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
 import { AppError, connectClient, createKafka, ensureTopic, loadKafkaConfig, type SaslMechanism } from '../src/index.js';
 import { uniqueName, waitForMessages } from '../src/testing/index.js';
 
@@ -24,16 +24,9 @@ const users = [plainUser, ...scramUsers];
 // kafka.sh gives up (and stops the broker) before the hook's own timeout, so nothing is orphaned.
 const timeouts = { brokerReadyS: 30, startHookMs: 60_000, connectMs: 10_000, messagesMs: 15_000, testMs: 20_000 } as const;
 
-/** Distinct free ports: findFreePort alone may hand back the same one twice. */
-async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < count) ports.add(await findFreePort());
-  return [...ports];
-}
-
 /** Our own broker: a SASL_PLAINTEXT listener next to the PLAINTEXT one kafka.sh probes for readiness. */
 async function startSaslBroker(dataDir: string): Promise<{ broker: EmbeddedBroker; saslBootstrap: string }> {
-  const [port, controllerPort, saslPort] = (await freePorts(3)) as [number, number, number];
+  const [port, controllerPort, saslPort] = (await findFreePorts(3)) as [number, number, number];
   const plainJaas = `org.apache.kafka.common.security.plain.PlainLoginModule required user_${plainUser.username}="${plainUser.password}";`;
   const scramJaas = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
   const broker = await startEmbeddedBroker({
