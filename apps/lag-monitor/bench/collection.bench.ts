@@ -6,7 +6,7 @@
 // Bounded: fixed topic, group and cycle counts (BENCH_TOPICS, BENCH_CYCLES) and one overall timeout.
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, defaultKafkaConfig, fetchGroupTopicOffsets, type KafkaConfig } from '@lagscale/kafka-core';
-import { waitFor, waitForGroupJoin } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, waitFor } from '@lagscale/kafka-core/testing';
 import { writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
 import { resolveBrokers, startEmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
 import { createCollector, defaultCollectorOptions } from '../src/collect/index.js';
@@ -67,24 +67,12 @@ async function produce(kafka: Kafka): Promise<void> {
 }
 
 /**
- * Commits every partition for one group through a member that joins on one topic and then leaves
- * (the broker does not tie commits to the assignment). kafkajs's admin setOffsets would take ~5 s
- * per group and topic: 1,000 calls.
+ * Commits every partition of every topic for one group, through a member that joins and then
+ * leaves. kafkajs's admin setOffsets would take ~5 s per group and topic: 1,000 calls.
  */
 async function commitGroup(kafka: Kafka, groupIndex: number): Promise<void> {
-  const consumer = kafka.consumer({ groupId: groups[groupIndex] ?? '', maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: topics[0] ?? '' });
-    const joined = waitForGroupJoin(consumer);
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    await joined;
-    await consumer.commitOffsets(
-      topics.flatMap((topic, t) => Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition, offset: String(committedAt(groupIndex, t, partition)) }))),
-    );
-  } finally {
-    await consumer.disconnect();
-  }
+  const offsets = Object.fromEntries(topics.map((topic, t) => [topic, Array.from({ length: PARTITIONS }, (_, partition) => committedAt(groupIndex, t, partition))]));
+  await commitAsGroup(kafka, groups[groupIndex] ?? '', offsets);
 }
 
 function check(snapshot: Snapshot): void {

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
-import { isAppError, type AppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { findFreePort } from '../../../tools/kafka/embedded-broker.js';
 import { createKubernetesActuator, type KubernetesActuatorOptions } from '../src/actuators/index.js';
 import { loadRbacManifest, startFakeScaleApi, type FakeScaleApi, type RbacManifest } from './fixtures/fake-scale-api.js';
 
@@ -49,24 +50,6 @@ async function fakeApi(deployments: Record<string, number>, withRbac: RbacManife
   const api = await startFakeScaleApi({ token, rbac: withRbac, deployments });
   cleanups.push(() => api.close());
   return api;
-}
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isAppError(err)) throw new Error(`expected an AppError, got ${String(err)}`);
-  return err;
-}
-
-/** A port nothing listens on: the OS gave it to us and we closed it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Accepts connections and never answers, like an API server behind a black-holed route. */
@@ -131,11 +114,10 @@ describe('kubernetes actuator against a scale API that enforces rbac.yaml', () =
     const api = await fakeApi({});
     const actuator = createKubernetesActuator(options(), kubeConfigFor(api.url));
 
-    for (const call of [actuator.current(), actuator.scale(2)]) {
-      const err = await failure(call);
-      expect(err.code).toBe('CONFIG_INVALID');
-      expect(err.retriable).toBe(false);
-      expect(err.message).toContain(`deployment ${namespace}/${deployment} not found`);
+    for (const call of [() => actuator.current(), () => actuator.scale(2)]) {
+      const failed = call();
+      await expect(failed).rejects.toBeInstanceOf(AppError);
+      await expect(failed).rejects.toMatchObject({ code: 'CONFIG_INVALID', retriable: false, message: expect.stringContaining(`deployment ${namespace}/${deployment} not found`) });
     }
   });
 
@@ -143,13 +125,12 @@ describe('kubernetes actuator against a scale API that enforces rbac.yaml', () =
     const api = await fakeApi({ [`${namespace}/producer-gen`]: 1, [`elsewhere/${deployment}`]: 1 });
     for (const target of [options({ deployment: 'producer-gen' }), options({ namespace: 'elsewhere' })]) {
       const actuator = createKubernetesActuator(target, kubeConfigFor(api.url));
-      for (const call of [actuator.current(), actuator.scale(3)]) {
-        const err = await failure(call);
-        expect(err.code).toBe('AUTH_FAILED');
-        expect(err.retriable).toBe(false);
-        expect(err.message).toContain('403 Forbidden');
-        expect(err.message).toContain('get and patch on deployments/scale in the "apps" API group');
-        expect(err.message).toContain(`${target.namespace}/${target.deployment}`);
+      for (const call of [() => actuator.current(), () => actuator.scale(3)]) {
+        const failed = call();
+        await expect(failed).rejects.toBeInstanceOf(AppError);
+        await expect(failed).rejects.toMatchObject({ code: 'AUTH_FAILED', retriable: false, message: expect.stringContaining('403 Forbidden') });
+        await expect(failed).rejects.toMatchObject({ message: expect.stringContaining('get and patch on deployments/scale in the "apps" API group') });
+        await expect(failed).rejects.toMatchObject({ message: expect.stringContaining(`${target.namespace}/${target.deployment}`) });
       }
     }
     expect(api.deployments.get(`${namespace}/producer-gen`)?.specReplicas).toBe(1);
@@ -162,54 +143,61 @@ describe('kubernetes actuator against a scale API that enforces rbac.yaml', () =
 
     const noGet = await fakeApi({ [`${namespace}/${deployment}`]: 1 }, without('get'));
     const getless = createKubernetesActuator(options(), kubeConfigFor(noGet.url));
-    expect((await failure(getless.current())).code).toBe('AUTH_FAILED');
+    const getFailed = getless.current();
+    await expect(getFailed).rejects.toBeInstanceOf(AppError);
+    await expect(getFailed).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     await getless.scale(2);
 
     const noPatch = await fakeApi({ [`${namespace}/${deployment}`]: 1 }, without('patch'));
     const patchless = createKubernetesActuator(options(), kubeConfigFor(noPatch.url));
     expect(await patchless.current()).toBe(1);
-    expect((await failure(patchless.scale(2))).code).toBe('AUTH_FAILED');
+    const patchFailed = patchless.scale(2);
+    await expect(patchFailed).rejects.toBeInstanceOf(AppError);
+    await expect(patchFailed).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   });
 
   it('reports rejected credentials (401) as AUTH_FAILED', async () => {
     const api = await fakeApi({ [`${namespace}/${deployment}`]: 1 });
     const actuator = createKubernetesActuator(options(), kubeConfigFor(api.url, 'stolen-token'));
-    const err = await failure(actuator.current());
-    expect(err.code).toBe('AUTH_FAILED');
-    expect(err.message).toContain('401');
+    const failed = actuator.current();
+    await expect(failed).rejects.toBeInstanceOf(AppError);
+    await expect(failed).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('401') });
   });
 
   it('gives a retriable error when the API server is down, without waiting for the timeout', async () => {
-    const server = `http://127.0.0.1:${await closedPort()}`;
+    const server = `http://127.0.0.1:${await findFreePort()}`;
     const actuator = createKubernetesActuator(options({ requestTimeoutMs: 30_000 }), kubeConfigFor(server));
-    for (const call of [actuator.current(), actuator.scale(1)]) {
-      const err = await failure(call);
+    for (const call of [() => actuator.current(), () => actuator.scale(1)]) {
+      const failed = call();
       // Refused, not timed out: the error came before the 30 s bound.
-      expect(err.code).toBe('API_UNREACHABLE');
-      expect(err.retriable).toBe(true);
-      expect(err.message).toContain(`cannot reach the kubernetes API at ${server}`);
+      await expect(failed).rejects.toBeInstanceOf(AppError);
+      await expect(failed).rejects.toMatchObject({ code: 'API_UNREACHABLE', retriable: true, message: expect.stringContaining(`cannot reach the kubernetes API at ${server}`) });
     }
   });
 
   it('bounds each request by requestTimeoutMs when the API server does not answer', async () => {
     const server = await silentServer();
     const actuator = createKubernetesActuator(options({ requestTimeoutMs: 300 }), kubeConfigFor(server));
-    for (const call of [actuator.current(), actuator.scale(1)]) {
-      const err = await failure(call);
-      expect(err.code).toBe('TIMEOUT');
-      expect(err.retriable).toBe(true);
-      expect(err.message).toContain('within 300 ms');
+    for (const call of [() => actuator.current(), () => actuator.scale(1)]) {
+      const failed = call();
+      await expect(failed).rejects.toBeInstanceOf(AppError);
+      await expect(failed).rejects.toMatchObject({ code: 'TIMEOUT', retriable: true, message: expect.stringContaining('within 300 ms') });
     }
   });
 
   it('abandons calls in flight on stop() and refuses new ones', async () => {
     const server = await silentServer();
     const actuator = createKubernetesActuator(options({ requestTimeoutMs: 60_000 }), kubeConfigFor(server));
-    const inFlight = failure(actuator.current());
+    const inFlight = actuator.current();
+    // Handled from now on: it may settle while stop() runs.
+    const inFlightChecked = expect(inFlight).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
     await actuator.stop();
     await actuator.stop();
-    expect((await inFlight).code).toBe('SHUTTING_DOWN');
-    expect((await failure(actuator.scale(1))).code).toBe('SHUTTING_DOWN');
+    await inFlightChecked;
+    await expect(inFlight).rejects.toBeInstanceOf(AppError);
+    const refused = actuator.scale(1);
+    await expect(refused).rejects.toBeInstanceOf(AppError);
+    await expect(refused).rejects.toMatchObject({ code: 'SHUTTING_DOWN' });
   });
 
   it('authenticates from a kubeconfig file, with the context it is told to use', async () => {
@@ -224,7 +212,7 @@ describe('kubernetes actuator against a scale API that enforces rbac.yaml', () =
         kind: 'Config',
         clusters: [
           { name: 'fake', cluster: { server: api.url, 'insecure-skip-tls-verify': true } },
-          { name: 'elsewhere', cluster: { server: `http://127.0.0.1:${await closedPort()}`, 'insecure-skip-tls-verify': true } },
+          { name: 'elsewhere', cluster: { server: `http://127.0.0.1:${await findFreePort()}`, 'insecure-skip-tls-verify': true } },
         ],
         users: [{ name: 'lag-monitor', user: { token } }],
         contexts: [

@@ -3,10 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasCode, isAppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core';
 import { waitFor } from '@lagscale/kafka-core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { consumerWorkerCommand, createLocalActuator, type LocalActuatorOptions, type LocalReplicaEvent } from '../src/actuators/index.js';
+import { isRunning } from './process-helpers.js';
 
 const replicaScript = fileURLToPath(new URL('./fixtures/replica.mjs', import.meta.url));
 const parentScript = fileURLToPath(new URL('./fixtures/local-actuator-parent.ts', import.meta.url));
@@ -26,21 +27,6 @@ afterEach(async () => {
   vi.unstubAllEnvs();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/** Alive and not a zombie (a reparented child may wait a while for its reaper). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lag-monitor-local-'));
@@ -74,15 +60,6 @@ function replicas(overrides: Partial<LocalActuatorOptions> & { extraEnv?: (index
       description: `replica pid ${pid} ready`,
     });
   return { actuator, events, dir, pidOf, ready };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (err: unknown) => err,
-  );
 }
 
 describe('local actuator', () => {
@@ -190,7 +167,9 @@ describe('local actuator', () => {
     await actuator.stop();
     expect(pids.some(isRunning)).toBe(false);
     expect(await actuator.current()).toBe(0);
-    expect(hasCode(await rejection(actuator.scale(1)), 'SHUTTING_DOWN')).toBe(true);
+    const refused = actuator.scale(1);
+    await expect(refused).rejects.toBeInstanceOf(AppError);
+    await expect(refused).rejects.toMatchObject({ code: 'SHUTTING_DOWN', message: 'local actuator is stopped: not scaling to 1' });
   });
 
   it("writes each replica's stdout and stderr to <logDir>/replica-<n>.log", async () => {
@@ -206,8 +185,9 @@ describe('local actuator', () => {
 
   it('rejects scale() with CONFIG_INVALID when the command cannot start, and counts nothing', async () => {
     const { actuator, events } = replicas({ command: join(tempDir(), 'no-such-command') });
-    const err = await rejection(actuator.scale(1));
-    expect(isAppError(err) && err.code === 'CONFIG_INVALID' && err.message.includes('cannot start replica 0')).toBe(true);
+    const failed = actuator.scale(1);
+    await expect(failed).rejects.toBeInstanceOf(AppError);
+    await expect(failed).rejects.toMatchObject({ code: 'CONFIG_INVALID', retriable: false, message: expect.stringContaining('cannot start replica 0') });
     expect(await actuator.current()).toBe(0);
     expect(events).toEqual([]);
   });

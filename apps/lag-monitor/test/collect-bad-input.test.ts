@@ -1,10 +1,10 @@
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureTopic } from '@lagscale/kafka-core';
-import { TestKafka, uniqueName, waitFor } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, TestKafka, uniqueName, waitFor } from '@lagscale/kafka-core/testing';
 import { createCollector } from '../src/collect/index.js';
 import type { CollectionError, Snapshot } from '../src/model/index.js';
-import { collectedLag, commitAsGroup, connectedAdmin, independentLag, produceCounts, topicsByGroup } from './collect-helpers.js';
+import { collectedLag, connectedAdmin, independentLag, produceCounts, topicsByGroup } from './collect-helpers.js';
 
 const withoutMessages = (errors: readonly CollectionError[]) => errors.map(({ message: _message, ...rest }) => rest);
 

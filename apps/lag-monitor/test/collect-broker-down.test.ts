@@ -1,11 +1,11 @@
 import { rm } from 'node:fs/promises';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, TestKafka, waitFor } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
 import { createCollector, type Collector } from '../src/collect/index.js';
 import type { Snapshot } from '../src/model/index.js';
-import { collectedLag, commitAsGroup, connectedAdmin, produceCounts } from './collect-helpers.js';
+import { collectedLag, connectedAdmin, produceCounts } from './collect-helpers.js';
 
 const TIMEOUT_MS = 3_000;
 // The deadline is a timer: the answer comes at it, give or take a busy event loop.

@@ -1,8 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestKafka, uniqueName } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, TestKafka, uniqueName } from '@lagscale/kafka-core/testing';
 import { createCollector } from '../src/collect/index.js';
-import { commitAsGroup, connectedAdmin, produceCounts, topicsByGroup } from './collect-helpers.js';
+import { connectedAdmin, produceCounts, topicsByGroup } from './collect-helpers.js';
 
 describe('collector: groups chosen by a pattern', () => {
   const t = new TestKafka();

@@ -1,6 +1,6 @@
 import type { Admin, Producer } from 'kafkajs';
 import { createKafka, parseOffset, summarizeLag, type KafkaConfig } from '@lagscale/kafka-core';
-import { testKafkaConfig, waitForGroupJoin, type TestKafka } from '@lagscale/kafka-core/testing';
+import { testKafkaConfig } from '@lagscale/kafka-core/testing';
 import type { Snapshot } from '../src/model/index.js';
 
 /** Few, short retries, as the lag-monitor runs its admin: the collector bounds each cycle anyway. */
@@ -19,29 +19,6 @@ export async function produceCounts(producer: Producer, topic: string, counts: r
     topic,
     messages: counts.flatMap((count, partition) => Array.from({ length: count }, (_, i) => ({ partition, value: `p${partition}-${i}` }))),
   });
-}
-
-/**
- * Commits, as `groupId`, `offsets[p]` for partition p of each topic (undefined: no commit there),
- * then leaves the group. A member joins for it: kafkajs's admin `setOffsets` waits out a 5 s fetch
- * per call. The consumer neither resolves nor commits anything of its own.
- */
-export async function commitAsGroup(t: TestKafka, groupId: string, offsetsByTopic: Record<string, ReadonlyArray<number | undefined>>): Promise<void> {
-  const consumer = t.consumer({ groupId });
-  await consumer.connect();
-  try {
-    for (const topic of Object.keys(offsetsByTopic)) await consumer.subscribe({ topic });
-    const joined = waitForGroupJoin(consumer);
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
-    await joined;
-    await consumer.commitOffsets(
-      Object.entries(offsetsByTopic).flatMap(([topic, offsets]) =>
-        offsets.flatMap((offset, partition) => (offset === undefined ? [] : [{ topic, partition, offset: String(offset) }])),
-      ),
-    );
-  } finally {
-    await consumer.disconnect();
-  }
 }
 
 export interface ExpectedPartitionLag {

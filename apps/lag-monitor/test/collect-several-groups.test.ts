@@ -1,8 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestKafka, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, TestKafka, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { createCollector } from '../src/collect/index.js';
-import { collectedLag, commitAsGroup, connectedAdmin, independentLag, produceCounts, topicsByGroup } from './collect-helpers.js';
+import { collectedLag, connectedAdmin, independentLag, produceCounts, topicsByGroup } from './collect-helpers.js';
 
 // Records per partition of each topic.
 const ORDERS = [30, 20, 10];

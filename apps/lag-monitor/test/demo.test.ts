@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '@lagscale/kafka-core/testing';
-import { testBrokers } from '@lagscale/kafka-core/testing';
+import { testBrokers, waitFor } from '@lagscale/kafka-core/testing';
+import { isRunning } from './process-helpers.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -42,15 +42,6 @@ function descendants(pid: number): number[] {
   }
   return found;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 interface DemoReportJson {
   settled: boolean;
@@ -92,6 +83,6 @@ describe('npm run demo', () => {
     const code = await demo.exited;
     expect(code).not.toBe(0);
     expect(demo.output()).toContain('interrupted');
-    await waitFor(() => started.every((p) => !alive(p)), { timeoutMs: 30_000, description: 'every process the demo started to exit' });
+    await waitFor(() => started.every((p) => !isRunning(p)), { timeoutMs: 30_000, description: 'every process the demo started to exit' });
   }, 180_000);
 });

@@ -10,10 +10,13 @@ import { verifyTopic } from '@lagscale/kafka-core';
 import { produceSequenced, TestKafka, testBrokers } from '@lagscale/kafka-core/testing';
 import { consumerWorkerCommand, createLocalActuator } from '../src/actuators/index.js';
 import type { Actuator } from '../src/model/index.js';
+import type { CycleResult } from '../src/runtime/monitor-service.js';
 import { startMonitor, type TestMonitor } from './monitor-helpers.js';
 
 const RECORDS = 20_000;
 const PARTITIONS = 4;
+const LAG_PER_REPLICA = 1_000;
+const STABILIZATION_MS = 4_000;
 
 describe('local actuator: scaling consumer-worker processes on lag', () => {
   const t = new TestKafka();
@@ -77,10 +80,10 @@ describe('local actuator: scaling consumer-worker processes on lag', () => {
         LAG_MONITOR_SCALE_GROUP: groupId,
         LAG_MONITOR_SCALE_MODE: 'lag',
         // 20,000 lag at 1,000 per replica asks for 20; max 10; the 4 partitions cap it at 4.
-        LAG_MONITOR_LAG_PER_REPLICA: '1000',
+        LAG_MONITOR_LAG_PER_REPLICA: String(LAG_PER_REPLICA),
         LAG_MONITOR_MIN_REPLICAS: '1',
         LAG_MONITOR_MAX_REPLICAS: '10',
-        LAG_MONITOR_SCALE_DOWN_STABILIZATION_MS: '4000',
+        LAG_MONITOR_SCALE_DOWN_STABILIZATION_MS: String(STABILIZATION_MS),
         LAG_MONITOR_INTERVAL_MS: '500',
         LAG_MONITOR_WINDOW_MS: '3000',
       },
@@ -90,18 +93,30 @@ describe('local actuator: scaling consumer-worker processes on lag', () => {
     const up = await monitor.until((c) => c.scaling?.decision.desired === PARTITIONS, 30_000);
     expect(up.scaling?.decision.reason).toBe('partition-cap');
     expect(up.scaling?.decision.recommended).toBeGreaterThan(PARTITIONS);
-    await monitor.until((c) => (c.views.find((v) => v.groupId === groupId)?.totalLag ?? 1) === 0 && c.snapshot.ok, 120_000);
-    const down = await monitor.until((c) => c.scaling?.current === 1, 60_000);
-    expect(down.scaling?.current).toBe(1);
+    const lagOf = (c: CycleResult) => c.views.find((v) => v.groupId === groupId)?.totalLag;
+    await monitor.until((c) => lagOf(c) === 0 && c.snapshot.ok, 120_000);
+    await monitor.until((c) => c.scaling?.current === 1, 60_000);
 
     const decisions = monitor.cycles.flatMap((c) => (c.scaling === undefined ? [] : [c.scaling.decision]));
     expect(Math.max(...decisions.map((d) => d.desired))).toBe(PARTITIONS);
     expect(peakLive).toBe(PARTITIONS);
-    // Scale-down waited for the window: the first decision below 4 came at least 4 s after the
-    // lag reached 0... and only after the last recommendation of 4 had aged out.
+    // Scale-down waited for the window: the first decision below 4 came only after the last
+    // recommendation of 4 had aged out.
     const firstDown = decisions.find((d) => d.action === 'scale-down');
     const lastFour = [...decisions].reverse().find((d) => d.recommended >= PARTITIONS && d.atMs < (firstDown?.atMs ?? 0));
-    expect((firstDown?.atMs ?? 0) - (lastFour?.atMs ?? 0)).toBeGreaterThanOrEqual(4_000);
+    expect((firstDown?.atMs ?? 0) - (lastFour?.atMs ?? 0)).toBeGreaterThanOrEqual(STABILIZATION_MS);
+    // Each step down, to 1 included, came at least the window after the last cycle whose lag asked
+    // for more than the step's target (over LAG_PER_REPLICA a replica). The window runs from there,
+    // not from lag 0: while the last records drain, cycles may still ask for 3, so a step to 3 can
+    // follow lag 0 by less. Holds for a rebalance or a failed collection leave the window alone.
+    const windowed = monitor.cycles.filter((c) => c.snapshot.ok && c.scaling !== undefined && !['rebalancing', 'collection-failed'].includes(c.scaling.decision.reason));
+    const steps = decisions.filter((d) => d.action === 'scale-down');
+    expect(steps.map((d) => d.desired)).toContain(1);
+    for (const step of steps) {
+      const lastAskingMore = windowed.findLast((c) => c.snapshot.atMs < step.atMs && (lagOf(c) ?? 0) > step.desired * LAG_PER_REPLICA);
+      expect(lastAskingMore, `a cycle with lag over ${step.desired * LAG_PER_REPLICA} before the step to ${step.desired}`).toBeDefined();
+      expect(step.atMs - (lastAskingMore?.snapshot.atMs ?? Number.NaN), `step to ${step.desired}`).toBeGreaterThanOrEqual(STABILIZATION_MS);
+    }
 
     await monitor.service.stop();
     await actuator.stop();

@@ -1,9 +1,11 @@
 // When the broker goes away the monitor says so (`lag_monitor_up 0`, errors counted) and makes
 // no scaling move: a vanished metric must never read as "no lag, scale down".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestKafka } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, TestKafka } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import { findSample, findSamples } from '../src/export/index.js';
 import type { Actuator } from '../src/model/index.js';
+import { produceCounts } from './collect-helpers.js';
 import { scrape, startMonitor, type TestMonitor } from './monitor-helpers.js';
 
 /** An actuator that records what it is asked, for a monitor that must not act. */
@@ -43,8 +45,8 @@ describe('lag-monitor when the broker goes down', () => {
     const topic = await t.createTopic({ partitions: 4, prefix: 'down' });
     const groupId = t.groupId('down');
     const producer = await t.producer();
-    await producer.send({ topic, messages: Array.from({ length: 400 }, (_, i) => ({ partition: i % 4, value: String(i) })) });
-    await t.admin.setOffsets({ groupId, topic, partitions: [0, 1, 2, 3].map((partition) => ({ partition, offset: '0' })) });
+    await produceCounts(producer, topic, [100, 100, 100, 100]);
+    await commitAsGroup(t, groupId, { [topic]: [0, 0, 0, 0] });
     const actuator = recordingActuator(3);
     monitor = await startMonitor(
       {
@@ -62,7 +64,7 @@ describe('lag-monitor when the broker goes down', () => {
     // 400 lag at 100 per replica: 4 replicas, the partition count.
     await monitor.until((c) => c.scaling?.decision.desired === 4);
     const url = monitor.service.url ?? '';
-    expect((await scrape(url)).get('lag_monitor_up')?.[0]?.value).toBe(1);
+    expect(findSample(await scrape(url), 'lag_monitor_up')?.value).toBe(1);
     const callsBefore = actuator.calls.length;
 
     await producer.disconnect();
@@ -78,11 +80,11 @@ describe('lag-monitor when the broker goes down', () => {
     expect(actuator.calls.length).toBe(callsBefore);
 
     const metrics = await scrape(url);
-    expect(metrics.get('lag_monitor_up')?.[0]?.value).toBe(0);
-    const errors = (metrics.get('lag_monitor_collection_errors_total') ?? []).filter((s) => s.labels.scope === 'broker');
+    expect(findSample(metrics, 'lag_monitor_up')?.value).toBe(0);
+    const errors = findSamples(metrics, 'lag_monitor_collection_errors_total', { scope: 'broker' });
     expect(errors.reduce((sum, s) => sum + s.value, 0)).toBeGreaterThanOrEqual(3);
     // No frozen lag: the per-partition series are gone while the broker is unreachable.
-    expect(metrics.get('kafka_consumergroup_lag') ?? []).toHaveLength(0);
+    expect(findSamples(metrics, 'kafka_consumergroup_lag')).toEqual([]);
     const status = (await (await fetch(`${url}/status`)).json()) as Record<string, unknown>;
     expect(JSON.stringify(status)).toContain('collection-failed');
   });

@@ -13,7 +13,6 @@ describe('health of real consumer groups', () => {
   let producing = true;
   let feeding: Promise<void>;
   let monitor: TestMonitor | undefined;
-  const consumers: Consumer[] = [];
 
   beforeAll(async () => {
     await t.connect();
@@ -32,14 +31,12 @@ describe('health of real consumer groups', () => {
     producing = false;
     await feeding;
     await monitor?.service.stop();
-    for (const c of consumers) await c.disconnect().catch(() => undefined);
     await t.cleanup();
   });
 
   /** A consumer that commits what it reads until `stall()`; then it stays in the group, heartbeating, without committing. */
   async function startConsumer(groupId: string): Promise<{ consumer: Consumer; stall: () => void; read: () => number }> {
     const consumer = t.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 500 });
-    consumers.push(consumer);
     let stalled = false;
     let read = 0;
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -61,20 +61,9 @@ export async function startMonitor(env: Record<string, string>, options: { broke
   };
 }
 
-/** Prometheus text → samples grouped by metric name. */
-export function parseMetrics(text: string): Map<string, PrometheusSample[]> {
-  const samples = new Map<string, PrometheusSample[]>();
-  for (const sample of parsePrometheusText(text)) {
-    const family = samples.get(sample.name);
-    if (family === undefined) samples.set(sample.name, [sample]);
-    else family.push(sample);
-  }
-  return samples;
-}
-
-export async function scrape(url: string): Promise<ReturnType<typeof parseMetrics>> {
+/** The samples of a monitor's /metrics: read them with findSample/findSamples. */
+export async function scrape(url: string): Promise<PrometheusSample[]> {
   const response = await fetch(`${url}/metrics`);
   if (!response.ok) throw new Error(`GET /metrics: ${response.status}`);
-  return parseMetrics(await response.text());
+  return parsePrometheusText(await response.text());
 }
-

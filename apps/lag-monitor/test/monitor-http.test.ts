@@ -2,7 +2,9 @@
 // same numbers an independent admin client reads, /status as JSON, and bad input (an unknown
 // group, a missing topic) reported there instead of crashing the service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestKafka } from '@lagscale/kafka-core/testing';
+import { commitAsGroup, TestKafka, uniqueName } from '@lagscale/kafka-core/testing';
+import { findSample } from '../src/export/index.js';
+import { independentLag, produceCounts } from './collect-helpers.js';
 import { scrape, startMonitor, type TestMonitor } from './monitor-helpers.js';
 
 describe('lag-monitor over HTTP', () => {
@@ -11,16 +13,17 @@ describe('lag-monitor over HTTP', () => {
   let topic: string;
   let committedGroup: string;
   let unknownGroup: string;
-  const missingTopic = `missing-topic-${Date.now()}`;
+  let monitorStartedAtMs: number;
+  const missingTopic = uniqueName('missing-topic');
 
   beforeAll(async () => {
     await t.connect();
     topic = await t.createTopic({ partitions: 3, prefix: 'http' });
-    const producer = await t.producer();
-    await producer.send({ topic, messages: Array.from({ length: 90 }, (_, i) => ({ partition: i % 3, value: String(i) })) });
+    await produceCounts(await t.producer(), topic, [30, 30, 30]);
     committedGroup = t.groupId('committed');
     unknownGroup = t.groupId('never-seen');
-    await t.admin.setOffsets({ groupId: committedGroup, topic, partitions: [{ partition: 0, offset: '10' }, { partition: 1, offset: '30' }, { partition: 2, offset: '0' }] });
+    await commitAsGroup(t, committedGroup, { [topic]: [10, 30, 0] });
+    monitorStartedAtMs = Date.now();
     monitor = await startMonitor({ LAG_MONITOR_GROUPS: `${committedGroup},${unknownGroup}`, LAG_MONITOR_TOPICS: `${topic},${missingTopic}` });
     await monitor.until((c) => c.snapshot.ok && c.views.some((v) => v.groupId === committedGroup));
   });
@@ -33,25 +36,41 @@ describe('lag-monitor over HTTP', () => {
   it('exports the kafka_exporter series with its names and labels, matching the admin API', async () => {
     const url = monitor?.service.url ?? '';
     const metrics = await scrape(url);
-    const ends = await t.admin.fetchTopicOffsets(topic);
-    const committed = (await t.admin.fetchOffsets({ groupId: committedGroup, topics: [topic] }))[0]?.partitions ?? [];
-    for (const { partition, high, low } of ends) {
-      const c = Number(committed.find((p) => p.partition === partition)?.offset);
+    // What a client apart from the monitor reads: the commits of beforeAll on 30 records a partition.
+    const groupLag = await independentLag(t.admin, committedGroup, topic);
+    expect(groupLag).toEqual([
+      { partition: 0, committed: 10, lag: 20 },
+      { partition: 1, committed: 30, lag: 0 },
+      { partition: 2, committed: 0, lag: 30 },
+    ]);
+    for (const { partition, committed, lag } of groupLag) {
       const labels = { consumergroup: committedGroup, topic, partition: String(partition) };
-      const find = (name: string, l: Record<string, string>) => metrics.get(name)?.find((s) => Object.entries(l).every(([k, v]) => s.labels[k] === v))?.value;
-      expect(find('kafka_consumergroup_lag', labels)).toBe(Number(high) - c);
-      expect(find('kafka_consumergroup_current_offset', labels)).toBe(c);
-      expect(find('kafka_topic_partition_current_offset', { topic, partition: String(partition) })).toBe(Number(high));
-      expect(find('kafka_topic_partition_oldest_offset', { topic, partition: String(partition) })).toBe(Number(low));
+      expect(findSample(metrics, 'kafka_consumergroup_lag', labels)?.value).toBe(lag);
+      expect(findSample(metrics, 'kafka_consumergroup_current_offset', labels)?.value).toBe(committed);
     }
-    const lagSum = metrics.get('kafka_consumergroup_lag_sum')?.find((s) => s.labels.consumergroup === committedGroup && s.labels.topic === topic);
-    expect(lagSum?.value).toBe(20 + 0 + 30);
-    expect(metrics.get('kafka_topic_partitions')?.find((s) => s.labels.topic === topic)?.value).toBe(3);
-    expect(metrics.get('kafka_consumergroup_members')?.find((s) => s.labels.consumergroup === committedGroup)?.value).toBe(0);
-    expect(metrics.get('lag_monitor_up')?.[0]?.value).toBe(1);
-    for (const name of ['lag_monitor_time_lag_seconds', 'lag_monitor_consumption_rate', 'lag_monitor_production_rate', 'lag_monitor_uncommitted_partitions']) {
-      expect([...metrics.keys()].some((k) => k.startsWith(name)), name).toBe(true);
+    const logOffsets = await t.admin.fetchTopicOffsets(topic);
+    expect(logOffsets.map((p) => p.partition).sort()).toEqual([0, 1, 2]);
+    for (const { partition, high, low } of logOffsets) {
+      const labels = { topic, partition: String(partition) };
+      expect(findSample(metrics, 'kafka_topic_partition_current_offset', labels)?.value).toBe(Number(high));
+      expect(findSample(metrics, 'kafka_topic_partition_oldest_offset', labels)?.value).toBe(Number(low));
     }
+    const groupTopic = { consumergroup: committedGroup, topic };
+    expect(findSample(metrics, 'kafka_consumergroup_lag_sum', groupTopic)?.value).toBe(20 + 0 + 30);
+    expect(findSample(metrics, 'kafka_topic_partitions', { topic })?.value).toBe(3);
+    expect(findSample(metrics, 'kafka_consumergroup_members', { consumergroup: committedGroup })?.value).toBe(0);
+    expect(findSample(metrics, 'lag_monitor_up')?.value).toBe(1);
+    // Nothing is produced or committed while the monitor runs, and every partition has a commit.
+    expect(findSample(metrics, 'lag_monitor_production_rate', groupTopic)?.value).toBe(0);
+    expect(findSample(metrics, 'lag_monitor_consumption_rate', groupTopic)?.value).toBe(0);
+    expect(findSample(metrics, 'lag_monitor_uncommitted_partitions', groupTopic)?.value).toBe(0);
+    // The unread records predate the monitor: their age is what some cycle (the latest one as of
+    // the scrape) estimated, within the monitor's own lifetime.
+    const timeLag = findSample(metrics, 'lag_monitor_time_lag_seconds', groupTopic)?.value;
+    expect(timeLag).toBeGreaterThanOrEqual(0);
+    expect(timeLag).toBeLessThanOrEqual((Date.now() - monitorStartedAtMs) / 1000);
+    const estimates = (monitor?.cycles ?? []).flatMap((c) => c.views.filter((v) => v.groupId === committedGroup && v.topic === topic).map((v) => v.maxTimeLagSeconds));
+    expect(estimates).toContain(timeLag);
   });
 
   it('reports an unknown group and a missing topic in /status and /metrics, and keeps running', async () => {
@@ -63,12 +82,10 @@ describe('lag-monitor over HTTP', () => {
     expect(body).toContain('TOPIC_NOT_FOUND');
     expect(body).toContain(committedGroup);
     const metrics = await scrape(url);
-    const errors = metrics.get('lag_monitor_collection_errors_total') ?? [];
-    expect(errors.some((s) => s.labels.code === 'TOPIC_NOT_FOUND' && s.value > 0)).toBe(true);
+    expect(findSample(metrics, 'lag_monitor_collection_errors_total', { scope: 'topic', code: 'TOPIC_NOT_FOUND' })?.value).toBeGreaterThan(0);
     // The group the broker has never seen is watched on the configured topic: never committed,
     // so its lag is the whole topic under `earliest`, counted as uncommitted.
-    const uncommitted = metrics.get('lag_monitor_uncommitted_partitions')?.find((s) => s.labels.consumergroup === unknownGroup && s.labels.topic === topic);
-    expect(uncommitted?.value).toBe(3);
+    expect(findSample(metrics, 'lag_monitor_uncommitted_partitions', { consumergroup: unknownGroup, topic })?.value).toBe(3);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
@@ -82,8 +99,7 @@ describe('lag-monitor over HTTP', () => {
       const status = JSON.stringify(await (await fetch(`${url}/status`)).json());
       expect(status).toContain(typo);
       expect(status).toContain('GROUP_NOT_FOUND');
-      const errors = (await scrape(url)).get('lag_monitor_collection_errors_total') ?? [];
-      expect(errors.some((s) => s.labels.scope === 'group' && s.labels.code === 'GROUP_NOT_FOUND' && s.value > 0)).toBe(true);
+      expect(findSample(await scrape(url), 'lag_monitor_collection_errors_total', { scope: 'group', code: 'GROUP_NOT_FOUND' })?.value).toBeGreaterThan(0);
     } finally {
       await second.service.stop();
     }

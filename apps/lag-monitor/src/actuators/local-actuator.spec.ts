@@ -1,4 +1,4 @@
-import { ConfigError, hasCode } from '@lagscale/kafka-core';
+import { AppError, ConfigError } from '@lagscale/kafka-core';
 import { describe, expect, it } from 'vitest';
 import { createLocalActuator, defaultLocalActuatorOptions, validateLocalActuatorOptions, type LocalActuatorOptions } from './local-actuator.js';
 
@@ -27,8 +27,9 @@ describe('local actuator without processes', () => {
     const events: unknown[] = [];
     const actuator = createLocalActuator({ ...valid, onEvent: (event) => events.push(event) });
     expect(await actuator.current()).toBe(0);
-    const err: unknown = await actuator.scale(-1).catch((e: unknown) => e);
-    expect(hasCode(err, 'INTERNAL')).toBe(true);
+    const scaled = actuator.scale(-1);
+    await expect(scaled).rejects.toBeInstanceOf(AppError);
+    await expect(scaled).rejects.toMatchObject({ code: 'INTERNAL', retriable: false, message: 'local actuator: replicas must be an integer ≥ 0 (got -1)' });
     expect(events).toEqual([]);
     await actuator.stop();
   });

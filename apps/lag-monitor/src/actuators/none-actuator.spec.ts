@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasCode } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core';
 import { createNoneActuator } from './none-actuator.js';
 
 describe('none actuator', () => {
@@ -21,14 +21,20 @@ describe('none actuator', () => {
   it('rejects a replica count that is not an integer ≥ 0', async () => {
     const actuator = createNoneActuator(() => 0);
     for (const replicas of [-1, 1.5, Number.NaN]) {
-      const caught: unknown = await actuator.scale(replicas).catch((err: unknown) => err);
-      expect(hasCode(caught, 'INTERNAL')).toBe(true);
+      const scaled = actuator.scale(replicas);
+      await expect(scaled).rejects.toBeInstanceOf(AppError);
+      await expect(scaled).rejects.toMatchObject({ code: 'INTERNAL', retriable: false, message: `none actuator: replicas must be an integer ≥ 0 (got ${String(replicas)})` });
     }
   });
 
-  it('stops twice without complaint', async () => {
-    const actuator = createNoneActuator(() => 0);
-    await actuator.stop();
-    await actuator.stop();
+  it('stops twice without complaint, and holds nothing to release: it still reads the members after', async () => {
+    let members = 2;
+    const actuator = createNoneActuator(() => members);
+    await expect(actuator.stop()).resolves.toBeUndefined();
+    await expect(actuator.stop()).resolves.toBeUndefined();
+    members = 4;
+    expect(await actuator.current()).toBe(4);
+    await expect(actuator.scale(1)).resolves.toBeUndefined();
+    expect(await actuator.current()).toBe(4);
   });
 });

@@ -7,7 +7,6 @@ import {
   fetchPartitionOffsets,
   fromKafkaError,
   listGroupIds,
-  type CommittedOffset,
   type GroupDescription,
   type TopicPartitionOffsets,
 } from '@lagscale/kafka-core';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, type GroupState } from '@lagscale/kafka-core';
 import type { GroupTopicView, Snapshot } from '../model/index.js';
-import { createDeriveState, derive, type DeriveState } from './derive.js';
+import { createDeriveState, derive } from './derive.js';
+import { deriveAll } from './derive-fixtures.js';
 import { defaultDeriveOptions, type DeriveOptions } from './derive-options.js';
 
 const T0 = 1_700_000_000_000;
-const options: DeriveOptions = { windowMs: 60_000, historyMs: 900_000, minSamples: 3, resetPolicy: 'earliest' };
 
 interface PartitionSpec {
   partition: number;
@@ -46,14 +46,11 @@ function snapshot(atMs: number, groups: GroupSpec[]): Snapshot {
 }
 
 /** Runs cycles every `intervalMs` and returns the last views and state. */
-function run(cycles: number, intervalMs: number, at: (i: number, atMs: number) => GroupSpec[], opts: DeriveOptions = options) {
-  let state: DeriveState = createDeriveState();
-  let views: GroupTopicView[] = [];
-  for (let i = 0; i < cycles; i += 1) {
-    const atMs = T0 + i * intervalMs;
-    ({ state, views } = derive(state, snapshot(atMs, at(i, atMs)), opts));
-  }
-  return { state, views };
+function run(cycles: number, intervalMs: number, at: (i: number, atMs: number) => GroupSpec[], opts: DeriveOptions = defaultDeriveOptions) {
+  return deriveAll(
+    Array.from({ length: cycles }, (_, i) => snapshot(T0 + i * intervalMs, at(i, T0 + i * intervalMs))),
+    opts,
+  );
 }
 
 function only<T>(items: readonly T[]): T {
@@ -122,7 +119,7 @@ describe('derive', () => {
     expect(earliest.uncommittedPartitions).toBe(1);
     expect(earliest.partitionsWithLag).toBe(2);
 
-    const latest = only(run(1, 5_000, spec, { ...options, resetPolicy: 'latest' }).views);
+    const latest = only(run(1, 5_000, spec, { ...defaultDeriveOptions, resetPolicy: 'latest' }).views);
     expect(latest.partitions.map((p) => p.lag)).toEqual([0, 30]);
     expect(latest.uncommittedPartitions).toBe(1);
     expect(latest.partitions[0]?.timeLagSeconds).toBe(0);
@@ -167,12 +164,12 @@ describe('derive', () => {
       { groupId: 'a', topics: { t1: [{ partition: 0, end: 10, committed: 5 }, { partition: 1, end: 10, committed: 5 }], t2: [{ partition: 0, end: 3, committed: 1 }] } },
       { groupId: 'b', topics: { t1: [{ partition: 0, end: 10, committed: 9 }] } },
     ];
-    ({ state } = derive(state, snapshot(T0, both), options));
+    ({ state } = derive(state, snapshot(T0, both), defaultDeriveOptions));
     expect([...state.commits.keys()]).toEqual(['a', 'b']);
     expect([...state.ends.keys()]).toEqual(['t1', 't2']);
 
     const fewer: GroupSpec[] = [{ groupId: 'a', topics: { t1: [{ partition: 0, end: 12, committed: 6 }] } }];
-    const next = derive(state, snapshot(T0 + 5_000, fewer), options);
+    const next = derive(state, snapshot(T0 + 5_000, fewer), defaultDeriveOptions);
     expect([...next.state.commits.keys()]).toEqual(['a']);
     expect([...(next.state.commits.get('a')?.keys() ?? [])]).toEqual(['t1']);
     expect([...(next.state.commits.get('a')?.get('t1')?.keys() ?? [])]).toEqual([0]);
@@ -207,10 +204,10 @@ describe('derive', () => {
   });
 
   it('leaves the state it was given untouched', () => {
-    const first = derive(createDeriveState(), snapshot(T0, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 10, committed: 1 }] } }]), options);
+    const first = derive(createDeriveState(), snapshot(T0, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 10, committed: 1 }] } }]), defaultDeriveOptions);
     const copy = structuredClone(first.state);
-    derive(first.state, snapshot(T0 + 5_000, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 20, committed: 2 }] } }]), options);
-    derive(first.state, snapshot(T0 + 10_000, []), options);
+    derive(first.state, snapshot(T0 + 5_000, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 20, committed: 2 }] } }]), defaultDeriveOptions);
+    derive(first.state, snapshot(T0 + 10_000, []), defaultDeriveOptions);
     expect(first.state).toEqual(copy);
   });
 
@@ -225,10 +222,10 @@ describe('derive', () => {
   });
 
   it('rejects bad options with a ConfigError naming them', () => {
-    const bad = { ...options, windowMs: 0, historyMs: 10, minSamples: 1 };
+    const bad = { ...defaultDeriveOptions, windowMs: 0, historyMs: 10, minSamples: 1 };
     expect(() => derive(createDeriveState(), snapshot(T0, []), bad)).toThrow(AppError);
     expect(() => derive(createDeriveState(), snapshot(T0, []), bad)).toThrow(/windowMs must be a positive number.*\n.*minSamples/s);
-    expect(() => derive(createDeriveState(), snapshot(T0, []), { ...options, historyMs: 1_000 })).toThrow(/historyMs \(1000\) must be at least windowMs/);
+    expect(() => derive(createDeriveState(), snapshot(T0, []), { ...defaultDeriveOptions, historyMs: 1_000 })).toThrow(/historyMs \(1000\) must be at least windowMs/);
   });
 
   it('has defaults that resolve', () => {

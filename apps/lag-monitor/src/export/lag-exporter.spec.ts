@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry, type Registry } from '@lagscale/kafka-core';
-import { createDeriveState, derive, type DeriveState } from '../derive/index.js';
+import { createDeriveState, defaultDeriveOptions, derive, type DeriveState } from '../derive/index.js';
 import type { GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createLagExporter } from './lag-exporter.js';
 import { METRIC_NAMES } from './metric-names.js';
-import { parsePrometheusText, parsePrometheusTypes, type PrometheusSample } from './prometheus-text.js';
+import { findSample, findSamples, parsePrometheusText, parsePrometheusTypes, type PrometheusSample } from './prometheus-text.js';
 
 const T0 = 1_700_000_000_000;
-const deriveOptions = { windowMs: 60_000, historyMs: 900_000, minSamples: 3, resetPolicy: 'earliest' } as const;
 
 function okSnapshot(atMs: number, overrides: Partial<Snapshot> = {}): Snapshot {
   return {
@@ -55,7 +54,7 @@ function setup() {
   let state: DeriveState = createDeriveState();
   let views: GroupTopicView[] = [];
   const cycle = (snapshot: Snapshot, scaling?: Parameters<typeof exporter.update>[0]['scaling']) => {
-    if (snapshot.ok) ({ state, views } = derive(state, snapshot, deriveOptions));
+    if (snapshot.ok) ({ state, views } = derive(state, snapshot, defaultDeriveOptions));
     exporter.update({ snapshot, views, ...(scaling === undefined ? {} : { scaling }) });
   };
   const scrape = async () => {
@@ -63,16 +62,6 @@ function setup() {
     return { text, samples: parsePrometheusText(text), types: parsePrometheusTypes(text) };
   };
   return { registry, cycle, scrape };
-}
-
-function find(samples: PrometheusSample[], name: string, labels: Record<string, string> = {}): PrometheusSample[] {
-  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-}
-
-function value(samples: PrometheusSample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = find(samples, name, labels);
-  expect(found.length, `${name} ${JSON.stringify(labels)}`).toBeLessThanOrEqual(1);
-  return found[0]?.value;
 }
 
 const labelNames = (s: PrometheusSample) => Object.keys(s.labels).sort();
@@ -94,17 +83,17 @@ describe('createLagExporter', () => {
     ];
     for (const { name, labels } of expected) {
       expect(types.get(name), name).toBe('gauge');
-      const series = find(samples, name);
+      const series = findSamples(samples, name);
       expect(series.length, name).toBeGreaterThan(0);
       for (const s of series) expect(labelNames(s), name).toEqual([...labels, 'app'].sort());
     }
-    expect(value(samples, 'kafka_consumergroup_lag', { consumergroup: 'billing', topic: 'orders', partition: '0' })).toBe(40);
-    expect(value(samples, 'kafka_consumergroup_current_offset', { consumergroup: 'billing', topic: 'orders', partition: '0' })).toBe(60);
-    expect(value(samples, 'kafka_topic_partition_current_offset', { topic: 'orders', partition: '1' })).toBe(50);
-    expect(value(samples, 'kafka_topic_partition_oldest_offset', { topic: 'orders', partition: '1' })).toBe(10);
-    expect(value(samples, 'kafka_topic_partitions', { topic: 'orders' })).toBe(2);
-    expect(value(samples, 'kafka_consumergroup_members', { consumergroup: 'billing' })).toBe(2);
-    expect(value(samples, 'kafka_consumergroup_members', { consumergroup: 'auditor' })).toBe(0);
+    expect(findSample(samples, 'kafka_consumergroup_lag', { consumergroup: 'billing', topic: 'orders', partition: '0' })?.value).toBe(40);
+    expect(findSample(samples, 'kafka_consumergroup_current_offset', { consumergroup: 'billing', topic: 'orders', partition: '0' })?.value).toBe(60);
+    expect(findSample(samples, 'kafka_topic_partition_current_offset', { topic: 'orders', partition: '1' })?.value).toBe(50);
+    expect(findSample(samples, 'kafka_topic_partition_oldest_offset', { topic: 'orders', partition: '1' })?.value).toBe(10);
+    expect(findSample(samples, 'kafka_topic_partitions', { topic: 'orders' })?.value).toBe(2);
+    expect(findSample(samples, 'kafka_consumergroup_members', { consumergroup: 'billing' })?.value).toBe(2);
+    expect(findSample(samples, 'kafka_consumergroup_members', { consumergroup: 'auditor' })?.value).toBe(0);
   });
 
   it('reports an uncommitted partition by the reset policy and in its own gauge, never as −1', async () => {
@@ -112,11 +101,11 @@ describe('createLagExporter', () => {
     cycle(okSnapshot(T0));
     const { samples } = await scrape();
     const p1 = { consumergroup: 'billing', topic: 'orders', partition: '1' };
-    expect(value(samples, 'kafka_consumergroup_lag', p1)).toBe(40); // earliest: end − start
-    expect(find(samples, 'kafka_consumergroup_current_offset', p1)).toEqual([]);
-    expect(value(samples, 'kafka_consumergroup_lag_sum', { consumergroup: 'billing', topic: 'orders' })).toBe(80);
-    expect(value(samples, 'kafka_consumergroup_current_offset_sum', { consumergroup: 'billing', topic: 'orders' })).toBe(60);
-    expect(value(samples, METRIC_NAMES.uncommittedPartitions, { consumergroup: 'billing', topic: 'orders' })).toBe(1);
+    expect(findSample(samples, 'kafka_consumergroup_lag', p1)?.value).toBe(40); // earliest: end − start
+    expect(findSamples(samples, 'kafka_consumergroup_current_offset', p1)).toEqual([]);
+    expect(findSample(samples, 'kafka_consumergroup_lag_sum', { consumergroup: 'billing', topic: 'orders' })?.value).toBe(80);
+    expect(findSample(samples, 'kafka_consumergroup_current_offset_sum', { consumergroup: 'billing', topic: 'orders' })?.value).toBe(60);
+    expect(findSample(samples, METRIC_NAMES.uncommittedPartitions, { consumergroup: 'billing', topic: 'orders' })?.value).toBe(1);
     expect(samples.filter((s) => s.name.startsWith('kafka_') && s.value < 0)).toEqual([]);
   });
 
@@ -126,20 +115,20 @@ describe('createLagExporter', () => {
     const { samples, types } = await scrape();
     const gt = { consumergroup: 'billing', topic: 'orders' };
     const p0 = { ...gt, partition: '0' };
-    expect(value(samples, METRIC_NAMES.up)).toBe(1);
-    expect(value(samples, METRIC_NAMES.partitionTimeLag, p0)).toBe(0);
-    expect(value(samples, METRIC_NAMES.partitionConsumptionRate, p0)).toBe(0);
-    expect(value(samples, METRIC_NAMES.partitionProductionRate, { topic: 'orders', partition: '0' })).toBe(0);
-    expect(value(samples, METRIC_NAMES.partitionHealth, p0)).toBe(0);
-    expect(value(samples, METRIC_NAMES.health, gt)).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.up)?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.partitionTimeLag, p0)?.value).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.partitionConsumptionRate, p0)?.value).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.partitionProductionRate, { topic: 'orders', partition: '0' })?.value).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.partitionHealth, p0)?.value).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.health, gt)?.value).toBe(0);
     // lag and nothing consumed yet: never drains
-    expect(value(samples, METRIC_NAMES.timeToDrain, gt)).toBe(Number.POSITIVE_INFINITY);
-    expect(value(samples, METRIC_NAMES.timeToDrain, { consumergroup: 'auditor', topic: 'audit' })).toBe(0);
-    expect(value(samples, METRIC_NAMES.partitionsWithLag, gt)).toBe(2);
-    expect(value(samples, METRIC_NAMES.groupState, { consumergroup: 'auditor', state: 'Empty' })).toBe(1);
-    expect(value(samples, METRIC_NAMES.lastSuccessTimestamp)).toBe(T0 / 1000);
-    expect(value(samples, `${METRIC_NAMES.collectionDuration}_count`)).toBe(1);
-    expect(value(samples, `${METRIC_NAMES.collectionDuration}_sum`)).toBeCloseTo(0.042, 9);
+    expect(findSample(samples, METRIC_NAMES.timeToDrain, gt)?.value).toBe(Number.POSITIVE_INFINITY);
+    expect(findSample(samples, METRIC_NAMES.timeToDrain, { consumergroup: 'auditor', topic: 'audit' })?.value).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.partitionsWithLag, gt)?.value).toBe(2);
+    expect(findSample(samples, METRIC_NAMES.groupState, { consumergroup: 'auditor', state: 'Empty' })?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.lastSuccessTimestamp)?.value).toBe(T0 / 1000);
+    expect(findSample(samples, `${METRIC_NAMES.collectionDuration}_count`)?.value).toBe(1);
+    expect(findSample(samples, `${METRIC_NAMES.collectionDuration}_sum`)?.value).toBeCloseTo(0.042, 9);
     expect(types.get(METRIC_NAMES.collectionDuration)).toBe('histogram');
     expect(types.get(METRIC_NAMES.collectionErrors)).toBe('counter');
     expect(types.get(METRIC_NAMES.scalingDecisions)).toBe('counter');
@@ -151,16 +140,16 @@ describe('createLagExporter', () => {
     for (let i = 0; i < 14; i += 1) cycle(okSnapshot(T0 + i * 5_000));
     const { samples } = await scrape();
     // billing has members and is stuck with lag → STALL (2); auditor is caught up → OK (0)
-    expect(value(samples, METRIC_NAMES.partitionHealth, { consumergroup: 'billing', topic: 'orders', partition: '0' })).toBe(2);
-    expect(value(samples, METRIC_NAMES.health, { consumergroup: 'billing', topic: 'orders' })).toBe(2);
-    expect(value(samples, METRIC_NAMES.health, { consumergroup: 'auditor', topic: 'audit' })).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.partitionHealth, { consumergroup: 'billing', topic: 'orders', partition: '0' })?.value).toBe(2);
+    expect(findSample(samples, METRIC_NAMES.health, { consumergroup: 'billing', topic: 'orders' })?.value).toBe(2);
+    expect(findSample(samples, METRIC_NAMES.health, { consumergroup: 'auditor', topic: 'audit' })?.value).toBe(0);
   });
 
   it('removes the series of groups, topics and partitions that vanish', async () => {
     const { cycle, scrape } = setup();
     cycle(okSnapshot(T0));
     const before = await scrape();
-    expect(find(before.samples, 'kafka_consumergroup_lag', { consumergroup: 'auditor' })).toHaveLength(1);
+    expect(findSamples(before.samples, 'kafka_consumergroup_lag', { consumergroup: 'auditor' })).toHaveLength(1);
     const shrunk = okSnapshot(T0 + 5_000);
     shrunk.topics = shrunk.topics.filter((t) => t.topic === 'orders').map((t) => ({ ...t, partitions: t.partitions.slice(0, 1) }));
     shrunk.groups = shrunk.groups
@@ -171,9 +160,9 @@ describe('createLagExporter', () => {
     const mentions = (what: string) => samples.filter((s) => Object.values(s.labels).includes(what));
     expect(mentions('auditor')).toEqual([]);
     expect(mentions('audit')).toEqual([]);
-    expect(find(samples, 'kafka_consumergroup_lag').map((s) => s.labels.partition)).toEqual(['0']);
-    expect(find(samples, 'kafka_topic_partition_current_offset').map((s) => s.labels.partition)).toEqual(['0']);
-    expect(find(samples, METRIC_NAMES.partitionHealth)).toHaveLength(1);
+    expect(findSamples(samples, 'kafka_consumergroup_lag').map((s) => s.labels.partition)).toEqual(['0']);
+    expect(findSamples(samples, 'kafka_topic_partition_current_offset').map((s) => s.labels.partition)).toEqual(['0']);
+    expect(findSamples(samples, METRIC_NAMES.partitionHealth)).toHaveLength(1);
   });
 
   it('on a failed cycle: up 0, error counted, duration observed, broker series dropped', async () => {
@@ -182,25 +171,25 @@ describe('createLagExporter', () => {
     cycle(okSnapshot(T0), { groupId: 'billing', current: 1, desired: 2, decision });
     cycle(failedSnapshot(T0 + 5_000));
     const { samples } = await scrape();
-    expect(value(samples, METRIC_NAMES.up)).toBe(0);
-    expect(value(samples, METRIC_NAMES.collectionErrors, { scope: 'broker', code: 'BROKER_UNREACHABLE' })).toBe(1);
-    expect(value(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'broker', code: 'BROKER_UNREACHABLE', consumergroup: '', topic: '' })).toBe(1);
-    expect(value(samples, `${METRIC_NAMES.collectionDuration}_count`)).toBe(2);
-    expect(value(samples, METRIC_NAMES.lastCollectionTimestamp)).toBe((T0 + 5_000) / 1000);
-    expect(value(samples, METRIC_NAMES.lastSuccessTimestamp)).toBe(T0 / 1000);
+    expect(findSample(samples, METRIC_NAMES.up)?.value).toBe(0);
+    expect(findSample(samples, METRIC_NAMES.collectionErrors, { scope: 'broker', code: 'BROKER_UNREACHABLE' })?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'broker', code: 'BROKER_UNREACHABLE', consumergroup: '', topic: '' })?.value).toBe(1);
+    expect(findSample(samples, `${METRIC_NAMES.collectionDuration}_count`)?.value).toBe(2);
+    expect(findSample(samples, METRIC_NAMES.lastCollectionTimestamp)?.value).toBe((T0 + 5_000) / 1000);
+    expect(findSample(samples, METRIC_NAMES.lastSuccessTimestamp)?.value).toBe(T0 / 1000);
     const brokerSeries = samples.filter((s) => s.name.startsWith('kafka_') || 'consumergroup' in s.labels || 'topic' in s.labels);
     // only the scaling series (from the actuator, not the broker) and the error gauge remain
     expect([...new Set(brokerSeries.map((s) => s.name))].sort()).toEqual(
       [METRIC_NAMES.currentReplicas, METRIC_NAMES.desiredReplicas, METRIC_NAMES.lastCollectionErrors, METRIC_NAMES.scalingDecisions].sort(),
     );
     // no decision without a collection: the counter did not move
-    expect(value(samples, METRIC_NAMES.scalingDecisions, { consumergroup: 'billing', action: 'scale-up', reason: 'lag' })).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.scalingDecisions, { consumergroup: 'billing', action: 'scale-up', reason: 'lag' })?.value).toBe(1);
 
     cycle(okSnapshot(T0 + 10_000));
     const back = await scrape();
-    expect(value(back.samples, METRIC_NAMES.up)).toBe(1);
-    expect(find(back.samples, 'kafka_consumergroup_lag')).toHaveLength(3);
-    expect(find(back.samples, METRIC_NAMES.lastCollectionErrors)).toEqual([]);
+    expect(findSample(back.samples, METRIC_NAMES.up)?.value).toBe(1);
+    expect(findSamples(back.samples, 'kafka_consumergroup_lag')).toHaveLength(3);
+    expect(findSamples(back.samples, METRIC_NAMES.lastCollectionErrors)).toEqual([]);
   });
 
   it('counts group and topic errors by scope and code, once per snapshot', async () => {
@@ -216,12 +205,12 @@ describe('createLagExporter', () => {
     // the same snapshot again (e.g. a second update in one cycle) is not counted twice
     cycle(snapshot);
     const { samples } = await scrape();
-    expect(value(samples, METRIC_NAMES.collectionErrors, { scope: 'group', code: 'GROUP_NOT_FOUND' })).toBe(1);
-    expect(value(samples, METRIC_NAMES.collectionErrors, { scope: 'topic', code: 'TOPIC_NOT_FOUND' })).toBe(2);
-    expect(value(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'group', consumergroup: 'ghost', topic: '', code: 'GROUP_NOT_FOUND' })).toBe(1);
-    expect(value(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'topic', consumergroup: 'billing', topic: 'missing', code: 'TOPIC_NOT_FOUND' })).toBe(1);
-    expect(value(samples, `${METRIC_NAMES.collectionDuration}_count`)).toBe(1);
-    expect(value(samples, METRIC_NAMES.up)).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.collectionErrors, { scope: 'group', code: 'GROUP_NOT_FOUND' })?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.collectionErrors, { scope: 'topic', code: 'TOPIC_NOT_FOUND' })?.value).toBe(2);
+    expect(findSample(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'group', consumergroup: 'ghost', topic: '', code: 'GROUP_NOT_FOUND' })?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'topic', consumergroup: 'billing', topic: 'missing', code: 'TOPIC_NOT_FOUND' })?.value).toBe(1);
+    expect(findSample(samples, `${METRIC_NAMES.collectionDuration}_count`)?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.up)?.value).toBe(1);
     expect(registry.getSingleMetric(METRIC_NAMES.consumerGroupLag)).toBeDefined();
   });
 
@@ -234,10 +223,10 @@ describe('createLagExporter', () => {
     cycle(okSnapshot(T0 + 10_000), { groupId: 'billing', current: 3, desired: 3, decision: hold });
     cycle(okSnapshot(T0 + 15_000), { groupId: 'billing', current: 3, desired: 3 });
     const { samples } = await scrape();
-    expect(value(samples, METRIC_NAMES.desiredReplicas, { consumergroup: 'billing' })).toBe(3);
-    expect(value(samples, METRIC_NAMES.currentReplicas, { consumergroup: 'billing' })).toBe(3);
-    expect(value(samples, METRIC_NAMES.scalingDecisions, { action: 'scale-up', reason: 'rate' })).toBe(1);
-    expect(value(samples, METRIC_NAMES.scalingDecisions, { action: 'hold', reason: 'stabilizing' })).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.desiredReplicas, { consumergroup: 'billing' })?.value).toBe(3);
+    expect(findSample(samples, METRIC_NAMES.currentReplicas, { consumergroup: 'billing' })?.value).toBe(3);
+    expect(findSample(samples, METRIC_NAMES.scalingDecisions, { action: 'scale-up', reason: 'rate' })?.value).toBe(1);
+    expect(findSample(samples, METRIC_NAMES.scalingDecisions, { action: 'hold', reason: 'stabilizing' })?.value).toBe(1);
   });
 
   it('renders the latest cycle when several ran between scrapes, and the same text when none did', async () => {
@@ -247,7 +236,7 @@ describe('createLagExporter', () => {
     next.topics = next.topics.map((t) => (t.topic === 'audit' ? { ...t, partitions: [{ partition: 0, start: 0, end: 9 }] } : t));
     cycle(next);
     const first = await scrape();
-    expect(value(first.samples, 'kafka_topic_partition_current_offset', { topic: 'audit', partition: '0' })).toBe(9);
+    expect(findSample(first.samples, 'kafka_topic_partition_current_offset', { topic: 'audit', partition: '0' })?.value).toBe(9);
     const second = await scrape();
     expect(second.text).toBe(first.text);
   });
@@ -255,7 +244,7 @@ describe('createLagExporter', () => {
   it('reports up 0 and no broker series before the first cycle', async () => {
     const { scrape } = setup();
     const { samples } = await scrape();
-    expect(value(samples, METRIC_NAMES.up)).toBe(0);
-    expect(find(samples, 'kafka_consumergroup_lag')).toEqual([]);
+    expect(findSample(samples, METRIC_NAMES.up)?.value).toBe(0);
+    expect(findSamples(samples, 'kafka_consumergroup_lag')).toEqual([]);
   });
 });

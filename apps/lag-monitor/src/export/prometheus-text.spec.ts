@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrometheusText, parsePrometheusTypes } from './prometheus-text.js';
+import { findSample, findSamples, parsePrometheusText, parsePrometheusTypes } from './prometheus-text.js';
 
 describe('parsePrometheusText', () => {
   it.each([
@@ -22,5 +22,23 @@ describe('parsePrometheusText', () => {
         ['b_total', 'counter'],
       ]),
     );
+  });
+});
+
+describe('findSamples and findSample', () => {
+  const samples = parsePrometheusText(['up 1', 'lag{group="g",partition="0"} 3', 'lag{group="g",partition="1"} 4', 'lag{group="h",partition="0"} 5'].join('\n'));
+
+  it('finds the samples of a name whose labels include the given ones', () => {
+    expect(findSamples(samples, 'lag', { group: 'g' }).map((s) => s.value)).toEqual([3, 4]);
+    expect(findSamples(samples, 'lag').map((s) => s.value)).toEqual([3, 4, 5]);
+    expect(findSamples(samples, 'lag', { group: 'x' })).toEqual([]);
+    expect(findSamples(samples, 'absent')).toEqual([]);
+  });
+
+  it('finds one sample, undefined for none, and refuses to pick one of several', () => {
+    expect(findSample(samples, 'lag', { group: 'g', partition: '1' })).toEqual({ name: 'lag', labels: { group: 'g', partition: '1' }, value: 4 });
+    expect(findSample(samples, 'up')?.value).toBe(1);
+    expect(findSample(samples, 'lag', { group: 'x' })).toBeUndefined();
+    expect(() => findSample(samples, 'lag', { group: 'g' })).toThrow('2 samples of lag match {"group":"g"}, expected at most one');
   });
 });

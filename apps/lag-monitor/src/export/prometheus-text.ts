@@ -44,3 +44,18 @@ export function parsePrometheusTypes(text: string): Map<string, string> {
   }
   return types;
 }
+
+/** The samples named `name` whose labels include every one of `labels` (others may be present too). */
+export function findSamples(samples: readonly PrometheusSample[], name: string, labels: Readonly<Record<string, string>> = {}): PrometheusSample[] {
+  return samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+}
+
+/**
+ * The one sample named `name` whose labels include `labels`, for tests and tools that read a
+ * single series: undefined when none matches; throws when several do (the labels were too few).
+ */
+export function findSample(samples: readonly PrometheusSample[], name: string, labels: Readonly<Record<string, string>> = {}): PrometheusSample | undefined {
+  const found = findSamples(samples, name, labels);
+  if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}, expected at most one`);
+  return found[0];
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createDeriveState, derive } from '../derive/index.js';
-import type { GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
+import { deriveAll } from '../derive/derive-fixtures.js';
+import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { buildStatus } from './status.js';
 
 const T0 = 1_700_000_000_000;
@@ -18,13 +18,6 @@ function snapshot(atMs: number, extra: Partial<Snapshot> = {}): Snapshot {
     ],
     ...extra,
   };
-}
-
-function viewsOf(...snapshots: Snapshot[]): GroupTopicView[] {
-  let state = createDeriveState();
-  let views: GroupTopicView[] = [];
-  for (const s of snapshots) ({ state, views } = derive(state, s, { windowMs: 60_000, historyMs: 900_000, minSamples: 3, resetPolicy: 'earliest' }));
-  return views;
 }
 
 describe('buildStatus', () => {
@@ -53,7 +46,7 @@ describe('buildStatus', () => {
         { groupId: 'dormant', state: 'Dead', members: 0, topics: [] },
       ],
     });
-    const doc = buildStatus({ snapshot: s1, views: viewsOf(s0, s1), decisions: [], startedAtMs: T0, nowMs: T0 + 12_000 });
+    const doc = buildStatus({ snapshot: s1, views: deriveAll([s0, s1]).views, decisions: [], startedAtMs: T0, nowMs: T0 + 12_000 });
     expect(doc.collection).toEqual({ at: new Date(T0 + 10_000).toISOString(), atMs: T0 + 10_000, ok: true, durationMs: 12, ageSeconds: 2, errors: [] });
     expect(doc.stale).toBe(false);
     expect(doc.groups.map((g) => [g.groupId, g.state, g.members, g.totalLag])).toEqual([
@@ -77,7 +70,7 @@ describe('buildStatus', () => {
         { scope: 'topic', groupId: 'billing', topic: 'missing', code: 'TOPIC_NOT_FOUND', message: 'topic missing does not exist' },
       ],
     });
-    const doc = buildStatus({ snapshot: s, views: viewsOf(s), decisions: [], startedAtMs: T0, nowMs: T0 });
+    const doc = buildStatus({ snapshot: s, views: deriveAll([s]).views, decisions: [], startedAtMs: T0, nowMs: T0 });
     const ghost = doc.groups.find((g) => g.groupId === 'ghost');
     expect(ghost).toMatchObject({ state: 'Unknown', members: 0, totalLag: 0, health: 'OK', topics: [] });
     expect(ghost?.errors.map((e) => e.code)).toEqual(['GROUP_NOT_FOUND']);
@@ -91,7 +84,7 @@ describe('buildStatus', () => {
 
   it('after a failed cycle: stale, the broker error, and the last known groups', () => {
     const ok = snapshot(T0);
-    const views = viewsOf(ok);
+    const views = deriveAll([ok]).views;
     const failed: Snapshot = { atMs: T0 + 5_000, durationMs: 3_000, ok: false, topics: [], groups: [], errors: [{ scope: 'broker', code: 'BROKER_UNREACHABLE', message: 'ECONNREFUSED' }] };
     const doc = buildStatus({ snapshot: failed, views, decisions: [], startedAtMs: T0, nowMs: T0 + 9_000 });
     expect(doc.stale).toBe(true);
@@ -122,7 +115,7 @@ describe('buildStatus', () => {
 
   it('is plain JSON: it survives a round trip unchanged', () => {
     const s = snapshot(T0);
-    const doc = buildStatus({ snapshot: s, views: viewsOf(s), decisions: [], startedAtMs: T0, nowMs: T0 });
+    const doc = buildStatus({ snapshot: s, views: deriveAll([s]).views, decisions: [], startedAtMs: T0, nowMs: T0 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
     // lag with nothing consumed: never drains, shown as null (JSON has no Infinity)
     expect(doc.groups[0]?.topics[0]?.timeToDrainSeconds).toBeNull();

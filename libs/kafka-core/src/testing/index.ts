@@ -1,3 +1,4 @@
 export * from './test-kafka.js';
 export * from './wait-for.js';
 export * from './produce-sequenced.js';
+export * from './commit-as-group.js';
