@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Admin } from 'kafkajs';
+import { defaultKafkaConfig } from '@lagscale/kafka-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAsGroup, TestKafka, waitFor } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
@@ -47,10 +48,10 @@ describe('collector: broker down', () => {
 
   it('answers ok=false with a broker-scope error within the timeout while the broker is down, and recovers after', { timeout: 180_000 }, async () => {
     const brokers = broker?.brokers ?? [];
-    // As the lag-monitor runs it (one retry), and with kafkajs's longer default retry loop, which
+    // As the lag-monitor runs it (one retry), and with the apps' longer default retry loop, which
     // would outlast the deadline: the collector must answer at the deadline either way.
     const fewRetries = await connectedAdmin({ brokers, connectionTimeoutMs: 1_000 });
-    const manyRetries = await connectedAdmin({ brokers, connectionTimeoutMs: 1_000, retry: { retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 5_000 } });
+    const manyRetries = await connectedAdmin({ brokers, connectionTimeoutMs: 1_000, retry: defaultKafkaConfig.retry });
     admins.push(fewRetries, manyRetries);
     const collectors = [fewRetries, manyRetries].map((admin) => createCollector(admin, { groups: [groupId], topics: [], timeoutMs: TIMEOUT_MS }));
 

@@ -27,6 +27,7 @@ export interface KubernetesActuatorOptions {
 }
 
 export const defaultKubernetesActuatorOptions = {
+  namespace: 'default',
   auth: 'auto',
   requestTimeoutMs: 10_000,
 } as const satisfies Partial<KubernetesActuatorOptions>;
