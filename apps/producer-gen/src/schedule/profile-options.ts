@@ -30,7 +30,7 @@ export interface ProfileOptions {
 export const defaultProfileOptions = {
   profile: 'constant',
   rate: 1_000,
-} satisfies ProfileOptions;
+} as const satisfies ProfileOptions;
 
 type Raw = number | string | undefined;
 
