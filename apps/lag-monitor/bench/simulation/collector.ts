@@ -1,4 +1,4 @@
-import { summarizeLag } from '@lagscale/kafka-core';
+import { summarizeLag } from '@lagscale/kafka-core/lag';
 import { policyInputFrom, type PolicyInput } from '../../src/policy/index.js';
 import type { SimulatedFleet } from './fleet.js';
 import type { SimulationScenario } from './scenario.js';

@@ -13,12 +13,9 @@ import {
   parsers,
   readEnv,
   runCommand,
-  defaultVerifyTopicOptions,
-  verifyTopic,
   withFlagNames,
-  type ExpectedCounts,
-  type TopicSequenceReport,
 } from '@lagscale/kafka-core';
+import { defaultVerifyTopicOptions, verifyTopic, type ExpectedCounts, type TopicSequenceReport } from '@lagscale/kafka-core/sequence';
 
 export const verifyEnv = {
   topic: envVar('VERIFY_TOPIC', parsers.string(), { description: 'Topic to read and check (an input topic or a consumer output topic)' }),

@@ -1,4 +1,5 @@
-import { ConfigError, parsers } from '@lagscale/kafka-core';
+import { parsers } from '@lagscale/kafka-core/config';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 import { PROFILE_KINDS, type ProfileKind, type RatePoint, type RateProfile } from './rate-profile.js';
 import { loadTrace } from './trace-file.js';
 
