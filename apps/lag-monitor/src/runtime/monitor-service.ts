@@ -253,7 +253,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       stopping = true;
       if (timer !== undefined) clearTimeout(timer);
       await running?.catch(() => undefined);
-      // Stopping the monitor never scales the fleet: only the local actuator owns processes.
+      // Stopping the monitor never patches a replica count; only the local actuator, which owns
+      // its processes, stops them.
       await actuator?.stop();
       await admin.disconnect().catch(() => undefined);
       await ops?.stop();

@@ -151,7 +151,7 @@ export function loadKafkaConfig(source: Record<string, string | undefined> = pro
   };
 }
 
-/** The config with secrets masked, for a startup log line. */
+/** The config with secrets masked: safe to print or log. */
 export function redactKafkaConfig(config: KafkaConfig): Record<string, unknown> {
   return {
     ...config,
