@@ -6,14 +6,13 @@ import {
   createKafka,
   createLogger,
   envVar,
-  flagSource,
   flagsFor,
+  loadFromFlags,
   loadKafkaConfig,
   optionalEnvVar,
   parsers,
   readEnv,
   runCommand,
-  withFlagNames,
 } from '@lagscale/kafka-core';
 import { defaultVerifyTopicOptions, verifyTopic, type ExpectedCounts, type TopicSequenceReport } from '@lagscale/kafka-core/sequence';
 
@@ -74,17 +73,11 @@ export function registerVerifyCommand(program: Command): void {
 
   command.action(async (options: Record<string, unknown>) => {
     await runCommand(async () => {
-      let settings: ReturnType<typeof readEnv<typeof verifyEnv>>;
-      let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
-      let expected: ExpectedCounts | undefined;
-      try {
-        const source = flagSource(bindings, options);
-        kafkaConfig = loadKafkaConfig(source);
-        settings = readEnv(verifyEnv, source);
-        expected = parseExpected(settings.expected);
-      } catch (err) {
-        throw withFlagNames(err, bindings);
-      }
+      const { kafkaConfig, settings, expected } = await loadFromFlags(bindings, options, (source) => {
+        const kafkaConfig = loadKafkaConfig(source);
+        const settings = readEnv(verifyEnv, source);
+        return { kafkaConfig, settings, expected: parseExpected(settings.expected) };
+      });
       const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel === 'info' ? 'warn' : kafkaConfig.logLevel });
       const report = await verifyTopic(createKafka(kafkaConfig, logger), {
         topic: settings.topic,
