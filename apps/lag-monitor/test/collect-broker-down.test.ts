@@ -34,7 +34,8 @@ describe('collector: broker down', () => {
     broker = await startBroker();
     t = new TestKafka({ brokers: broker.brokers });
     topic = await t.createTopic({ partitions: 2, prefix: 'collect-down' });
-    await produceCounts(await t.producer(), topic, [8, 4]);
+    // Idempotent: a retried produce on a broker that just started must not write the records twice.
+    await produceCounts(await t.producer({ idempotent: true }), topic, [8, 4]);
     groupId = t.groupId('collect-down');
     await commitAsGroup(t, groupId, { [topic]: [2, 4] });
   }, 180_000);
@@ -78,10 +79,11 @@ describe('collector: broker down', () => {
 
     broker = await startBroker();
     for (const collector of collectors) {
+      // A restarted broker answers before it has loaded the group's commits: wait until they are read.
       const back = await waitFor(async () => {
         const { snapshot } = await timed(collector);
-        return snapshot.ok && snapshot;
-      }, { timeoutMs: 60_000, intervalMs: 250, description: 'a good collection after the restart' });
+        return snapshot.ok && collectedLag(snapshot, groupId, topic) !== undefined && snapshot;
+      }, { timeoutMs: 60_000, intervalMs: 250, description: "a good collection of the group's commits after the restart" });
       expect(collectedLag(back, groupId, topic)?.map((p) => p.lag)).toEqual([6, 0]);
     }
   });
