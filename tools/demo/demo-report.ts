@@ -1,4 +1,4 @@
-import type { TopicSequenceReport } from '@lagscale/kafka-core';
+import type { TopicSequenceReport } from '@lagscale/kafka-core/sequence';
 import type { ScalingDecision } from '@lagscale/lag-monitor';
 import { demoPlan } from './demo-plan.js';
 

@@ -16,8 +16,8 @@ import {
   loadKafkaConfig,
   runCommand,
   silentLogger,
-  verifyTopic,
 } from '@lagscale/kafka-core';
+import { verifyTopic } from '@lagscale/kafka-core/sequence';
 import { consumerWorkerCommand, createLocalActuator, createMonitorService, loadMonitorSettings, type CycleResult, type ScalingDecision } from '@lagscale/lag-monitor';
 import { resolveBrokers, startEmbeddedBroker, type EmbeddedBroker } from '../kafka/embedded-broker.js';
 import { demoPhase, demoPlan } from './demo-plan.js';

@@ -1,6 +1,6 @@
 // Readiness probe for kafka.sh: polls until kafkajs (the client the project uses) can fetch
-// cluster metadata. Plain ESM so it runs without a build; ~0.15 s against a running broker,
-// where a JVM probe costs ~1 s. Exit: 0 ready, 1 timed out, 2 broker process exited, 4 no kafkajs.
+// cluster metadata. Plain ESM so it runs without a build, and far quicker than a JVM probe
+// (decision 0013). Exit: 0 ready, 1 timed out, 2 broker process exited, 4 no kafkajs.
 // Usage: node broker-ready.mjs <host:port> <timeoutMs> [pid]
 const [bootstrap, timeoutArg, pidArg] = process.argv.slice(2);
 const deadline = Date.now() + Number(timeoutArg);

@@ -5,11 +5,11 @@
 // Run from apps/lag-monitor:  node --conditions=lagscale-source --import tsx bench/collection.bench.ts
 // Bounded: fixed topic, group and cycle counts (BENCH_TOPICS, BENCH_CYCLES) and one overall timeout.
 import type { Admin, Kafka } from 'kafkajs';
-import { createKafka, defaultKafkaConfig, fetchGroupTopicOffsets, type KafkaConfig } from '@lagscale/kafka-core';
+import { createKafka, defaultKafkaConfig, fetchGroupTopicOffsets, toKafkaJsRetry, type KafkaConfig } from '@lagscale/kafka-core';
 import { commitAsGroup, waitFor } from '@lagscale/kafka-core/testing';
 import { writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
 import { resolveBrokers, startEmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
-import { createCollector, defaultCollectorOptions } from '../src/collect/index.js';
+import { createCollector, defaultCollectorOptions, monitorAdminRetry } from '../src/collect/index.js';
 import { createLimiter } from '../src/collect/limiter.js';
 import type { Snapshot } from '../src/model/index.js';
 
@@ -176,8 +176,8 @@ async function main(kafkaConfig: KafkaConfig, setupAdmin: Admin): Promise<void> 
   for (let g = 0; g < GROUPS; g += 4) await Promise.all([g, g + 1, g + 2, g + 3].filter((i) => i < GROUPS).map((i) => commitGroup(kafka, i)));
   console.log(`set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
 
-  // The collector's own client, as the lag-monitor runs it (one retry).
-  const admin = createKafka(kafkaConfig).admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  // The collector's own client, as the lag-monitor runs it.
+  const admin = createKafka(kafkaConfig).admin({ retry: toKafkaJsRetry(monitorAdminRetry) });
   await admin.connect();
   try {
     // The first cycle of a client also loads the metadata of every topic it had not read yet.

@@ -17,7 +17,7 @@ import {
   type SimulatedAutoscaler,
   type SimulationOutcome,
   type SimulationScenario,
-} from '../src/simulation/index.js';
+} from './simulation/index.js';
 
 const WINDOW_MS = defaultScalingPolicyOptions.scaleDownStabilizationMs;
 const DRAIN_TARGET_SECONDS = defaultScalingPolicyOptions.drainTargetSeconds;

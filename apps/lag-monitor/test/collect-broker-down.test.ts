@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import type { Admin } from 'kafkajs';
+import { defaultKafkaConfig } from '@lagscale/kafka-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAsGroup, TestKafka, waitFor } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
@@ -33,7 +34,8 @@ describe('collector: broker down', () => {
     broker = await startBroker();
     t = new TestKafka({ brokers: broker.brokers });
     topic = await t.createTopic({ partitions: 2, prefix: 'collect-down' });
-    await produceCounts(await t.producer(), topic, [8, 4]);
+    // Idempotent: a retried produce on a broker that just started must not write the records twice.
+    await produceCounts(await t.producer({ idempotent: true }), topic, [8, 4]);
     groupId = t.groupId('collect-down');
     await commitAsGroup(t, groupId, { [topic]: [2, 4] });
   }, 180_000);
@@ -47,10 +49,10 @@ describe('collector: broker down', () => {
 
   it('answers ok=false with a broker-scope error within the timeout while the broker is down, and recovers after', { timeout: 180_000 }, async () => {
     const brokers = broker?.brokers ?? [];
-    // As the lag-monitor runs it (one retry), and with kafkajs's longer default retry loop, which
+    // As the lag-monitor runs it (one retry), and with the apps' longer default retry loop, which
     // would outlast the deadline: the collector must answer at the deadline either way.
     const fewRetries = await connectedAdmin({ brokers, connectionTimeoutMs: 1_000 });
-    const manyRetries = await connectedAdmin({ brokers, connectionTimeoutMs: 1_000, retry: { retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 5_000 } });
+    const manyRetries = await connectedAdmin({ brokers, connectionTimeoutMs: 1_000, retry: defaultKafkaConfig.retry });
     admins.push(fewRetries, manyRetries);
     const collectors = [fewRetries, manyRetries].map((admin) => createCollector(admin, { groups: [groupId], topics: [], timeoutMs: TIMEOUT_MS }));
 
@@ -77,10 +79,11 @@ describe('collector: broker down', () => {
 
     broker = await startBroker();
     for (const collector of collectors) {
+      // A restarted broker answers before it has loaded the group's commits: wait until they are read.
       const back = await waitFor(async () => {
         const { snapshot } = await timed(collector);
-        return snapshot.ok && snapshot;
-      }, { timeoutMs: 60_000, intervalMs: 250, description: 'a good collection after the restart' });
+        return snapshot.ok && collectedLag(snapshot, groupId, topic) !== undefined && snapshot;
+      }, { timeoutMs: 60_000, intervalMs: 250, description: "a good collection of the group's commits after the restart" });
       expect(collectedLag(back, groupId, topic)?.map((p) => p.lag)).toEqual([6, 0]);
     }
   });

@@ -1,14 +1,12 @@
 import type { Admin, Producer } from 'kafkajs';
 import { createKafka, parseOffset, summarizeLag, type KafkaConfig } from '@lagscale/kafka-core';
 import { testKafkaConfig } from '@lagscale/kafka-core/testing';
+import { monitorAdminRetry } from '../src/collect/index.js';
 import type { Snapshot } from '../src/model/index.js';
 
-/** Few, short retries, as the lag-monitor runs its admin: the collector bounds each cycle anyway. */
-export const collectorRetry = { retries: 1, initialRetryTimeMs: 100, maxRetryTimeMs: 1_000 } as const;
-
-/** A connected admin client of the collector's own, apart from the one the test reads with. */
+/** A connected admin client of the collector's own (the monitor's retries), apart from the one the test reads with. */
 export async function connectedAdmin(overrides: Partial<KafkaConfig> = {}): Promise<Admin> {
-  const admin = createKafka(testKafkaConfig({ retry: collectorRetry, ...overrides })).admin();
+  const admin = createKafka(testKafkaConfig({ retry: monitorAdminRetry, ...overrides })).admin();
   await admin.connect();
   return admin;
 }

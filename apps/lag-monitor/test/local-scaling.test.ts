@@ -6,7 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyTopic } from '@lagscale/kafka-core';
+import { verifyTopic } from '@lagscale/kafka-core/sequence';
 import { produceSequenced, TestKafka, testBrokers } from '@lagscale/kafka-core/testing';
 import { consumerWorkerCommand, createLocalActuator } from '../src/actuators/index.js';
 import type { Actuator } from '../src/model/index.js';

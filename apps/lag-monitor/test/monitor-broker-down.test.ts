@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAsGroup, TestKafka } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
-import { findSample, findSamples } from '../src/export/index.js';
+import { findSample, findSamples } from '../test-support/prometheus-text.js';
 import type { Actuator } from '../src/model/index.js';
 import { produceCounts } from './collect-helpers.js';
 import { scrape, startMonitor, type TestMonitor } from './monitor-helpers.js';

@@ -1,7 +1,7 @@
 import { loadKafkaConfig, silentLogger } from '@lagscale/kafka-core';
 import { testBrokers } from '@lagscale/kafka-core/testing';
 import { loadMonitorSettings } from '../src/config/monitor-config.js';
-import { parsePrometheusText, type PrometheusSample } from '../src/export/index.js';
+import { parsePrometheusText, type PrometheusSample } from '../test-support/prometheus-text.js';
 import type { Actuator } from '../src/model/index.js';
 import { createMonitorService, type CycleResult, type MonitorService } from '../src/runtime/monitor-service.js';
 

@@ -3,7 +3,7 @@
 // group, a missing topic) reported there instead of crashing the service.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAsGroup, TestKafka, uniqueName } from '@lagscale/kafka-core/testing';
-import { findSample } from '../src/export/index.js';
+import { findSample } from '../test-support/prometheus-text.js';
 import { independentLag, produceCounts } from './collect-helpers.js';
 import { scrape, startMonitor, type TestMonitor } from './monitor-helpers.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SequenceStamper } from '@lagscale/kafka-core';
+import { SequenceStamper } from '@lagscale/kafka-core/sequence';
 import { TestKafka, testBrokers, waitFor } from '@lagscale/kafka-core/testing';
 
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTENT_TYPE_HEADER, decodeRecordValue, getCodec, type CodecName } from '@lagscale/codecs';
-import { createKafka, createRegistry, partitionForKey, readSequence, silentLogger, verifyTopic } from '@lagscale/kafka-core';
+import { createKafka, createRegistry, partitionForKey, silentLogger } from '@lagscale/kafka-core';
+import { readSequence, verifyTopic } from '@lagscale/kafka-core/sequence';
 import { TestKafka, testKafkaConfig, uniqueName, waitForMessages } from '@lagscale/kafka-core/testing';
 import { loadGeneratorSettings } from '../src/config/generator-config.js';
 import { GeneratorRun } from '../src/producer/generator-run.js';

@@ -10,7 +10,7 @@ import {
   stringCodec,
   type CodecName,
 } from '@lagscale/codecs';
-import { TestKafka, waitForMessages } from '../src/testing/index.js';
+import { TestKafka, waitForMessages } from '../test-support/index.js';
 
 const COUNT = 50;
 

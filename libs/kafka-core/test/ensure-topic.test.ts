@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ensureTopic, topicPartitionCount } from '../src/index.js';
-import { TestKafka, uniqueName } from '../src/testing/index.js';
+import { TestKafka, uniqueName } from '../test-support/index.js';
 
 describe('ensureTopic on a real broker', () => {
   const t = new TestKafka();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchCommittedOffsets, fetchGroupTopicOffsets, fetchPartitionOffsets, summarizeLag } from '../src/index.js';
-import { TestKafka } from '../src/testing/index.js';
+import { TestKafka } from '../test-support/index.js';
 
 // Records per partition, and the offsets one group commits: chosen so every case differs.
 const PRODUCED = [40, 25, 10];

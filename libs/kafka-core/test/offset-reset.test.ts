@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
-import { TestKafka, waitForMessages } from '../src/testing/index.js';
+import { TestKafka, waitForMessages } from '../test-support/index.js';
 
 function values(messages: ReadonlyArray<{ value: Buffer | null }>): string[] {
   return messages.map((m) => m.value?.toString() ?? '').sort();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionForKey } from '../src/index.js';
-import { TestKafka, waitForMessages } from '../src/testing/index.js';
+import { TestKafka, waitForMessages } from '../test-support/index.js';
 
 interface Vector {
   keyHex: string;

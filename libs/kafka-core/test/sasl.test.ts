@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePorts, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
 import { AppError, connectClient, createKafka, ensureTopic, loadKafkaConfig, type SaslMechanism } from '../src/index.js';
-import { uniqueName, waitForMessages } from '../src/testing/index.js';
+import { uniqueName, waitForMessages } from '../test-support/index.js';
 
 interface SaslUser {
   mechanism: SaslMechanism;

@@ -11,7 +11,7 @@ import {
   type ProducerSequenceReport,
   type SequenceTotals,
 } from '../src/index.js';
-import { TestKafka, uniqueName } from '../src/testing/index.js';
+import { TestKafka, uniqueName } from '../test-support/index.js';
 
 const PARTITIONS = 3;
 const PER_PRODUCER = 5_000;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AppError, connectClient, createKafka, ensureTopic } from '../src/index.js';
-import { testKafkaConfig } from '../src/testing/index.js';
+import { testKafkaConfig } from '../test-support/index.js';
 
 async function closedPort(): Promise<number> {
   const server = createServer();

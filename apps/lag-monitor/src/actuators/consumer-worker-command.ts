@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { AppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core/errors';
 
 // This file sits at apps/lag-monitor/{src,dist}/actuators/: four levels below the repo root.
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

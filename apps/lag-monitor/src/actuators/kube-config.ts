@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ConfigError } from '@lagscale/kafka-core';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 
 export const KUBERNETES_AUTH_MODES = ['in-cluster', 'kubeconfig', 'auto'] as const;
 export type KubernetesAuthMode = (typeof KUBERNETES_AUTH_MODES)[number];

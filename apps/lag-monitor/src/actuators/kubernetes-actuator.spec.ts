@@ -2,7 +2,7 @@ import { ConfigError } from '@lagscale/kafka-core';
 import { describe, expect, it } from 'vitest';
 import { defaultKubernetesActuatorOptions, validateKubernetesActuatorOptions, type KubernetesActuatorOptions } from './kubernetes-actuator.js';
 
-const valid: KubernetesActuatorOptions = { namespace: 'lagscale', deployment: 'consumer-worker', ...defaultKubernetesActuatorOptions };
+const valid: KubernetesActuatorOptions = { ...defaultKubernetesActuatorOptions, namespace: 'lagscale', deployment: 'consumer-worker' };
 
 describe('validateKubernetesActuatorOptions', () => {
   it('accepts DNS names and a positive timeout', () => {

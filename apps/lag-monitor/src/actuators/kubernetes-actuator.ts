@@ -8,7 +8,7 @@ import {
   type ObservableMiddleware,
   type V1Scale,
 } from '@kubernetes/client-node';
-import { AppError, ConfigError } from '@lagscale/kafka-core';
+import { AppError, ConfigError } from '@lagscale/kafka-core/errors';
 import type { Actuator } from '../model/actuator.js';
 import { loadKubeConfig, KUBERNETES_AUTH_MODES, type KubernetesAuthMode } from './kube-config.js';
 import { fromKubernetesError, timeoutError, type ScaleTarget, type ScaleVerb } from './kubernetes-errors.js';
@@ -27,6 +27,7 @@ export interface KubernetesActuatorOptions {
 }
 
 export const defaultKubernetesActuatorOptions = {
+  namespace: 'default',
   auth: 'auto',
   requestTimeoutMs: 10_000,
 } as const satisfies Partial<KubernetesActuatorOptions>;

@@ -1,5 +1,5 @@
 import { ApiException, FetchError } from '@kubernetes/client-node';
-import { AppError, type ErrorCode } from '@lagscale/kafka-core';
+import { AppError, type ErrorCode } from '@lagscale/kafka-core/errors';
 
 /** The two calls the actuator makes, named as RBAC verbs so a 403 says what to grant. */
 export type ScaleVerb = 'get' | 'patch';

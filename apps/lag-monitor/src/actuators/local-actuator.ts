@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError, ConfigError, sharedPromise } from '@lagscale/kafka-core';
+import { AppError, ConfigError } from '@lagscale/kafka-core/errors';
+import { sharedPromise } from '@lagscale/kafka-core/lifecycle';
 import type { Actuator } from '../model/actuator.js';
 import { assertReplicaCount } from './replica-count.js';
 

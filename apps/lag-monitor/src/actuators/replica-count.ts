@@ -1,4 +1,4 @@
-import { AppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core/errors';
 
 /** Every actuator takes the same argument; a bad count is the caller's bug, never sent on. */
 export function assertReplicaCount(replicas: number, kind: string): void {

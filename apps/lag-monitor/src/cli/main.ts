@@ -2,7 +2,7 @@
 // lag-monitor: per-partition lag, health and time lag of consumer groups, Prometheus export, and
 // a scaling policy that sets the consumer fleet's replica count.
 import { Command } from 'commander';
-import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, createLogger, flagsFor, kafkaCliFlags, loadFromFlags, loadKafkaConfig, reportFatal, runService } from '@lagscale/kafka-core';
 import { loadMonitorSettings, monitorEnv } from '../config/monitor-config.js';
 import { createMonitorService } from '../runtime/monitor-service.js';
 
@@ -12,15 +12,10 @@ const program = new Command('lag-monitor')
   .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
 const bindings = [...addEnvOptions(program, kafkaCliFlags), ...addEnvOptions(program, flagsFor(monitorEnv))];
 program.action(async (options: Record<string, unknown>) => {
-  let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
-  let settings: ReturnType<typeof loadMonitorSettings>;
-  try {
-    const source = flagSource(bindings, options);
-    kafkaConfig = loadKafkaConfig(source);
-    settings = loadMonitorSettings(source);
-  } catch (err) {
-    process.exit(reportFatal(withFlagNames(err, bindings)));
-  }
+  const { kafkaConfig, settings } = await loadFromFlags(bindings, options, (source) => ({
+    kafkaConfig: loadKafkaConfig(source),
+    settings: loadMonitorSettings(source),
+  })).catch((err: unknown) => process.exit(reportFatal(err)));
   const logger = createLogger({ name: 'lag-monitor', level: kafkaConfig.logLevel });
   const service = createMonitorService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.local.stopTimeoutMs + 10_000 });

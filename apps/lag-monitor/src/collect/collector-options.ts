@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import type { KafkaConfig } from '@lagscale/kafka-core';
 
 /** What one collector watches and how long a cycle may take. */
 export interface CollectorOptions {
@@ -47,3 +48,9 @@ export function validateCollectorOptions(o: CollectorOptions): string[] {
   }
   return problems;
 }
+
+/**
+ * Retries of the monitor's admin client: few and short. The collector bounds each cycle anyway,
+ * and a long retry loop would only delay the `up 0` a dashboard needs to show.
+ */
+export const monitorAdminRetry = { retries: 1, initialRetryTimeMs: 100, maxRetryTimeMs: 1_000 } as const satisfies KafkaConfig['retry'];

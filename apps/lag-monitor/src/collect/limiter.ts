@@ -1,4 +1,4 @@
-import { AppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core/errors';
 
 /** Runs async tasks with at most `concurrency` of them in flight, in the order they were given. */
 export interface Limiter {

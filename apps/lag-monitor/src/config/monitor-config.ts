@@ -1,15 +1,26 @@
-import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
-import { ACTUATOR_KINDS, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
+import { collectEnv, ConfigError, defaultOpsServerOptions, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
+import { ACTUATOR_KINDS, defaultKubernetesActuatorOptions, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
 import { defaultCollectorOptions } from '../collect/index.js';
 import { defaultDeriveOptions } from '../derive/index.js';
 import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
+
+/**
+ * Defaults of the settings no component owns; every other default is read from its component's
+ * defaults object (collector, derive, policy, actuators).
+ */
+export const defaultMonitorSettings = {
+  intervalMs: 5_000,
+  actuator: 'none',
+  metricsPort: 9_467,
+  metricsHost: defaultOpsServerOptions.host,
+} as const;
 
 /** Every lag-monitor setting, each a flag (its key) and an env variable. */
 export const monitorEnv = {
   groups: optionalEnvVar('LAG_MONITOR_GROUPS', parsers.list(), { description: 'Consumer groups to watch, comma-separated' }),
   groupPattern: optionalEnvVar('LAG_MONITOR_GROUP_PATTERN', parsers.string(), { description: 'Also watch every group whose id matches this regular expression' }),
   topics: optionalEnvVar('LAG_MONITOR_TOPICS', parsers.list(), { description: 'Topics watched for every group even before it commits (groups are also watched on the topics they commit on)' }),
-  intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: 5_000 }),
+  intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: defaultMonitorSettings.intervalMs }),
   collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs }),
   windowMs: envVar('LAG_MONITOR_WINDOW_MS', parsers.durationMs(), { description: 'Window of the rates and health rules (e.g. 60s)', default: defaultDeriveOptions.windowMs }),
   historyMs: envVar('LAG_MONITOR_HISTORY_MS', parsers.durationMs(), { description: 'End-offset history kept to estimate time lag', default: defaultDeriveOptions.historyMs }),
@@ -26,15 +37,15 @@ export const monitorEnv = {
   scaleDownStabilizationMs: envVar('LAG_MONITOR_SCALE_DOWN_STABILIZATION_MS', parsers.durationMs(), { description: 'Scale down only to the highest recommendation of this window (e.g. 5m)', default: defaultScalingPolicyOptions.scaleDownStabilizationMs }),
   scaleToZero: envVar('LAG_MONITOR_SCALE_TO_ZERO', parsers.bool(), { description: 'Allow 0 replicas when there is no lag and no production', default: defaultScalingPolicyOptions.scaleToZero }),
   activationLag: envVar('LAG_MONITOR_ACTIVATION_LAG', parsers.int(0), { description: 'From 0 replicas, start one only above this lag', default: defaultScalingPolicyOptions.activationLag }),
-  actuator: envVar('LAG_MONITOR_ACTUATOR', parsers.oneOf(ACTUATOR_KINDS), { description: 'none (decide and export only), kubernetes, or local (consumer-worker processes on this machine)', default: 'none' }),
-  k8sNamespace: envVar('LAG_MONITOR_K8S_NAMESPACE', parsers.string(), { description: 'Kubernetes: namespace of the Deployment (in a pod, set it from the downward API)', default: 'default' }),
+  actuator: envVar('LAG_MONITOR_ACTUATOR', parsers.oneOf(ACTUATOR_KINDS), { description: 'none (decide and export only), kubernetes, or local (consumer-worker processes on this machine)', default: defaultMonitorSettings.actuator }),
+  k8sNamespace: envVar('LAG_MONITOR_K8S_NAMESPACE', parsers.string(), { description: 'Kubernetes: namespace of the Deployment (in a pod, set it from the downward API)', default: defaultKubernetesActuatorOptions.namespace }),
   k8sDeployment: optionalEnvVar('LAG_MONITOR_K8S_DEPLOYMENT', parsers.string(), { description: 'Kubernetes: the Deployment to scale' }),
-  k8sAuth: envVar('LAG_MONITOR_K8S_AUTH', parsers.oneOf(KUBERNETES_AUTH_MODES), { description: 'Kubernetes auth: auto, in-cluster or kubeconfig', default: 'auto' }),
+  k8sAuth: envVar('LAG_MONITOR_K8S_AUTH', parsers.oneOf(KUBERNETES_AUTH_MODES), { description: 'Kubernetes auth: auto, in-cluster or kubeconfig', default: defaultKubernetesActuatorOptions.auth }),
   kubeconfig: optionalEnvVar('LAG_MONITOR_KUBECONFIG', parsers.string(), { description: 'Kubernetes: kubeconfig path (default: KUBECONFIG or ~/.kube/config)' }),
   localLogDir: optionalEnvVar('LAG_MONITOR_LOCAL_LOG_DIR', parsers.string(), { description: 'Local: directory for each replica\'s log (default: discard)' }),
   localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: defaultLocalActuatorOptions.stopTimeoutMs }),
-  metricsPort: envVar('LAG_MONITOR_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /status /healthz /readyz (0: any free port)', default: 9467 }),
-  metricsHost: envVar('LAG_MONITOR_METRICS_HOST', parsers.string(), { description: 'Address of the HTTP server', default: '127.0.0.1' }),
+  metricsPort: envVar('LAG_MONITOR_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /status /healthz /readyz (0: any free port)', default: defaultMonitorSettings.metricsPort }),
+  metricsHost: envVar('LAG_MONITOR_METRICS_HOST', parsers.string(), { description: 'Address of the HTTP server', default: defaultMonitorSettings.metricsHost }),
 };
 
 export interface MonitorSettings {

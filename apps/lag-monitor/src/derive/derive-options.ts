@@ -1,4 +1,5 @@
-import { ConfigError, OFFSET_RESET_POLICIES, type OffsetResetPolicy } from '@lagscale/kafka-core';
+import { ConfigError } from '@lagscale/kafka-core/errors';
+import { OFFSET_RESET_POLICIES, type OffsetResetPolicy } from '@lagscale/kafka-core/lag';
 
 /** How derive() judges a partition; every duration is in ms. */
 export interface DeriveOptions {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, type GroupState } from '@lagscale/kafka-core';
 import type { GroupTopicView, Snapshot } from '../model/index.js';
 import { createDeriveState, derive } from './derive.js';
-import { deriveAll } from './derive-fixtures.js';
+import { deriveAll } from '../../test-support/derive-fixtures.js';
 import { defaultDeriveOptions, type DeriveOptions } from './derive-options.js';
 
 const T0 = 1_700_000_000_000;

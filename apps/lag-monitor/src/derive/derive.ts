@@ -1,4 +1,4 @@
-import { summarizeLag } from '@lagscale/kafka-core';
+import { summarizeLag } from '@lagscale/kafka-core/lag';
 import type { GroupSnapshot, GroupTopicSnapshot, GroupTopicView, PartitionView, Snapshot } from '../model/index.js';
 import { resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
 import { partitionHealth, worstHealth } from './health.js';

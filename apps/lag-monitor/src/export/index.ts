@@ -1,5 +1,4 @@
 export * from './lag-exporter.js';
 export * from './metric-names.js';
-export * from './prometheus-text.js';
 export * from './series-gauges.js';
 export * from './status.js';

@@ -4,7 +4,7 @@ import { createDeriveState, defaultDeriveOptions, derive, type DeriveState } fro
 import type { GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createLagExporter } from './lag-exporter.js';
 import { METRIC_NAMES } from './metric-names.js';
-import { findSample, findSamples, parsePrometheusText, parsePrometheusTypes, type PrometheusSample } from './prometheus-text.js';
+import { findSample, findSamples, parsePrometheusText, parsePrometheusTypes, type PrometheusSample } from '../../test-support/prometheus-text.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveAll } from '../derive/derive-fixtures.js';
+import { deriveAll } from '../../test-support/derive-fixtures.js';
 import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { buildStatus } from './status.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecisionReason, ScaleAction } from '../model/index.js';
 import { decide } from './decide.js';
-import { NOW_MS, policyInput, stateWith, testOptions } from './policy-fixtures.js';
+import { NOW_MS, policyInput, stateWith, testOptions } from '../../test-support/policy-fixtures.js';
 import type { PolicyInput } from './policy-input.js';
 import { createPolicyState, type PolicyState } from './policy-state.js';
 import type { ScalingPolicyOptions } from './scaling-options.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOW_MS, policyInput, testOptions } from './policy-fixtures.js';
+import { NOW_MS, policyInput, testOptions } from '../../test-support/policy-fixtures.js';
 import type { PolicyInput } from './policy-input.js';
 import { createThroughputState, effectiveThroughput, isBacklogged, observeThroughput, type ThroughputState } from './throughput.js';
 

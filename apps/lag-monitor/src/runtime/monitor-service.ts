@@ -12,12 +12,13 @@ import {
   type OpsServer,
   type Registry,
   type Service,
+  toKafkaJsRetry,
 } from '@lagscale/kafka-core';
 import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand, defaultKubernetesActuatorOptions } from '../actuators/index.js';
-import { createCollector, type Collector } from '../collect/index.js';
+import { createCollector, monitorAdminRetry, type Collector } from '../collect/index.js';
 import { failedSnapshotBody } from '../collect/assemble-snapshot.js';
 import type { MonitorSettings } from '../config/monitor-config.js';
-import { createDeriveState, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
+import { createDeriveState, defaultDeriveOptions, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
 import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
 import type { Actuator, GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createPolicyState, decide, policyInputFrom, type PolicyState } from '../policy/index.js';
@@ -60,9 +61,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   const { kafkaConfig, settings, logger } = options;
   const registry = options.registry ?? createRegistry({ app: 'lag-monitor' });
   const kafka = createKafka(kafkaConfig, logger);
-  // Few retries: the collector bounds each cycle anyway, and a long retry loop would only delay
-  // the `up 0` a dashboard needs to show.
-  const newAdmin = (): Admin => kafka.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000 } });
+  const newAdmin = (): Admin => kafka.admin({ retry: toKafkaJsRetry(monitorAdminRetry) });
   let admin = newAdmin();
   const collector: Collector = createCollector(admin, {
     // A kafkajs admin that read a topic which is then deleted fails every later metadata
@@ -83,7 +82,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     windowMs: settings.windowMs,
     historyMs: settings.historyMs,
     resetPolicy: settings.offsetReset,
-    minSamples: 3,
+    minSamples: defaultDeriveOptions.minSamples,
   };
   const exporter: LagExporter = createLagExporter(registry);
   const scaling = settings.scaling;
@@ -254,7 +253,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       stopping = true;
       if (timer !== undefined) clearTimeout(timer);
       await running?.catch(() => undefined);
-      // Stopping the monitor never scales the fleet: only the local actuator owns processes.
+      // Stopping the monitor never patches a replica count; only the local actuator, which owns
+      // its processes, stops them.
       await actuator?.stop();
       await admin.disconnect().catch(() => undefined);
       await ops?.stop();

@@ -6,13 +6,12 @@ import {
   createLogger,
   createOpsServer,
   createRegistry,
-  flagSource,
   flagsFor,
+  loadFromFlags,
   loadKafkaConfig,
   runCommand,
-  withFlagNames,
 } from '@lagscale/kafka-core';
-import { generatorEnv, loadGeneratorSettings, type GeneratorSettings } from '../config/generator-config.js';
+import { generatorEnv, loadGeneratorSettings } from '../config/generator-config.js';
 import { GeneratorRun, type RunSummary } from '../producer/generator-run.js';
 import { createProgressReporter } from '../producer/progress.js';
 import { profileFromSettings } from '../schedule/index.js';
@@ -43,17 +42,11 @@ export function registerRunCommand(program: Command): void {
 
   command.action(async (options: Record<string, unknown>) => {
     await runCommand(async () => {
-      let settings: GeneratorSettings;
-      let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
-      let profile: Awaited<ReturnType<typeof profileFromSettings>>;
-      try {
-        const source = flagSource(bindings, options);
-        kafkaConfig = loadKafkaConfig(source);
-        settings = loadGeneratorSettings(source);
-        profile = await profileFromSettings(settings);
-      } catch (err) {
-        throw withFlagNames(err, bindings);
-      }
+      const { kafkaConfig, settings, profile } = await loadFromFlags(bindings, options, async (source) => {
+        const kafkaConfig = loadKafkaConfig(source);
+        const settings = loadGeneratorSettings(source);
+        return { kafkaConfig, settings, profile: await profileFromSettings(settings) };
+      });
       const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
       const registry = createRegistry({ app: 'producer-gen' });
       const run = new GeneratorRun({ kafka: createKafka(kafkaConfig, logger), brokers: kafkaConfig.brokers, settings, profile, registry, logger });

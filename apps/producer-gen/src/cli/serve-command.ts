@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addEnvOptions, kafkaCliFlags, createLogger, flagSource, flagsFor, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, kafkaCliFlags, createLogger, flagsFor, loadFromFlags, loadKafkaConfig, reportFatal, runService } from '@lagscale/kafka-core';
 import { createIngestService, ingestEnv, loadIngestConfig } from '../ingest/index.js';
 
 
@@ -12,15 +12,10 @@ export function registerServeCommand(program: Command): void {
   const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, serveFlags)];
 
   command.action(async (options: Record<string, unknown>) => {
-    let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
-    let ingestConfig: ReturnType<typeof loadIngestConfig>;
-    try {
-      const source = flagSource(bindings, options);
-      kafkaConfig = loadKafkaConfig(source);
-      ingestConfig = loadIngestConfig(source);
-    } catch (err) {
-      process.exit(reportFatal(withFlagNames(err, bindings)));
-    }
+    const { kafkaConfig, ingestConfig } = await loadFromFlags(bindings, options, (source) => ({
+      kafkaConfig: loadKafkaConfig(source),
+      ingestConfig: loadIngestConfig(source),
+    })).catch((err: unknown) => process.exit(reportFatal(err)));
     const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
     const service = createIngestService({ kafkaConfig, ingestConfig, logger });
     await runService(service, { logger, shutdownTimeoutMs: 30_000 });

@@ -6,25 +6,22 @@ import {
   createKafka,
   createLogger,
   envVar,
-  flagSource,
   flagsFor,
+  loadFromFlags,
   loadKafkaConfig,
   optionalEnvVar,
   parsers,
   readEnv,
   runCommand,
-  verifyTopic,
-  withFlagNames,
-  type ExpectedCounts,
-  type TopicSequenceReport,
 } from '@lagscale/kafka-core';
+import { defaultVerifyTopicOptions, verifyTopic, type ExpectedCounts, type TopicSequenceReport } from '@lagscale/kafka-core/sequence';
 
 export const verifyEnv = {
   topic: envVar('VERIFY_TOPIC', parsers.string(), { description: 'Topic to read and check (an input topic or a consumer output topic)' }),
   expected: optionalEnvVar('VERIFY_EXPECTED', parsers.string(), {
     description: 'Records sent: a total (e.g. 20000) or per producer (id=count,id=count); finds loss at the tail too',
   }),
-  timeout: envVar('VERIFY_TIMEOUT', parsers.durationMs(), { description: 'Give up after this long', default: 120_000 }),
+  timeout: envVar('VERIFY_TIMEOUT', parsers.durationMs(), { description: 'Give up after this long', default: defaultVerifyTopicOptions.timeoutMs }),
   failOnDuplicates: envVar('VERIFY_FAIL_ON_DUPLICATES', parsers.bool(), {
     description: 'Exit non-zero on duplicates too (at-least-once allows them)',
     default: false,
@@ -76,17 +73,11 @@ export function registerVerifyCommand(program: Command): void {
 
   command.action(async (options: Record<string, unknown>) => {
     await runCommand(async () => {
-      let settings: ReturnType<typeof readEnv<typeof verifyEnv>>;
-      let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
-      let expected: ExpectedCounts | undefined;
-      try {
-        const source = flagSource(bindings, options);
-        kafkaConfig = loadKafkaConfig(source);
-        settings = readEnv(verifyEnv, source);
-        expected = parseExpected(settings.expected);
-      } catch (err) {
-        throw withFlagNames(err, bindings);
-      }
+      const { kafkaConfig, settings, expected } = await loadFromFlags(bindings, options, (source) => {
+        const kafkaConfig = loadKafkaConfig(source);
+        const settings = readEnv(verifyEnv, source);
+        return { kafkaConfig, settings, expected: parseExpected(settings.expected) };
+      });
       const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel === 'info' ? 'warn' : kafkaConfig.logLevel });
       const report = await verifyTopic(createKafka(kafkaConfig, logger), {
         topic: settings.topic,

@@ -1,16 +1,26 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { codecNames, compressionNames } from '@lagscale/codecs';
-import { collectEnv, ConfigError, envVar, optionalEnvVar, parsers } from '@lagscale/kafka-core';
-import { ACKS_VALUES } from '../producer/record-producer.js';
-import { KEY_DISTRIBUTIONS, PROFILE_KINDS } from '../schedule/index.js';
-import { WORKLOAD_NAMES } from '../workloads/index.js';
-
+import { collectEnv, ConfigError, defaultOpsServerOptions, envVar, optionalEnvVar, parsers } from '@lagscale/kafka-core';
+import { ACKS_VALUES, defaultRecordProducerOptions } from '../producer/record-producer.js';
+import { defaultKeyChooserOptions, defaultProfileOptions, KEY_DISTRIBUTIONS, PROFILE_KINDS } from '../schedule/index.js';
+import { defaultWorkloadOptions, WORKLOAD_NAMES } from '../workloads/index.js';
 
 /** `--rate max` (or 0) means as fast as the broker takes it: no schedule, only the count. */
 const rateParser = parsers.string().refine((s) => s.toLowerCase() === 'max' || (/^\d+(\.\d+)?$/.test(s) && Number(s) >= 0), {
   error: 'must be a number of records per second ≥ 0, or "max"',
 });
+
+/**
+ * Defaults of the run settings no component owns; every other default is read from its
+ * component's defaults object (record producer, rate profile, key chooser, workload).
+ */
+export const defaultGeneratorSettings = {
+  workload: 'user-events',
+  metricsPort: 9_465,
+  metricsHost: defaultOpsServerOptions.host,
+  progressIntervalMs: 5_000,
+} as const;
 
 /** Settings of `producer-gen run`, each a flag (key) and an env variable. */
 export const generatorEnv = {
@@ -18,17 +28,17 @@ export const generatorEnv = {
   partitions: optionalEnvVar('PRODUCER_PARTITIONS', parsers.int(1, 10_000), {
     description: 'Create the topic with this many partitions if it does not exist (grows it when asked with more)',
   }),
-  workload: envVar('PRODUCER_WORKLOAD', parsers.oneOf(WORKLOAD_NAMES), { description: 'user-events, sensor-readings or bytes', default: 'user-events' }),
+  workload: envVar('PRODUCER_WORKLOAD', parsers.oneOf(WORKLOAD_NAMES), { description: 'user-events, sensor-readings or bytes', default: defaultGeneratorSettings.workload }),
   codec: optionalEnvVar('PRODUCER_CODEC', parsers.oneOf(codecNames), { description: 'Value codec (default: json; bytes for the bytes workload)' }),
-  compression: envVar('PRODUCER_COMPRESSION', parsers.oneOf(compressionNames), { description: 'none, gzip, snappy, lz4 or zstd', default: 'none' }),
-  acks: envVar('PRODUCER_ACKS', parsers.oneOf(ACKS_VALUES), { description: 'all, 1 or 0', default: 'all' }),
-  idempotent: envVar('PRODUCER_IDEMPOTENT', parsers.bool(), { description: 'Idempotent producer (needs acks=all)', default: false }),
-  batchRecords: envVar('PRODUCER_BATCH_RECORDS', parsers.int(1, 1_000_000), { description: 'Records per partition that fill a batch', default: 2_000 }),
-  batchBytes: envVar('PRODUCER_BATCH_BYTES', parsers.int(1_024, 64 * 1024 * 1024), { description: 'Bytes per partition that fill a batch; keep under the broker message.max.bytes (1 MiB by default)', default: 512 * 1024 }),
-  lingerMs: envVar('PRODUCER_LINGER_MS', parsers.int(0, 60_000), { description: 'Longest wait for a batch to fill (ms)', default: 5 }),
-  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), { description: 'Produce requests in flight at once; above 1, records of a key may be reordered', default: 1 }),
-  rate: envVar('PRODUCER_RATE', rateParser, { description: 'Records per second (the base rate of the profile), or "max"', default: '1000' }),
-  profile: envVar('PRODUCER_PROFILE', parsers.oneOf(PROFILE_KINDS), { description: 'constant, ramp, step, spike or trace', default: 'constant' }),
+  compression: envVar('PRODUCER_COMPRESSION', parsers.oneOf(compressionNames), { description: 'none, gzip, snappy, lz4 or zstd', default: defaultRecordProducerOptions.compression }),
+  acks: envVar('PRODUCER_ACKS', parsers.oneOf(ACKS_VALUES), { description: 'all, 1 or 0', default: defaultRecordProducerOptions.acks }),
+  idempotent: envVar('PRODUCER_IDEMPOTENT', parsers.bool(), { description: 'Idempotent producer (needs acks=all)', default: defaultRecordProducerOptions.idempotent }),
+  batchRecords: envVar('PRODUCER_BATCH_RECORDS', parsers.int(1, 1_000_000), { description: 'Records per partition that fill a batch', default: defaultRecordProducerOptions.batchRecords }),
+  batchBytes: envVar('PRODUCER_BATCH_BYTES', parsers.int(1_024, 64 * 1024 * 1024), { description: 'Bytes per partition that fill a batch; keep under the broker message.max.bytes (1 MiB by default)', default: defaultRecordProducerOptions.batchBytes }),
+  lingerMs: envVar('PRODUCER_LINGER_MS', parsers.int(0, 60_000), { description: 'Longest wait for a batch to fill (ms)', default: defaultRecordProducerOptions.lingerMs }),
+  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), { description: 'Produce requests in flight at once; above 1, records of a key may be reordered', default: defaultRecordProducerOptions.maxInFlightRequests }),
+  rate: envVar('PRODUCER_RATE', rateParser, { description: 'Records per second (the base rate of the profile), or "max"', default: String(defaultProfileOptions.rate) }),
+  profile: envVar('PRODUCER_PROFILE', parsers.oneOf(PROFILE_KINDS), { description: 'constant, ramp, step, spike or trace', default: defaultProfileOptions.profile }),
   peakRate: optionalEnvVar('PRODUCER_PEAK_RATE', parsers.number(0), { description: 'Peak rate of spike, end rate of ramp, second rate of step' }),
   rampDuration: optionalEnvVar('PRODUCER_RAMP_DURATION', parsers.durationMs(), { description: 'ramp: time from --rate to --peak-rate' }),
   spikeAt: optionalEnvVar('PRODUCER_SPIKE_AT', parsers.durationMs(), { description: 'spike/step: when the peak starts' }),
@@ -37,17 +47,17 @@ export const generatorEnv = {
   traceFile: optionalEnvVar('PRODUCER_TRACE_FILE', parsers.string(), { description: 'trace: CSV "seconds,rate" lines or JSON [{atMs,rate}]' }),
   duration: optionalEnvVar('PRODUCER_DURATION', parsers.durationMs(), { description: 'Stop after this long (e.g. 60s)' }),
   count: optionalEnvVar('PRODUCER_COUNT', parsers.int(1), { description: 'Stop after this many records' }),
-  keys: envVar('PRODUCER_KEYS', parsers.int(1, 100_000_000), { description: 'Distinct keys', default: 1_000 }),
-  keyDistribution: envVar('PRODUCER_KEY_DISTRIBUTION', parsers.oneOf(KEY_DISTRIBUTIONS), { description: 'uniform, zipf or hot (one key)', default: 'uniform' }),
-  zipfSkew: envVar('PRODUCER_ZIPF_SKEW', parsers.number(0.01, 10), { description: 'Zipf exponent s for --key-distribution zipf', default: 1.1 }),
-  hotKey: envVar('PRODUCER_HOT_KEY', parsers.int(0), { description: 'Key index of --key-distribution hot', default: 0 }),
-  recordBytes: envVar('PRODUCER_RECORD_BYTES', parsers.int(1, 10 * 1024 * 1024), { description: 'Value size of the bytes workload', default: 100 }),
-  outOfRangeRate: envVar('PRODUCER_OUT_OF_RANGE_RATE', parsers.number(0, 1), { description: 'Share of sensor readings out of range', default: 0.005 }),
+  keys: envVar('PRODUCER_KEYS', parsers.int(1, 100_000_000), { description: 'Distinct keys', default: defaultKeyChooserOptions.keyCount }),
+  keyDistribution: envVar('PRODUCER_KEY_DISTRIBUTION', parsers.oneOf(KEY_DISTRIBUTIONS), { description: 'uniform, zipf or hot (one key)', default: defaultKeyChooserOptions.kind }),
+  zipfSkew: envVar('PRODUCER_ZIPF_SKEW', parsers.number(0.01, 10), { description: 'Zipf exponent s for --key-distribution zipf', default: defaultKeyChooserOptions.skew }),
+  hotKey: envVar('PRODUCER_HOT_KEY', parsers.int(0), { description: 'Key index of --key-distribution hot', default: defaultKeyChooserOptions.hotKey }),
+  recordBytes: envVar('PRODUCER_RECORD_BYTES', parsers.int(1, 10 * 1024 * 1024), { description: 'Value size of the bytes workload', default: defaultWorkloadOptions.sizeBytes }),
+  outOfRangeRate: envVar('PRODUCER_OUT_OF_RANGE_RATE', parsers.number(0, 1), { description: 'Share of sensor readings out of range', default: defaultWorkloadOptions.outOfRangeRate }),
   producerId: optionalEnvVar('PRODUCER_ID', parsers.string(), { description: 'Producer id in the sequence headers (default: host-pid-random)' }),
-  seed: envVar('PRODUCER_SEED', parsers.int(0), { description: 'Random seed of keys and values', default: 42 }),
-  metricsPort: envVar('PRODUCER_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /healthz /readyz (0: any free port)', default: 9465 }),
-  metricsHost: envVar('PRODUCER_METRICS_HOST', parsers.string(), { description: 'Address of the metrics server', default: '127.0.0.1' }),
-  progressIntervalMs: envVar('PRODUCER_PROGRESS_INTERVAL_MS', parsers.int(100, 3_600_000), { description: 'Progress line interval when not on a terminal', default: 5_000 }),
+  seed: envVar('PRODUCER_SEED', parsers.int(0), { description: 'Random seed of keys and values', default: defaultWorkloadOptions.seed }),
+  metricsPort: envVar('PRODUCER_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /healthz /readyz (0: any free port)', default: defaultGeneratorSettings.metricsPort }),
+  metricsHost: envVar('PRODUCER_METRICS_HOST', parsers.string(), { description: 'Address of the metrics server', default: defaultGeneratorSettings.metricsHost }),
+  progressIntervalMs: envVar('PRODUCER_PROGRESS_INTERVAL_MS', parsers.int(100, 3_600_000), { description: 'Progress line interval when not on a terminal', default: defaultGeneratorSettings.progressIntervalMs }),
 };
 
 type Values = { [K in keyof typeof generatorEnv]: ReturnType<(typeof generatorEnv)[K]['schema']['parse']> };
@@ -70,5 +80,5 @@ export function loadGeneratorSettings(source: Record<string, string | undefined>
     problems.push('PRODUCER_DURATION or PRODUCER_COUNT is required (a run must end)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return { ...(values as Values), rate: rate ?? 1000, producerId: values.producerId ?? defaultProducerId() } as GeneratorSettings;
+  return { ...(values as Values), rate: rate ?? defaultProfileOptions.rate, producerId: values.producerId ?? defaultProducerId() } as GeneratorSettings;
 }

@@ -24,8 +24,6 @@ export const INGEST_ERROR_STATUS = {
   KAFKA_UNAVAILABLE: 503,
 } as const;
 
-export const INGEST_ERROR_CODES = Object.keys(INGEST_ERROR_STATUS) as readonly IngestErrorCode[];
-
 export type IngestErrorCode = keyof typeof INGEST_ERROR_STATUS;
 
 /** The JSON body of every ingest error response. */
@@ -57,8 +55,4 @@ export class IngestError extends Error {
   toBody(): IngestErrorBody {
     return { error: { code: this.code, message: this.message } };
   }
-}
-
-export function isIngestError(err: unknown): err is IngestError {
-  return err instanceof IngestError;
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core/errors';
 
 /** Where one acknowledged record was stored. */
 export interface RecordPosition {

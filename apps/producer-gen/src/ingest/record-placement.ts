@@ -1,4 +1,4 @@
-import { partitionForKey } from '@lagscale/kafka-core';
+import { partitionForKey } from '@lagscale/kafka-core/partitioner';
 
 export interface PlaceableRecord {
   key: string | null;

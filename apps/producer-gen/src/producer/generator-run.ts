@@ -1,7 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { CONTENT_TYPE_HEADER, getCodec, type Codec } from '@lagscale/codecs';
-import { connectClient, ensureTopic, Gauge, SequenceStamper, type Logger, type Registry } from '@lagscale/kafka-core';
+import { connectClient, ensureTopic, Gauge, type Logger, type Registry } from '@lagscale/kafka-core';
+import { SequenceStamper } from '@lagscale/kafka-core/sequence';
 import type { GeneratorSettings } from '../config/generator-config.js';
 import { PRODUCER_METRICS } from '../metrics/metric-names.js';
 import { createKeyChooser, isDone, keyName, rateAt, recordsDue, type RateProfile } from '../schedule/index.js';

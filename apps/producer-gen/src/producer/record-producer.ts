@@ -51,9 +51,11 @@ function acksNumber(acks: AcksSetting): number {
 }
 
 /**
- * The producer-gen hot path: records are placed by the Java-compatible partitioner, buffered per
- * partition, and sent with `sendBatch`, several requests in flight, so the generator never waits
- * for one round trip per record. `send()` only awaits when the in-flight limit is reached.
+ * The producer-gen hot path: records are placed by the Java-compatible partitioner
+ * (`partitionFor`), buffered per partition and sent with `sendBatch`, up to
+ * `maxInFlightRequests` requests at once (one by default, which keeps each key in order), so the
+ * generator never waits for one round trip per record. `send()` only awaits when the in-flight
+ * limit is reached.
  */
 export class RecordProducer {
   private readonly producer: Producer;

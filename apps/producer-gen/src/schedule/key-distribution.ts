@@ -1,4 +1,4 @@
-import { ConfigError } from '@lagscale/kafka-core';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 import { mixSeed, Prng } from '../workloads/prng.js';
 import { ZipfSampler } from './zipf-sampler.js';
 

@@ -1,4 +1,5 @@
-import { ConfigError, parsers } from '@lagscale/kafka-core';
+import { parsers } from '@lagscale/kafka-core/config';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 import { PROFILE_KINDS, type ProfileKind, type RatePoint, type RateProfile } from './rate-profile.js';
 import { loadTrace } from './trace-file.js';
 
@@ -30,7 +31,7 @@ export interface ProfileOptions {
 export const defaultProfileOptions = {
   profile: 'constant',
   rate: 1_000,
-} satisfies ProfileOptions;
+} as const satisfies ProfileOptions;
 
 type Raw = number | string | undefined;
 

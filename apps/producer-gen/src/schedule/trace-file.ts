@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '@lagscale/kafka-core';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 import { z } from 'zod';
 import type { RatePoint } from './rate-profile.js';
 

@@ -1,5 +1,5 @@
 import type { CodecName } from '@lagscale/codecs';
-import { ConfigError } from '@lagscale/kafka-core';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 import type { z } from 'zod';
 import { bytesValueSchema, createBytesWorkload } from './bytes.js';
 import { createSensorReadingsWorkload, sensorReadingSchema, type SensorReading } from './sensor-readings.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@lagscale/kafka-core';
+import { ConfigError } from '@lagscale/kafka-core/errors';
 
 export const WORKLOAD_NAMES = ['user-events', 'sensor-readings', 'bytes'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];

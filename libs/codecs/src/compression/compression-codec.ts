@@ -18,10 +18,10 @@ export interface CompressionCodec {
   decompress(compressed: Buffer): Promise<Buffer>;
 }
 
-// Below this input size the native libraries run on the calling thread. Handing a call to
-// the libuv pool costs ~50 µs, several times the work on a typical 16 KB record batch (Java's
-// default batch.size), while 64 KB of synchronous work blocks the event loop for well under
-// a millisecond. Larger inputs go to the pool.
+// Below this input size the native libraries run on the calling thread: the hop to the libuv
+// pool costs more than the work on a typical record batch, and this much synchronous work
+// blocks the event loop for well under a millisecond (figures in decision 0013). Larger inputs
+// go to the pool.
 export const syncMaxBytes = 64 * 1024;
 
 export function decompressFailed(name: CompressionAlgorithm, error: unknown): CodecError {

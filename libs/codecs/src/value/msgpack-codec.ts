@@ -13,9 +13,7 @@ type PackrOptions = Omit<Options, 'int64AsType'> & {
 // Standard MessagePack only, so Java/Go/Python consumers can read what we write:
 // - useRecords false: msgpackr's record extension is msgpackr-specific;
 // - properties JSON would drop (undefined, function, symbol) are dropped, and an undefined array
-//   item is nil, not msgpackr's private ext 0; skipping also makes msgpackr write compact
-//   fixmap headers (measured: ~25% slower encode than map16 headers + nil, still well ahead of
-//   JSON.stringify);
+//   item is nil, not msgpackr's private ext 0 (skipping costs some encode speed: decision 0013);
 // - int64AsType 'auto': an int64 from another language (a Java long timestamp) decodes as a
 //   number when it is exact, as a bigint only when a number would lose precision;
 // - copyBuffers: a decoded bin field is a copy, not a view that would pin the whole fetch

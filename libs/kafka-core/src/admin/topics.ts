@@ -39,6 +39,33 @@ export async function topicPartitionCount(admin: Admin, topic: string): Promise<
   return metadata.topics[0]?.partitions.length;
 }
 
+/** How long a topic just created may take to show with a leader on every partition. */
+export const defaultTopicVisibleTimeoutMs = 10_000;
+
+async function hasLeaders(admin: Admin, topic: string, partitions: number): Promise<boolean> {
+  try {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const found = metadata.topics[0]?.partitions ?? [];
+    return found.length >= partitions && found.every((p) => p.leader >= 0);
+  } catch (err) {
+    if (fromKafkaError(err, { action: 'metadata' }).code === 'TOPIC_NOT_FOUND') return false;
+    throw err;
+  }
+}
+
+// The broker can take a new topic and still answer the metadata request kafkajs waits for
+// leaders with UNKNOWN_TOPIC_OR_PARTITION while its metadata catches up (seen on a broker that
+// just started). The topic exists: wait, bounded, until every partition has a leader.
+async function awaitCreatedTopic(admin: Admin, options: EnsureTopicOptions, cause: unknown): Promise<void> {
+  const deadline = Date.now() + defaultTopicVisibleTimeoutMs;
+  while (!(await hasLeaders(admin, options.topic, options.partitions))) {
+    if (Date.now() >= deadline) {
+      throw new AppError('TIMEOUT', `ensureTopic(${options.topic}): created, but no leader for every partition within ${defaultTopicVisibleTimeoutMs} ms`, { cause });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * Creates the topic if missing; if it exists with fewer partitions and `growPartitions` is set,
  * adds partitions. Safe to call concurrently and repeatedly: the result says what happened.
@@ -51,17 +78,23 @@ export async function ensureTopic(admin: Admin, options: EnsureTopicOptions): Pr
   try {
     const existing = await topicPartitionCount(admin, options.topic);
     if (existing === undefined) {
-      const created = await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic: options.topic,
-            numPartitions: options.partitions,
-            replicationFactor: options.replicationFactor ?? 1,
-            configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
-          },
-        ],
-      });
+      const created = await admin
+        .createTopics({
+          waitForLeaders: true,
+          topics: [
+            {
+              topic: options.topic,
+              numPartitions: options.partitions,
+              replicationFactor: options.replicationFactor ?? 1,
+              configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+            },
+          ],
+        })
+        .catch(async (err: unknown) => {
+          if (fromKafkaError(err, { action: 'createTopics' }).code !== 'TOPIC_NOT_FOUND') throw err;
+          await awaitCreatedTopic(admin, options, err);
+          return true;
+        });
       if (created) return { topic: options.topic, created: true, partitions: options.partitions };
       // Lost a creation race to another client: fall through and treat it as existing.
       return ensureTopic(admin, options);

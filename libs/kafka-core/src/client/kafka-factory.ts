@@ -1,18 +1,18 @@
-import kafkajs, { type Kafka, type KafkaConfig as KafkaJsConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import kafkajs, { type Kafka, type KafkaConfig as KafkaJsConfig, type logCreator, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { registerCompressionCodecs } from '@lagscale/codecs';
 import type { KafkaConfig } from '../config/kafka-config.js';
 import type { Logger } from '../observability/logger.js';
 
 const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
 
-/** Retry defaults in one place: bounded, so an unreachable cluster fails in seconds, not minutes. */
-export const defaultRetryOptions = {
-  retries: 5,
-  initialRetryTime: 300,
-  maxRetryTime: 5_000,
-  multiplier: 2,
-  factor: 0.2,
-} as const;
+// How each retry's backoff grows (kafkajs's names): doubled, with ±20 % jitter. The counts and
+// bounds are settings (KafkaConfig.retry, defaults in defaultKafkaConfig).
+const retryBackoff = { multiplier: 2, factor: 0.2 } as const;
+
+/** kafkajs retry options for our retry settings (a client's, or one admin's own). */
+export function toKafkaJsRetry(retry: KafkaConfig['retry']): RetryOptions {
+  return { ...retryBackoff, retries: retry.retries, initialRetryTime: retry.initialRetryTimeMs, maxRetryTime: retry.maxRetryTimeMs };
+}
 
 function toKafkaJsLevel(level: KafkaConfig['logLevel']): number {
   // kafkajs is chatty at INFO (every group join, every fetch session); keep it at WARN unless
@@ -54,12 +54,7 @@ export function toKafkaJsConfig(config: KafkaConfig, logger?: Logger): KafkaJsCo
     brokers: config.brokers,
     connectionTimeout: config.connectionTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
-    retry: {
-      ...defaultRetryOptions,
-      retries: config.retry.retries,
-      initialRetryTime: config.retry.initialRetryTimeMs,
-      maxRetryTime: config.retry.maxRetryTimeMs,
-    },
+    retry: toKafkaJsRetry(config.retry),
     logLevel: toKafkaJsLevel(config.logLevel),
   };
   if (config.ssl !== false) options.ssl = { ...config.ssl };

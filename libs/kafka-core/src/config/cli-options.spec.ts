@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/app-error.js';
-import { addEnvOptions, flagSource, withFlagNames } from './cli-options.js';
+import { addEnvOptions, flagSource, loadFromFlags, withFlagNames } from './cli-options.js';
 import { envVar, parsers, readEnv } from './env-spec.js';
 
 const specs = {
@@ -54,5 +54,14 @@ describe('env-backed CLI options', () => {
       '--rate / TEST_RATE must be a positive integer (got "fast")',
       '--topic / TEST_TOPIC is required (Topic to write)',
     ]);
+  });
+
+  it('loads through the flags and names the flag in the problems of what it loads', async () => {
+    const given = parse(['--rate', '7'], { TEST_TOPIC: 't' });
+    await expect(loadFromFlags(given.bindings, given.command.opts(), (source) => readEnv(specs, source))).resolves.toEqual({ rate: 7, topic: 't' });
+    const bad = parse(['--rate', 'fast']);
+    const attempt = loadFromFlags(bad.bindings, bad.command.opts(), async (source) => readEnv(specs, source));
+    await expect(attempt).rejects.toBeInstanceOf(ConfigError);
+    await expect(attempt).rejects.toMatchObject({ problems: ['--rate / TEST_RATE must be a positive integer (got "fast")', '--topic / TEST_TOPIC is required (Topic to write)'] });
   });
 });

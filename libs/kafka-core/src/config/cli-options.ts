@@ -57,6 +57,22 @@ export function flagSource(
   return source;
 }
 
+/**
+ * Runs a command's config loaders over its flags and the environment (`flagSource`); a
+ * ConfigError they throw comes back with each problem naming the flag too (`withFlagNames`).
+ */
+export async function loadFromFlags<T>(
+  bindings: readonly FlagBinding[],
+  options: Record<string, unknown>,
+  load: (source: Record<string, string | undefined>) => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await load(flagSource(bindings, options));
+  } catch (err) {
+    throw withFlagNames(err, bindings);
+  }
+}
+
 /** Rewrites problems that start with an env name to name the flag too: `--rate / PRODUCER_RATE …`. */
 export function withFlagNames(err: unknown, bindings: readonly FlagBinding[]): unknown {
   if (!(err instanceof ConfigError)) return err;

@@ -87,7 +87,8 @@ describe('loadKafkaConfig', () => {
   });
 });
 
-describe('a process with bad configuration', () => {
+// Each test starts a node process with tsx: seconds on a busy machine, bounded by execFile's timeout.
+describe('a process with bad configuration', { timeout: 30_000 }, () => {
   const script = fileURLToPath(new URL('../../test/fixtures/print-kafka-config.ts', import.meta.url));
   function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {

@@ -11,14 +11,29 @@ export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * The defaults of every Kafka setting: the env variables below, the README table and the client
+ * factory read them here. Retries are bounded, so an unreachable cluster fails in seconds.
+ */
+export const defaultKafkaConfig = {
+  brokers: [EMBEDDED_BROKER],
+  clientId: 'lagscale',
+  ssl: false,
+  sasl: undefined,
+  connectionTimeoutMs: 3_000,
+  requestTimeoutMs: 30_000,
+  retry: { retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 5_000 },
+  logLevel: 'info',
+} satisfies KafkaConfig;
+
 /** Every Kafka connection setting; the env variable names live here and nowhere else. */
 export const kafkaEnv = {
   brokers: envVar('KAFKA_BROKERS', parsers.hostPortList(), {
     description: 'Comma-separated bootstrap brokers (host:port). Unset: the embedded broker on 127.0.0.1:19092',
-    default: [EMBEDDED_BROKER],
+    default: defaultKafkaConfig.brokers,
   }),
-  clientId: envVar('KAFKA_CLIENT_ID', parsers.string(), { description: 'Client id sent to the broker', default: 'lagscale' }),
-  ssl: envVar('KAFKA_SSL', parsers.bool(), { description: 'Connect with TLS', default: false }),
+  clientId: envVar('KAFKA_CLIENT_ID', parsers.string(), { description: 'Client id sent to the broker', default: defaultKafkaConfig.clientId }),
+  ssl: envVar('KAFKA_SSL', parsers.bool(), { description: 'Connect with TLS', default: defaultKafkaConfig.ssl }),
   sslCaFile: optionalEnvVar('KAFKA_SSL_CA_FILE', parsers.string(), { description: 'PEM file of the CA that signed the brokers' }),
   sslCertFile: optionalEnvVar('KAFKA_SSL_CERT_FILE', parsers.string(), { description: 'PEM client certificate (mutual TLS)' }),
   sslKeyFile: optionalEnvVar('KAFKA_SSL_KEY_FILE', parsers.string(), { description: 'PEM client key (mutual TLS)' }),
@@ -33,25 +48,25 @@ export const kafkaEnv = {
   saslPassword: optionalEnvVar('KAFKA_SASL_PASSWORD', parsers.string(), { description: 'SASL password', secret: true }),
   connectionTimeoutMs: envVar('KAFKA_CONNECTION_TIMEOUT_MS', parsers.int(1, 300_000), {
     description: 'TCP connect timeout per broker (ms)',
-    default: 3_000,
+    default: defaultKafkaConfig.connectionTimeoutMs,
   }),
   requestTimeoutMs: envVar('KAFKA_REQUEST_TIMEOUT_MS', parsers.int(1, 600_000), {
     description: 'Request timeout (ms)',
-    default: 30_000,
+    default: defaultKafkaConfig.requestTimeoutMs,
   }),
   retries: envVar('KAFKA_RETRIES', parsers.int(0, 100), {
     description: 'Retries of a failed request before giving up',
-    default: 5,
+    default: defaultKafkaConfig.retry.retries,
   }),
   retryInitialMs: envVar('KAFKA_RETRY_INITIAL_MS', parsers.int(1, 60_000), {
     description: 'First retry backoff (ms), doubled with jitter per attempt',
-    default: 300,
+    default: defaultKafkaConfig.retry.initialRetryTimeMs,
   }),
   retryMaxMs: envVar('KAFKA_RETRY_MAX_MS', parsers.int(1, 600_000), {
     description: 'Largest retry backoff (ms)',
-    default: 5_000,
+    default: defaultKafkaConfig.retry.maxRetryTimeMs,
   }),
-  logLevel: envVar('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), { description: 'Log level', default: 'info' }),
+  logLevel: envVar('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), { description: 'Log level', default: defaultKafkaConfig.logLevel }),
 };
 
 /** The Kafka settings every app also offers as flags; the rest (TLS, SASL, timeouts) are env-only. */
@@ -71,17 +86,6 @@ export interface KafkaConfig {
   retry: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
   logLevel: LogLevel;
 }
-
-export const defaultKafkaConfig = {
-  brokers: [EMBEDDED_BROKER],
-  clientId: 'lagscale',
-  ssl: false,
-  sasl: undefined,
-  connectionTimeoutMs: 3_000,
-  requestTimeoutMs: 30_000,
-  retry: { retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 5_000 },
-  logLevel: 'info',
-} satisfies KafkaConfig;
 
 function readPem(path: string, variable: string, problems: string[]): string | undefined {
   try {
@@ -147,7 +151,7 @@ export function loadKafkaConfig(source: Record<string, string | undefined> = pro
   };
 }
 
-/** The config with secrets masked, for a startup log line. */
+/** The config with secrets masked: safe to print or log. */
 export function redactKafkaConfig(config: KafkaConfig): Record<string, unknown> {
   return {
     ...config,

@@ -5,7 +5,6 @@ export { Counter, Gauge, Histogram, Registry, Summary } from 'prom-client';
 /** Shared metric names; each app keeps its own names in one file beside its metrics. */
 export const CORE_METRICS = {
   buildInfo: 'lagscale_build_info',
-  up: 'lagscale_up',
 } as const;
 
 export interface RegistryOptions {

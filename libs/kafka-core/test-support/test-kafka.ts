@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, Consumer, ConsumerConfig, EachMessagePayload, Kafka, Producer, ProducerConfig } from 'kafkajs';
-import { createKafka } from '../client/kafka-factory.js';
-import { defaultKafkaConfig, EMBEDDED_BROKER, type KafkaConfig } from '../config/kafka-config.js';
-import { ensureTopic } from '../admin/topics.js';
-import { fetchGroupTopicOffsets } from '../admin/offsets.js';
-import { summarizeLag } from '../lag/lag.js';
-import { JavaCompatiblePartitioner } from '../partitioner/murmur2.js';
+import { createKafka } from '../src/client/kafka-factory.js';
+import { defaultKafkaConfig, EMBEDDED_BROKER, type KafkaConfig } from '../src/config/kafka-config.js';
+import { ensureTopic } from '../src/admin/topics.js';
+import { fetchGroupTopicOffsets } from '../src/admin/offsets.js';
+import { summarizeLag } from '../src/lag/lag.js';
+import { JavaCompatiblePartitioner } from '../src/partitioner/murmur2.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
 
 /** Brokers for tests: the global setup exports KAFKA_BROKERS (embedded or external cluster). */

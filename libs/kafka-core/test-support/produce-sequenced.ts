@@ -1,4 +1,4 @@
-import { SequenceStamper } from '../sequence/sequence-stamper.js';
+import { SequenceStamper } from '../src/sequence/sequence-stamper.js';
 import type { TestKafka } from './test-kafka.js';
 
 /**

@@ -6,8 +6,8 @@ export interface WaitForOptions {
 }
 
 /**
- * Polls `check` until it returns a value other than undefined/false, or throws on timeout with
- * the last value seen. Tests await conditions, never sleep.
+ * Polls `check` until it returns a value other than undefined/false, or throws on timeout,
+ * naming what it waited for and the last error `check` threw. Tests await conditions, never sleep.
  */
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, options: WaitForOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 30_000;

@@ -1,5 +1,5 @@
-import { summarizeLag } from '@lagscale/kafka-core';
-import { policyInputFrom, type PolicyInput } from '../policy/index.js';
+import { summarizeLag } from '@lagscale/kafka-core/lag';
+import { policyInputFrom, type PolicyInput } from '../../src/policy/index.js';
 import type { SimulatedFleet } from './fleet.js';
 import type { SimulationScenario } from './scenario.js';
 

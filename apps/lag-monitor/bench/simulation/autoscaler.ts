@@ -1,4 +1,4 @@
-import { createPolicyState, decide, type PolicyInput, type ScalingPolicyOptions } from '../policy/index.js';
+import { createPolicyState, decide, type PolicyInput, type ScalingPolicyOptions } from '../../src/policy/index.js';
 
 /** One autoscaler under test: asked every `intervalMs` with the latest collector sample. */
 export interface SimulatedAutoscaler {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
+import { defaultScalingPolicyOptions, type ScalingPolicyOptions } from '../../src/policy/index.js';
 import type { SimulatedAutoscaler } from './autoscaler.js';
 import { policyAutoscaler } from './autoscaler.js';
 import { SimulatedCollector } from './collector.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NOW_MS, policyInput as input } from '../policy/policy-fixtures.js';
+import { NOW_MS, policyInput as input } from '../../test-support/policy-fixtures.js';
 import { createKedaHpaState, defaultKedaHpaOptions, hpaRecommendation, kedaHpaStep, kedaMetric, type KedaHpaState } from './keda-hpa.js';
 
 const options = { ...defaultKedaHpaOptions, lagThreshold: 10, maxReplicas: 100 };

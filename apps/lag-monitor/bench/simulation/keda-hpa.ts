@@ -1,4 +1,4 @@
-import type { PolicyInput } from '../policy/index.js';
+import type { PolicyInput } from '../../src/policy/index.js';
 import type { SimulatedAutoscaler } from './autoscaler.js';
 
 /**

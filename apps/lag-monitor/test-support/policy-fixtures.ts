@@ -1,6 +1,6 @@
-import type { PolicyInput } from './policy-input.js';
-import { createPolicyState, type PolicyState, type RecommendationRecord } from './policy-state.js';
-import type { ScalingPolicyOptions } from './scaling-options.js';
+import type { PolicyInput } from '../src/policy/policy-input.js';
+import { createPolicyState, type PolicyState, type RecommendationRecord } from '../src/policy/policy-state.js';
+import type { ScalingPolicyOptions } from '../src/policy/scaling-options.js';
 
 // Shared by the policy specs: round numbers so every expected count can be checked by hand.
 export const NOW_MS = 1_000_000_000;

@@ -1,6 +1,6 @@
-import type { GroupTopicView, Snapshot } from '../model/index.js';
-import { createDeriveState, derive, type DeriveState } from './derive.js';
-import { defaultDeriveOptions, type DeriveOptions } from './derive-options.js';
+import type { GroupTopicView, Snapshot } from '../src/model/index.js';
+import { createDeriveState, derive, type DeriveState } from '../src/derive/derive.js';
+import { defaultDeriveOptions, type DeriveOptions } from '../src/derive/derive-options.js';
 
 // Shared by the specs that need views: derive() over a run of cycles.
 
