@@ -1,5 +1,5 @@
 import { AppError, describeError } from '@lagscale/kafka-core';
-import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { OK_WITHOUT_OUTPUTS, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
 import type { RecordArena } from '../pool/record-arena.js';

@@ -1,6 +1,6 @@
 import { AppError } from '@lagscale/kafka-core';
 import { Piscina } from 'piscina';
-import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { packChunk, type PackedChunk } from './chunk-codec.js';
 import type { ChunkExecutor, PooledRecord, RecordOutcome } from './executor.js';

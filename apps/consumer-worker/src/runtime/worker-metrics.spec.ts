@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
-import { BucketCounts } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS, HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
 import { registerWorkerMetrics } from './worker-metrics.js';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, SnapshotHistogram, type Registry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
 import type { WorkerPoolStats } from '../pool/index.js';
-import type { BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import type { BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
 
 export interface WorkerMetricsSource {
