@@ -2,7 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
 import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
-import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from '../test-support/worker-process.js';
 
 const RECORDS = 30_000;
 const MAX_IN_FLIGHT = 2_000;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
 import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
-import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from '../test-support/worker-process.js';
 
 const RECORDS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordOutcome } from '../pool/executor.js';
-import { createHarness, okWithOutput } from './dispatch-harness.js';
-import { flush, ok, record } from './fake-executor.js';
+import { createHarness, okWithOutput } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 const fail = (): RecordOutcome => ({ status: 'failed', error: 'boom' });
 

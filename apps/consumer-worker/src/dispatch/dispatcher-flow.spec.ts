@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, okWithOutput } from './dispatch-harness.js';
-import { flush, ok, record } from './fake-executor.js';
+import { createHarness, okWithOutput } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 const offsets = (from: number, count: number, partition = 0, key: string | null = null) => Array.from({ length: count }, (_, i) => record(partition, from + i, key));
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchedMessage } from './dispatcher-contract.js';
 import { RecordArena } from '../pool/record-arena.js';
-import { createHarness } from './dispatch-harness.js';
+import { createHarness } from '../../test-support/dispatch/dispatch-harness.js';
 import type { Dispatcher } from './dispatcher.js';
-import { flush, ok, record } from './fake-executor.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 function fetched(offsets: number[], key: (offset: number) => string | null = () => 'k'): FetchedMessage[] {
   return offsets.map((offset) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import createCpuHandler, { hashRounds } from './cpu.js';
-import { handlerRecord } from './testing/handler-record.js';
+import { handlerRecord } from '../../test-support/handler-record.js';
 
 describe('hashRounds', () => {
   it('is deterministic and depends on the round count', () => {

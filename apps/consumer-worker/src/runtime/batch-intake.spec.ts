@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import type { EachBatchPayload } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createHarness } from '../dispatch/dispatch-harness.js';
-import { flush, type FakeExecutor } from '../dispatch/fake-executor.js';
-import { recordSet } from '../pool/record-batch-fixtures.js';
+import { createHarness } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, type FakeExecutor } from '../../test-support/dispatch/fake-executor.js';
+import { recordSet } from '../../test-support/record-batch-fixtures.js';
 import { takeBatch, type BatchIntakeContext } from './batch-intake.js';
 
 // kafkajs's own Batch (patched: raw record sets) and decoder, so both paths see what a fetch gives.
