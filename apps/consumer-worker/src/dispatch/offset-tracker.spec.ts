@@ -22,6 +22,18 @@ describe('OffsetTracker', () => {
     expect(tracker.pending).toBe(pending);
   });
 
+  it('counts the uncommitted records and their bytes, done or not, until the prefix before them completes', () => {
+    const tracker = new OffsetTracker();
+    [10, 20, 30, 40].forEach((bytes, i) => tracker.add(i, bytes));
+    tracker.complete(1);
+    tracker.complete(2);
+    expect({ pending: tracker.pending, uncommitted: tracker.uncommitted, bytes: tracker.uncommittedBytes }).toEqual({ pending: 2, uncommitted: 4, bytes: 100 });
+    tracker.complete(0);
+    expect({ pending: tracker.pending, uncommitted: tracker.uncommitted, bytes: tracker.uncommittedBytes }).toEqual({ pending: 1, uncommitted: 1, bytes: 40 });
+    tracker.complete(3);
+    expect({ pending: tracker.pending, uncommitted: tracker.uncommitted, bytes: tracker.uncommittedBytes }).toEqual({ pending: 0, uncommitted: 0, bytes: 0 });
+  });
+
   it('moves past the finished records once the slow one finishes', () => {
     const tracker = new OffsetTracker();
     for (let offset = 0; offset < 100; offset += 1) tracker.add(offset);
