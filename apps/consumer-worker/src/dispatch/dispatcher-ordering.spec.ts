@@ -93,7 +93,7 @@ describe('Dispatcher ordering', () => {
     expect(executor.running.slice(0, 2).map((chunk) => chunk.tags)).toEqual(tags);
   });
 
-  it('key mode: a key with a record in flight is blocked until it settles', async () => {
+  it('key mode: a key with a record running is blocked until it settles', async () => {
     const { dispatcher, executor } = createHarness({ chunkSize: 1, maxConcurrentChunks: 4 });
     dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'b')]);
     dispatcher.enqueue([record(0, 2, 'a')]);

@@ -24,10 +24,11 @@ function headSeq(unit: Lane | Entry): number {
 /**
  * The ordering half of the dispatcher, and the owner of the lanes. Records of one lane (a key, or
  * a partition) wait in the lane's queue, oldest first; a lane with records running, retrying or
- * producing is busy and none of its records start until it is released. The ready queue holds lanes that may start and records that are
- * independent of all others, oldest head record first: served round-robin instead, a hot key's
- * old records would wait behind every other key's new ones, and the committed offset (the
- * completed prefix) would lag far behind what was processed. Chunks are filled from it.
+ * producing is busy and none of its records start until it is released. The ready queue holds
+ * lanes that may start and records that are independent of all others, oldest head record
+ * first: served round-robin instead, a hot key's old records would wait behind every other key's
+ * new ones, and the committed offset (the completed prefix) would lag far behind what was
+ * processed (docs/decisions/0004). Chunks are filled from it.
  */
 export class LaneScheduler {
   private readonly ready = new MinHeap<Lane | Entry>();
@@ -67,7 +68,7 @@ export class LaneScheduler {
     this.markReady(lane);
   }
 
-  /** The lane's records in flight are settled: let its next records run, or forget an empty lane. */
+  /** The lane's running records are settled: let its next records run, or forget an empty lane. */
   release(lane: Lane): void {
     lane.busy = false;
     if (lane.queue.length > 0) this.markReady(lane);
