@@ -2,10 +2,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
 import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
-import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from '../test-support/worker-process.js';
 
 const RECORDS = 30_000;
-const MAX_IN_FLIGHT = 2_000;
+const MAX_UNCOMMITTED = 2_000;
 const COMMIT_INTERVAL_MS = 200;
 
 const metric = (text: string, name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
@@ -15,9 +15,9 @@ describe('consumer-worker: crash and restart', () => {
   afterEach(() => killWorkerProcesses());
   afterAll(() => t.cleanup());
 
-  it('SIGKILL mid-stream, then a second process: nothing lost, duplicates within the in-flight and commit-interval bound', { timeout: 180_000 }, async () => {
+  it('SIGKILL mid-stream, then a second process: nothing lost, duplicates within the uncommitted and commit-interval bound', { timeout: 180_000 }, async () => {
     const { topic, outputTopic, groupId, producerId, flags } = await passThroughScenario(t, 'cw-crash', RECORDS, {
-      'max-in-flight-records': MAX_IN_FLIGHT,
+      'max-uncommitted-records': MAX_UNCOMMITTED,
       'commit-interval-ms': COMMIT_INTERVAL_MS,
       // The killed member never leaves: the second one waits out its session before it gets the
       // partitions, so keep the session at the broker's minimum.
@@ -47,15 +47,14 @@ describe('consumer-worker: crash and restart', () => {
     const report = await verifyTopic(t.kafka, { topic: outputTopic, expected: { [producerId]: RECORDS }, timeoutMs: 60_000 });
     expect(report.totals).toMatchObject({ seen: RECORDS, gaps: 0, unsequenced: 0, shortfall: 0 });
     // A duplicate is a record the first process produced output for at or past its last commit.
-    // At the kill such a record was either still in flight (≤ MAX_IN_FLIGHT: fetching stops at the
-    // bound) or finished after the offsets of the last successful commit were taken: at most one
-    // commit interval plus that commit's round trip (≤ another interval) of throughput. Not
-    // covered: records finished above a still-unfinished one of their partition (key mode), which
-    // leave the in-flight count but cannot be committed; with this handler they stay few.
+    // At the kill such a record was either uncommitted (≤ MAX_UNCOMMITTED: fetching stops at the
+    // bound, which counts the records done above an unfinished one too) or finished after the
+    // offsets of the last successful commit were taken: at most one commit interval plus that
+    // commit's round trip (≤ another interval) of throughput.
     const ratePerS = processedBeforeKill / elapsedS;
     const commitWindow = Math.ceil(ratePerS * ((2 * COMMIT_INTERVAL_MS) / 1_000));
-    console.log(`crash: processed ${processedBeforeKill} in ${elapsedS.toFixed(1)} s, uncommitted at kill ${uncommittedAtKill}, duplicates ${report.totals.duplicates}, bound ${MAX_IN_FLIGHT} + ${commitWindow}, in-flight at last scrape ${metric(metrics, WORKER_METRICS.inFlightRecords)}`);
-    expect(report.totals.duplicates).toBeLessThanOrEqual(MAX_IN_FLIGHT + commitWindow);
+    console.log(`crash: processed ${processedBeforeKill} in ${elapsedS.toFixed(1)} s, uncommitted at kill ${uncommittedAtKill}, duplicates ${report.totals.duplicates}, bound ${MAX_UNCOMMITTED} + ${commitWindow}, uncommitted at last scrape ${metric(metrics, WORKER_METRICS.uncommittedRecords)}`);
+    expect(report.totals.duplicates).toBeLessThanOrEqual(MAX_UNCOMMITTED + commitWindow);
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
   });

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
 import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
-import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from '../test-support/worker-process.js';
 
 const RECORDS = 30_000;
-const MAX_IN_FLIGHT = 2_000;
+const MAX_UNCOMMITTED = 2_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 describe('consumer-worker: graceful stop', () => {
@@ -14,7 +14,7 @@ describe('consumer-worker: graceful stop', () => {
 
   it('SIGTERM mid-stream exits 0 within the deadline; a second process continues with no gap', { timeout: 180_000 }, async () => {
     const { topic, outputTopic, groupId, producerId, flags } = await passThroughScenario(t, 'cw-sigterm', RECORDS, {
-      'max-in-flight-records': MAX_IN_FLIGHT,
+      'max-uncommitted-records': MAX_UNCOMMITTED,
       'commit-interval-ms': 200,
       'shutdown-timeout-ms': SHUTDOWN_TIMEOUT_MS,
       'session-timeout-ms': 10_000,
@@ -40,8 +40,8 @@ describe('consumer-worker: graceful stop', () => {
     const report = await verifyTopic(t.kafka, { topic: outputTopic, expected: { [producerId]: RECORDS }, timeoutMs: 60_000 });
     expect(report.totals).toMatchObject({ seen: RECORDS, gaps: 0, keyOrderViolations: 0, unsequenced: 0, shortfall: 0 });
     // A drained stop commits everything it finished, so a restart redoes (almost) nothing; at most
-    // what was in flight had the commit on shutdown failed.
-    expect(report.totals.duplicates).toBeLessThanOrEqual(MAX_IN_FLIGHT);
+    // what was uncommitted had the commit on shutdown failed.
+    expect(report.totals.duplicates).toBeLessThanOrEqual(MAX_UNCOMMITTED);
     const offsets = await fetchGroupTopicOffsets(t.admin, groupId, topic);
     expect(offsets.map((o) => o.committed)).toEqual(offsets.map((o) => o.end));
   });

@@ -3,7 +3,7 @@ import { createRegistry, fetchGroupTopicOffsets, silentLogger, verifyTopic } fro
 import { produceSequenced, TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
-import { workerTopics } from './worker-process.js';
+import { workerTopics } from '../test-support/worker-process.js';
 
 const RECORDS = 50_000;
 const KEYS = 200;

@@ -5,9 +5,9 @@ import { TestKafka, testKafkaConfig, waitForMessages, waitForGroupCaughtUp } fro
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { DLQ_HEADERS } from '../src/runtime/dead-letter.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
-import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
+import { TEST_MARKER_HEADER, testHandler } from '../test-support/test-handlers.js';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
-import { workerTopics } from './worker-process.js';
+import { workerTopics } from '../test-support/worker-process.js';
 
 const RECORDS = 400;
 const KEYS = 10;
@@ -45,7 +45,7 @@ describe('consumer-worker: poison and garbage records', () => {
       CONSUMER_TOPIC: topic,
       CONSUMER_GROUP_ID: groupId,
       CONSUMER_OUTPUT_TOPIC: outputTopic,
-      CONSUMER_HANDLER: 'testing/throw-on-marker',
+      CONSUMER_HANDLER: testHandler('throw-on-marker'),
       CONSUMER_HANDLER_OPTIONS: 'marker=poison,passThrough=true',
       CONSUMER_THREADS: '2',
       CONSUMER_CHUNK_SIZE: '16',

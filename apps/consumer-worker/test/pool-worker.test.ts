@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { waitFor } from '@lagscale/kafka-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pooledRecordsOf, type DispatchRecord, type RecordOutcome } from '../src/pool/executor.js';
 import { WorkerPool } from '../src/pool/worker-pool.js';
+import { testHandler } from '../test-support/test-handlers.js';
 
 // Real piscina pools with real threads; no broker needed, but it spawns threads, so it lives
 // with the integration suites.
@@ -46,7 +46,7 @@ describe('WorkerPool with the noop handler', () => {
 });
 
 describe('WorkerPool with a pass-through handler that throws on a marker', () => {
-  const pool = new WorkerPool({ threads: 2, handler: 'testing/throw-on-marker', handlerOptions: { marker: 'poison', passThrough: 'true' } });
+  const pool = new WorkerPool({ threads: 2, handler: testHandler('throw-on-marker'), handlerOptions: { marker: 'poison', passThrough: 'true' } });
   beforeAll(() => pool.start());
   afterAll(() => pool.close());
 
@@ -100,7 +100,7 @@ describe('WorkerPool with a pass-through handler that throws on a marker', () =>
 
 describe('WorkerPool when a handler kills its thread', () => {
   const threadErrors: unknown[] = [];
-  const pool = new WorkerPool({ threads: 2, handler: 'testing/kill-thread', handlerOptions: { marker: 'kill', passThrough: 'true' }, onThreadError: (e) => threadErrors.push(e) });
+  const pool = new WorkerPool({ threads: 2, handler: testHandler('kill-thread'), handlerOptions: { marker: 'kill', passThrough: 'true' }, onThreadError: (e) => threadErrors.push(e) });
   beforeAll(() => pool.start());
   afterAll(() => pool.close());
 
@@ -120,7 +120,7 @@ describe('WorkerPool when a handler kills its thread', () => {
 
 describe('WorkerPool handler loading', () => {
   it('loads a handler module by file path', async () => {
-    const path = fileURLToPath(new URL('../src/handlers/testing/always-throw.ts', import.meta.url));
+    const path = testHandler('always-throw');
     const pool = new WorkerPool({ threads: 1, handler: path });
     try {
       await pool.start();

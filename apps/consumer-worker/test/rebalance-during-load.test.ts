@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { fetchGroupTopicOffsets, summarizeLag, verifyTopic } from '@lagscale/kafka-core';
 import { TestKafka, waitFor, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
-import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from './worker-process.js';
+import { killWorkerProcesses, passThroughScenario, startWorkerProcess, topicRecordCount } from '../test-support/worker-process.js';
 
 const RECORDS = 60_000;
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -13,7 +13,7 @@ describe('consumer-worker: rebalance during load', () => {
 
   it('a second member joins and later leaves mid-stream: nothing lost, committed offsets never move backwards', { timeout: 240_000 }, async () => {
     const { topic, outputTopic, groupId, producerId, flags } = await passThroughScenario(t, 'cw-rebalance', RECORDS, {
-      'max-in-flight-records': 2_000,
+      'max-uncommitted-records': 2_000,
       'commit-interval-ms': 200,
       'shutdown-timeout-ms': SHUTDOWN_TIMEOUT_MS,
       'session-timeout-ms': 10_000,

@@ -4,7 +4,8 @@ import { createRegistry, fetchGroupTopicOffsets, silentLogger } from '@lagscale/
 import { TestKafka, testKafkaConfig, waitForGroupCaughtUp, waitForMessages } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
-import { topicRecordCount, workerTopics } from './worker-process.js';
+import { topicRecordCount, workerTopics } from '../test-support/worker-process.js';
+import { testHandler } from '../test-support/test-handlers.js';
 
 const { CompressionTypes } = kafkajs;
 const PER_STEP = 60;
@@ -51,7 +52,7 @@ describe('consumer-worker: record sets with transactions and every compression c
       CONSUMER_TOPIC: topic,
       CONSUMER_GROUP_ID: groupId,
       CONSUMER_OUTPUT_TOPIC: outputTopic,
-      CONSUMER_HANDLER: 'testing/throw-on-marker',
+      CONSUMER_HANDLER: testHandler('throw-on-marker'),
       CONSUMER_HANDLER_OPTIONS: 'marker=never-set,passThrough=true',
       CONSUMER_THREADS: '2',
       CONSUMER_CHUNK_SIZE: '8',

@@ -3,8 +3,8 @@ import { createRegistry, ensureTopic, fetchGroupTopicOffsets, silentLogger } fro
 import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
-import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
-import { workerTopics } from './worker-process.js';
+import { TEST_MARKER_HEADER, testHandler } from '../test-support/test-handlers.js';
+import { workerTopics } from '../test-support/worker-process.js';
 
 const RECORDS = 200;
 const SLOW_AT = 40;
@@ -34,7 +34,7 @@ describe('consumer-worker: safe commit', () => {
       CONSUMER_TOPIC: topic,
       CONSUMER_GROUP_ID: groupId,
       CONSUMER_OUTPUT_TOPIC: outputTopic,
-      CONSUMER_HANDLER: 'testing/slow-on-marker',
+      CONSUMER_HANDLER: testHandler('slow-on-marker'),
       CONSUMER_HANDLER_OPTIONS: `marker=slow,delayMs=${SLOW_DELAY_MS}`,
       CONSUMER_THREADS: '2',
       // chunks of one: records that shared a chunk with the slow one would wait behind it in its thread

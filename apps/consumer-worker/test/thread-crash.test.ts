@@ -7,9 +7,9 @@ import { createRegistry, fetchGroupTopicOffsets, SequenceStamper, silentLogger, 
 import { TestKafka, testKafkaConfig, waitForGroupCaughtUp } from '@lagscale/kafka-core/testing';
 import { loadWorkerSettings } from '../src/config/worker-config.js';
 import { createConsumerService } from '../src/runtime/consumer-service.js';
-import { TEST_MARKER_HEADER } from '../src/handlers/testing/marker.js';
+import { TEST_MARKER_HEADER, testHandler } from '../test-support/test-handlers.js';
 import { WORKER_METRICS } from '../src/metrics/metric-names.js';
-import { workerTopics } from './worker-process.js';
+import { workerTopics } from '../test-support/worker-process.js';
 
 const RECORDS = 6_000;
 const PARTITIONS = 3;
@@ -46,7 +46,7 @@ describe('consumer-worker: worker thread crash', () => {
       CONSUMER_TOPIC: topic,
       CONSUMER_GROUP_ID: groupId,
       CONSUMER_OUTPUT_TOPIC: outputTopic,
-      CONSUMER_HANDLER: 'testing/kill-thread',
+      CONSUMER_HANDLER: testHandler('kill-thread'),
       CONSUMER_HANDLER_OPTIONS: `marker=kill,passThrough=true,onceDir=${onceDir}`,
       CONSUMER_THREADS: '2',
       CONSUMER_CHUNK_SIZE: '64',

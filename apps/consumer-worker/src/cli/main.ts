@@ -2,7 +2,7 @@
 // consumer-worker: consumes a topic with a worker-thread pool, per-key ordering and safe commits.
 import { Command } from 'commander';
 import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
-import { loadWorkerSettings, workerEnv } from '../config/worker-config.js';
+import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
 
 const program = new Command('consumer-worker')
@@ -12,18 +12,22 @@ const program = new Command('consumer-worker')
 const bindings = [
   ...addEnvOptions(program, kafkaCliFlags),
   ...addEnvOptions(program, flagsFor(workerEnv)),
+  ...addRenamedWorkerFlags(program),
 ];
 program.action(async (options: Record<string, unknown>) => {
   let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
   let settings: ReturnType<typeof loadWorkerSettings>;
+  const deprecated: string[] = [];
   try {
     const source = flagSource(bindings, options);
     kafkaConfig = loadKafkaConfig(source);
-    settings = loadWorkerSettings(source);
+    settings = loadWorkerSettings(source, (line) => deprecated.push(line));
   } catch (err) {
+    for (const line of deprecated) process.stderr.write(`warning: ${line}\n`);
     process.exit(reportFatal(withFlagNames(err, bindings)));
   }
   const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel });
+  for (const line of deprecated) logger.warn(line);
   const service = createConsumerService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.shutdownTimeoutMs + 5_000 });
 });

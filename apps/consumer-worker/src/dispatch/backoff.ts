@@ -1,9 +1,22 @@
-export interface BackoffOptions {
+/** Retries of a record whose handler failed (or whose outputs the broker refused). */
+export interface RetryOptions {
+  /** Handler attempts per record, the first included, before it is dead-lettered. */
+  maxAttempts: number;
+  /** Backoff before the first retry; doubled for each later one. */
   retryBaseMs: number;
   retryMaxMs: number;
   /** Fraction of the delay taken off at random (0 = none, 1 = full jitter). */
   retryJitterRatio: number;
 }
+
+export const defaultRetryOptions = {
+  maxAttempts: 5,
+  retryBaseMs: 100,
+  retryMaxMs: 10_000,
+  retryJitterRatio: 0.2,
+} satisfies RetryOptions;
+
+export type BackoffOptions = Pick<RetryOptions, 'retryBaseMs' | 'retryMaxMs' | 'retryJitterRatio'>;
 
 /**
  * Delay before retry number `attempt` (1 = the first retry): `retryBaseMs · 2^(attempt−1)`

@@ -3,21 +3,21 @@ import { partitionOverMark, totalOverBound } from './backpressure.js';
 
 describe('partitionOverMark', () => {
   const marks = { highWaterMark: 100, lowWaterMark: 50 };
-  const rows: Array<{ name: string; inFlight: number; wasOver: boolean; over: boolean }> = [
-    { name: 'below high stays running', inFlight: 100, wasOver: false, over: false },
-    { name: 'past high pauses', inFlight: 101, wasOver: false, over: true },
-    { name: 'paused between marks stays paused', inFlight: 75, wasOver: true, over: true },
-    { name: 'paused at the low mark stays paused', inFlight: 50, wasOver: true, over: true },
-    { name: 'paused below low resumes', inFlight: 49, wasOver: true, over: false },
-    { name: 'running between marks stays running', inFlight: 75, wasOver: false, over: false },
+  const rows: Array<{ name: string; uncommitted: number; wasOver: boolean; over: boolean }> = [
+    { name: 'below high stays running', uncommitted: 100, wasOver: false, over: false },
+    { name: 'past high pauses', uncommitted: 101, wasOver: false, over: true },
+    { name: 'paused between marks stays paused', uncommitted: 75, wasOver: true, over: true },
+    { name: 'paused at the low mark stays paused', uncommitted: 50, wasOver: true, over: true },
+    { name: 'paused below low resumes', uncommitted: 49, wasOver: true, over: false },
+    { name: 'running between marks stays running', uncommitted: 75, wasOver: false, over: false },
   ];
-  it.each(rows)('$name', ({ inFlight, wasOver, over }) => {
-    expect(partitionOverMark(inFlight, wasOver, marks)).toBe(over);
+  it.each(rows)('$name', ({ uncommitted, wasOver, over }) => {
+    expect(partitionOverMark(uncommitted, wasOver, marks)).toBe(over);
   });
 });
 
 describe('totalOverBound', () => {
-  const bounds = { maxInFlightRecords: 1_000, maxInFlightBytes: 10_000 };
+  const bounds = { maxUncommittedRecords: 1_000, maxUncommittedBytes: 10_000 };
   const rows: Array<{ name: string; records: number; bytes: number; wasOver: boolean; over: boolean }> = [
     { name: 'under both', records: 1_000, bytes: 10_000, wasOver: false, over: false },
     { name: 'records over', records: 1_001, bytes: 0, wasOver: false, over: true },

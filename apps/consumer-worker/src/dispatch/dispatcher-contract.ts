@@ -32,11 +32,14 @@ export interface TopicPartitionOffset {
 
 /** Counters and gauges for metrics; counters only grow. */
 export interface DispatcherStats {
-  inFlightRecords: number;
   /** Fetched and not yet committable (done or not): what a crash would redeliver; backpressure bounds it. */
   uncommittedRecords: number;
-  inFlightBytes: number;
-  ownedPartitions: number;
+  /** Key + value bytes of the uncommitted records. */
+  uncommittedBytes: number;
+  /** Fetched and not done yet: waiting for a thread, running, retrying or producing outputs (≤ uncommitted). */
+  pendingRecords: number;
+  /** Partitions with records taken and not revoked. */
+  trackedPartitions: number;
   pausedPartitions: number;
   runningChunks: number;
   /** Chunks the executor holds waiting for a thread. */

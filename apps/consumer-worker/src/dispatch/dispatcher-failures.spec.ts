@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordOutcome } from '../pool/executor.js';
-import { createHarness, okWithOutput } from './dispatch-harness.js';
-import { flush, ok, record } from './fake-executor.js';
+import { createHarness, okWithOutput } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 const fail = (): RecordOutcome => ({ status: 'failed', error: 'boom' });
 
@@ -52,7 +52,7 @@ describe('Dispatcher failures', () => {
     await flush();
     expect(deadLettered).toEqual([{ offset: 7, reason: 'boom', attempts: maxAttempts }]);
     expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 8 }]);
-    expect(dispatcher.stats()).toMatchObject({ deadLettered: 1, retries: maxAttempts - 1, inFlightRecords: 0 });
+    expect(dispatcher.stats()).toMatchObject({ deadLettered: 1, retries: maxAttempts - 1, pendingRecords: 0 });
   });
 
   it('dead-letters an undecodable record at once and goes on with its key', async () => {
@@ -106,7 +106,7 @@ describe('Dispatcher failures', () => {
     await flush();
     expect(produced.map((r) => r.offset)).toEqual([0, 3, 1, 2, 4]);
     expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 5 }]);
-    expect(dispatcher.stats()).toMatchObject({ failed: 1, retries: 1, processed: 5, inFlightRecords: 0 });
+    expect(dispatcher.stats()).toMatchObject({ failed: 1, retries: 1, processed: 5, pendingRecords: 0 });
   });
 
   it('dead-letters a record that keeps failing while the records skipped behind it wait, then runs them', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createHarness, okWithOutput } from './dispatch-harness.js';
-import { flush, ok, record } from './fake-executor.js';
+import { createHarness, okWithOutput } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 const offsets = (from: number, count: number, partition = 0, key: string | null = null) => Array.from({ length: count }, (_, i) => record(partition, from + i, key));
 
@@ -47,21 +47,21 @@ describe('Dispatcher backpressure', () => {
       await flush();
       expect(flowEvents).toEqual(expected);
     }
-    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 1, pausedPartitions: 0 });
+    expect(dispatcher.stats()).toMatchObject({ pendingRecords: 1, pausedPartitions: 0 });
   });
 
   it.each([
-    // 8 records in flight: paused over 6, resumed at 4 (≤ 75 % of 6).
-    { name: 'records', options: { maxInFlightRecords: 6 }, settlesToResume: 4 },
+    // 8 uncommitted records: paused over 6, resumed at 4 (≤ 75 % of 6).
+    { name: 'records', options: { maxUncommittedRecords: 6 }, settlesToResume: 4 },
     // 4 one-byte + 4 two-byte values = 12 bytes: paused over 10, resumed at 6 (≤ 7.5) after 4 + 1 settle.
-    { name: 'bytes', options: { maxInFlightBytes: 10 }, settlesToResume: 5 },
+    { name: 'bytes', options: { maxUncommittedBytes: 10 }, settlesToResume: 5 },
   ])('pauses every partition over the total $name bound until back under 75 %', async ({ options, settlesToResume }) => {
     const { dispatcher, executor, flowEvents } = createHarness({ ordering: 'unordered', chunkSize: 1, maxConcurrentChunks: 100, ...options });
     dispatcher.enqueue(offsets(0, 4, 0));
     expect(flowEvents).toEqual([]);
     dispatcher.enqueue(offsets(0, 4, 1).map((r) => ({ ...r, value: Buffer.from('vv') })));
     expect(flowEvents.sort()).toEqual(['pause t-0', 'pause t-1']);
-    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 8, inFlightBytes: 12, pausedPartitions: 2 });
+    expect(dispatcher.stats()).toMatchObject({ pendingRecords: 8, uncommittedBytes: 12, pausedPartitions: 2 });
     for (let i = 1; i < settlesToResume; i += 1) executor.settle(ok);
     await flush();
     expect(flowEvents).toHaveLength(2);
@@ -78,7 +78,7 @@ describe('Dispatcher revocation', () => {
     dispatcher.enqueue(offsets(0, 4, 1));
     expect(executor.running).toHaveLength(2);
     dispatcher.revoke('t', [0]);
-    expect(dispatcher.stats()).toMatchObject({ ownedPartitions: 1, inFlightRecords: 4 });
+    expect(dispatcher.stats()).toMatchObject({ trackedPartitions: 1, pendingRecords: 4 });
     executor.settle(okWithOutput, 0); // partition 0's chunk, finishing after the revoke
     executor.settle(okWithOutput, 0);
     await flush();
@@ -111,7 +111,7 @@ describe('Dispatcher revocation', () => {
     clock.advance(1_000);
     await flush();
     expect(executor.running).toHaveLength(0);
-    expect(dispatcher.stats().inFlightRecords).toBe(0);
+    expect(dispatcher.stats().pendingRecords).toBe(0);
   });
 });
 

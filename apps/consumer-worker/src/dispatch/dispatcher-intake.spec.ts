@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FetchedMessage } from './dispatcher-contract.js';
 import { RecordArena } from '../pool/record-arena.js';
-import { createHarness } from './dispatch-harness.js';
+import { createHarness } from '../../test-support/dispatch/dispatch-harness.js';
 import type { Dispatcher } from './dispatcher.js';
-import { flush, ok, record } from './fake-executor.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 function fetched(offsets: number[], key: (offset: number) => string | null = () => 'k'): FetchedMessage[] {
   return offsets.map((offset) => {
@@ -22,7 +22,7 @@ describe('Dispatcher.enqueueArena', () => {
     const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 10 });
     const messages = fetched([5, 6, 7]);
     enqueueFetched(dispatcher, 't', 0, messages);
-    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 3, inFlightBytes: 9, uncommittedRecords: 3 });
+    expect(dispatcher.stats()).toMatchObject({ pendingRecords: 3, uncommittedBytes: 9, uncommittedRecords: 3 });
     expect(executor.running).toHaveLength(0);
     await flush();
     expect(executor.running[0]?.records).toMatchObject([
@@ -71,7 +71,7 @@ describe('Dispatcher.enqueueArena', () => {
     dispatcher.revoke('t', [0]);
     await flush();
     expect(executor.history).toHaveLength(0);
-    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 0, inFlightBytes: 0, uncommittedRecords: 0 });
+    expect(dispatcher.stats()).toMatchObject({ pendingRecords: 0, uncommittedBytes: 0, uncommittedRecords: 0 });
   });
 
   it('pauses the partition over its high-water mark when it counts the batch', () => {

@@ -1,8 +1,11 @@
 import { ConfigError } from '@lagscale/kafka-core';
+import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
+import { defaultBackpressureOptions, type BackpressureOptions } from './backpressure.js';
+import { defaultRetryOptions, type RetryOptions } from './backoff.js';
 import { ORDERING_MODES, type OrderingMode } from './ordering.js';
 
 /** Tuning of the dispatcher; every count is records unless its name says otherwise. */
-export interface DispatcherOptions {
+export interface DispatcherOptions extends BackpressureOptions, RetryOptions {
   ordering: OrderingMode;
   /** Most records in one chunk sent to the pool. */
   chunkSize: number;
@@ -10,19 +13,6 @@ export interface DispatcherOptions {
   poolThreads: number;
   /** Chunks handed to the executor and not yet settled; default `poolThreads × 2`. */
   maxConcurrentChunks: number;
-  /** Pause a partition when its in-flight records (queued + running + retrying) pass this. */
-  highWaterMark: number;
-  /** Resume a paused partition once its in-flight records drop below this. */
-  lowWaterMark: number;
-  /** Pause every partition while the total in-flight records exceed this. */
-  maxInFlightRecords: number;
-  /** Pause every partition while the total in-flight key + value bytes exceed this. */
-  maxInFlightBytes: number;
-  retryBaseMs: number;
-  retryMaxMs: number;
-  retryJitterRatio: number;
-  /** Handler attempts per record, the first included, before it is dead-lettered. */
-  maxAttempts: number;
   /** Worker crashes a chunk may cause before its records run one by one to find the poison one. */
   maxChunkCrashes: number;
 }
@@ -30,17 +20,11 @@ export interface DispatcherOptions {
 export const defaultDispatcherOptions = {
   ordering: 'key',
   chunkSize: 256,
-  poolThreads: 2,
-  highWaterMark: 5_000,
-  lowWaterMark: 2_500,
-  maxInFlightRecords: 50_000,
-  maxInFlightBytes: 64 * 1024 * 1024,
-  retryBaseMs: 100,
-  retryMaxMs: 10_000,
-  retryJitterRatio: 0.2,
-  maxAttempts: 5,
+  poolThreads: defaultWorkerPoolOptions.threads,
   maxChunkCrashes: 2,
-} satisfies Partial<DispatcherOptions>;
+  ...defaultBackpressureOptions,
+  ...defaultRetryOptions,
+} satisfies Omit<DispatcherOptions, 'maxConcurrentChunks'>;
 
 /** Fills in defaults and validates; throws `ConfigError` listing every bad setting by name. */
 export function resolveDispatcherOptions(overrides: Partial<DispatcherOptions> = {}): DispatcherOptions {
@@ -62,8 +46,8 @@ export function validateDispatcherOptions(options: DispatcherOptions): void {
     'maxConcurrentChunks',
     'highWaterMark',
     'lowWaterMark',
-    'maxInFlightRecords',
-    'maxInFlightBytes',
+    'maxUncommittedRecords',
+    'maxUncommittedBytes',
     'maxAttempts',
     'maxChunkCrashes',
   ] as const;

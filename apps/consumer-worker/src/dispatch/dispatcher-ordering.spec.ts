@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchRecordOf, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
-import { createHarness, okWithOutput, seededRandom } from './dispatch-harness.js';
-import { flush, ok, record } from './fake-executor.js';
+import { createHarness, okWithOutput, seededRandom } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 const keyOf = (r: DispatchRecord) => `${r.partition}/${r.key?.toString() ?? ''}`;
 
@@ -11,7 +11,7 @@ describe('Dispatcher ordering', () => {
     { executor: 'that runs every record', skipping: false },
   ])('key mode: per-key order holds under random completion, failures and retries (200 keys), executor $executor', async ({ skipping }) => {
     const random = seededRandom(7);
-    const { dispatcher, executor, clock, produced } = createHarness({ ordering: 'key', chunkSize: 16, maxConcurrentChunks: 8, retryBaseMs: 1, retryMaxMs: 1, highWaterMark: 100_000, lowWaterMark: 1, maxInFlightRecords: 1_000_000 });
+    const { dispatcher, executor, clock, produced } = createHarness({ ordering: 'key', chunkSize: 16, maxConcurrentChunks: 8, retryBaseMs: 1, retryMaxMs: 1, highWaterMark: 100_000, lowWaterMark: 1, maxUncommittedRecords: 1_000_000 });
     const partitions = 3;
     const perPartition = 2_000;
     const nextOffset = [0, 0, 0];
@@ -57,7 +57,7 @@ describe('Dispatcher ordering', () => {
     }
     expect(produced).toHaveLength(partitions * perPartition);
     expect(dispatcher.committableOffsets()).toEqual([0, 1, 2].map((partition) => ({ topic: 't', partition, offset: perPartition })));
-    expect(dispatcher.stats()).toMatchObject({ inFlightRecords: 0, inFlightBytes: 0 });
+    expect(dispatcher.stats()).toMatchObject({ pendingRecords: 0, uncommittedBytes: 0 });
     // A failure drawn for a record behind a failed one of its key is discarded with its outcome.
     expect(dispatcher.stats().retries).toBeGreaterThan(0);
     expect(dispatcher.stats().retries).toBeLessThanOrEqual(failedOnce.size);
@@ -93,7 +93,7 @@ describe('Dispatcher ordering', () => {
     expect(executor.running.slice(0, 2).map((chunk) => chunk.tags)).toEqual(tags);
   });
 
-  it('key mode: a key with a record in flight is blocked until it settles', async () => {
+  it('key mode: a key with a record running is blocked until it settles', async () => {
     const { dispatcher, executor } = createHarness({ chunkSize: 1, maxConcurrentChunks: 4 });
     dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'b')]);
     dispatcher.enqueue([record(0, 2, 'a')]);

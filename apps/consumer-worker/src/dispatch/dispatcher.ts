@@ -1,44 +1,49 @@
 import { AppError, describeError } from '@lagscale/kafka-core';
-import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
-import { OK_WITHOUT_OUTPUTS, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
+import { dispatchRecordOf, OK_WITHOUT_OUTPUTS, type DispatchRecord, type OutputRecord, type RecordOutcome } from '../pool/executor.js';
 import type { RecordArena } from '../pool/record-arena.js';
+import { retryDelayMs } from './backoff.js';
 import { systemClock, type DispatcherClock } from './clock.js';
 import type { DispatcherHooks, DispatcherStats, TopicPartitionOffset } from './dispatcher-contract.js';
-import { groupsOf, partitionKey, type Entry, type Lane, type PartitionState, type Redo } from './dispatch-state.js';
 import { resolveDispatcherOptions, type DispatcherOptions } from './dispatcher-options.js';
+import { Drain } from './drain.js';
+import { groupsOf, type Entry, type Lane } from './entry.js';
 import { FlowControl } from './flow-control.js';
 import { Intake } from './intake.js';
 import { LaneScheduler, type Chunk } from './lane-scheduler.js';
-import { OffsetTracker } from './offset-tracker.js';
-import { Recovery } from './recovery.js';
+import type { PartitionState } from './partition-state.js';
+import { PartitionTable } from './partition-table.js';
+import { failedAttempt, planCrash, planOutcomes, rerunDelayMs, type DeadLetter, type RecoveryPlan, type Rerun } from './recovery.js';
 
 type Counters = Pick<DispatcherStats, 'chunksStarted' | 'chunkQueueWaitMsTotal' | 'processed' | 'failed' | 'retries' | 'deadLettered' | 'chunkCrashes' | 'produceErrors'>;
 
 /**
- * Orders fetched records into chunks for the worker pool, tracks their offsets per partition and
- * applies backpressure. Records of one lane (key, or partition) run one after another
- * (`LaneScheduler`); offsets complete in any order and commit as a prefix (`OffsetTracker`);
- * partitions pause and resume on the in-flight bounds (`FlowControl`).
+ * The path of a fetched record to its commit, in this order:
+ * 1. intake: the record is tracked by its partition (`PartitionState`) and counted for
+ *    backpressure (`FlowControl`) at once, and queued in its lane (`LaneScheduler`) in the next turn;
+ * 2. dispatch: the oldest ready records go to the pool in chunks, a lane's records one after another;
+ * 3. completion: a chunk whose records all ran and produced nothing completes at once; otherwise
+ *    `recovery` plans what to produce, dead-letter and run again, and the dispatcher does it;
+ * 4. commit: a partition's tracker turns completions into its committable offset (the completed
+ *    prefix), which `committableOffsets` hands to whoever commits.
  *
- * The per-record path (count, place, chunk, complete) allocates one object per record and runs
- * flow control once per batch or chunk; a chunk whose records all ran and produced nothing
- * completes without a promise or an array per record.
+ * The per-record path allocates one object per record and runs flow control once per batch or
+ * chunk; a chunk that produced nothing completes without a promise or an array per record.
  */
 export class Dispatcher {
   private readonly options: DispatcherOptions;
   private readonly clock: DispatcherClock;
-  private readonly parts = new Map<string, PartitionState>();
+  private readonly parts = new PartitionTable();
   private readonly lanes: LaneScheduler;
   private readonly flow: FlowControl;
-  private readonly recovery: Recovery;
   private readonly intake: Intake;
-  private readonly sleeps = new Map<unknown, (woke: boolean) => void>();
-  private readonly idleWaiters: Array<() => void> = [];
+  private readonly shutdown: Drain;
   private readonly endToEnd = new BucketCounts(END_TO_END_SECONDS_BUCKETS);
+  private placeScheduled = false;
   private runningChunks = 0;
+  /** Slow-path settlements in progress (producing, dead-lettering, waiting to retry). */
   private settling = 0;
-  private draining = false;
   /** Set by `holdUntil`: records are queued, chunks wait. */
   private held = false;
   private readonly counters: Counters = { chunksStarted: 0, chunkQueueWaitMsTotal: 0, processed: 0, failed: 0, retries: 0, deadLettered: 0, chunkCrashes: 0, produceErrors: 0 };
@@ -51,166 +56,50 @@ export class Dispatcher {
     this.clock = hooks.clock ?? systemClock;
     this.lanes = new LaneScheduler(this.options);
     this.flow = new FlowControl(this.options, hooks, this.clock);
-    this.intake = new Intake({
-      clock: this.clock,
-      flow: this.flow,
-      lanes: this.lanes,
-      partitionFor: (topic, partition) => this.partitionFor(topic, partition),
-      parts: () => this.parts.values(),
-      pump: () => this.pump(),
-    });
-    this.recovery = new Recovery({
-      options: this.options,
-      hooks,
-      clock: this.clock,
-      counters: this.counters,
-      lanes: this.lanes,
-      complete: (entry) => this.completeEntry(entry),
-      sleep: (ms) => this.sleep(ms),
-    });
+    this.intake = new Intake(this.parts, this.flow, this.lanes);
+    this.shutdown = new Drain(this.clock);
   }
 
-  /** Takes fetched records (offset order per partition); a partition is assigned on its first record. */
-  enqueue(records: readonly DispatchRecord[]): void {
-    this.assertOpen();
-    this.intake.enqueue(records);
-  }
+  // ── 1. intake ────────────────────────────────────────────────────────────────────────────────
 
-  /** Takes fetched records, copied into an arena; see `Intake.enqueueArena`. */
+  /**
+   * Takes fetched records, already copied into an arena (`offsets[slot]` the offset of each; it
+   * is taken over): they are tracked and counted now (and the partition paused if due), and
+   * queued in their lanes in the next turn of the event loop, so the fetch loop sends its next
+   * request first and that work overlaps the broker's answer. Records the partition holds already
+   * (a re-fetch) are left out.
+   */
   enqueueArena(topic: string, partition: number, arena: RecordArena, offsets: number[]): void {
     this.assertOpen();
-    this.intake.enqueueArena(topic, partition, arena, offsets);
+    if (this.intake.takeArena(topic, partition, arena, offsets, this.clock.now()) && !this.placeScheduled) {
+      this.placeScheduled = true;
+      setImmediate(this.placeTaken);
+    }
+  }
+
+  /** Takes records in full and queues them at once: the general path (tests, callers with records in hand). */
+  enqueue(records: readonly DispatchRecord[]): void {
+    this.assertOpen();
+    this.intake.takeRecords(records, this.clock.now());
+    this.pump();
   }
 
   /** Fetched offsets up to `offset` with no record to process (markers, aborted records); see `OffsetTracker.skipThrough`. */
   skipThrough(topic: string, partition: number, offset: number): void {
     this.assertOpen();
-    this.partitionFor(topic, partition).tracker.skipThrough(offset);
+    this.parts.get(topic, partition).skipThrough(offset);
   }
 
-  /** Forgets partitions the group took away: queued records are dropped and late outcomes ignored. */
-  revoke(topic: string, partitions: readonly number[]): void {
-    let any = false;
-    for (const partition of partitions) {
-      const key = partitionKey(topic, partition);
-      const part = this.parts.get(key);
-      if (part === undefined) continue;
-      part.revoked = true;
-      this.parts.delete(key);
-      this.flow.forget(part);
-      part.lanes.clear();
-      any = true;
-    }
-    if (!any) return;
-    this.lanes.dropRevoked();
-    this.flow.updateTotal(this.parts.values());
+  private readonly placeTaken = (): void => {
+    this.placeScheduled = false;
+    this.intake.placeTaken();
     this.pump();
-  }
+  };
 
-  /** Offsets to commit: owned partitions whose safe offset moved past their last commit. */
-  committableOffsets(): TopicPartitionOffset[] {
-    const result: TopicPartitionOffset[] = [];
-    for (const part of this.parts.values()) {
-      const offset = part.tracker.committable();
-      if (offset !== undefined && part.tracker.needsCommit) result.push({ topic: part.topic, partition: part.partition, offset });
-    }
-    return result;
-  }
-
-  /** Records commits that succeeded; partitions no longer owned are ignored. */
-  markCommitted(offsets: readonly TopicPartitionOffset[]): void {
-    for (const { topic, partition, offset } of offsets) this.parts.get(partitionKey(topic, partition))?.tracker.markCommitted(offset);
-  }
-
-  /**
-   * Stops starting chunks and retries, then waits for running chunks and their outputs. Resolves
-   * true when all finished, false at the timeout. Unfinished records stay uncommitted.
-   */
-  drain(timeoutMs: number): Promise<boolean> {
-    this.draining = true;
-    for (const [handle, wake] of this.sleeps) {
-      this.clock.clearTimeout(handle);
-      wake(false);
-    }
-    this.sleeps.clear();
-    this.flow.wakeResumeWaiters();
-    if (this.idle()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(() => resolve(false), timeoutMs);
-      this.idleWaiters.push(() => {
-        this.clock.clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  /**
-   * Starts no chunk until `ready` resolves (the executor is up); records are taken and queued
-   * meanwhile, within the usual bounds. If it rejects nothing starts: the owner is failing.
-   */
-  holdUntil(ready: Promise<unknown>): void {
-    this.held = true;
-    ready.then(
-      () => {
-        this.held = false;
-        this.pump();
-      },
-      () => undefined,
-    );
-  }
-
-  /** Partitions paused by backpressure now. */
-  get pausedPartitions(): number {
-    return this.flow.pausedCount;
-  }
-
-  /** Fetched and not yet committable records over all partitions (what the total bound limits). */
-  get uncommittedRecords(): number {
-    return this.flow.windowRecords;
-  }
-
-  /**
-   * Resolves once backpressure resumes a partition, the dispatcher drains, or `timeoutMs`
-   * passes: lets the fetch loop wait for room instead of polling while everything is paused.
-   */
-  waitForResume(timeoutMs: number): Promise<void> {
-    return this.draining ? Promise.resolve() : this.flow.waitForResume(timeoutMs);
-  }
-
-  /** Time from fetch to completion (processed or dead-lettered) of every completed record. */
-  endToEndSeconds(): BucketSnapshot {
-    return this.endToEnd.snapshot();
-  }
-
-  stats(): DispatcherStats {
-    return {
-      ...this.counters,
-      inFlightRecords: this.flow.inFlightRecords,
-      uncommittedRecords: this.flow.windowRecords,
-      inFlightBytes: this.flow.inFlightBytes,
-      ownedPartitions: this.parts.size,
-      pausedPartitions: this.flow.pausedCount,
-      runningChunks: this.runningChunks,
-      executorQueuedChunks: this.hooks.executor.queued,
-    };
-  }
-
-  private assertOpen(): void {
-    if (this.draining) throw new AppError('SHUTTING_DOWN', 'the dispatcher is draining and takes no new records', { retriable: false });
-  }
-
-  private partitionFor(topic: string, partition: number): PartitionState {
-    const key = partitionKey(topic, partition);
-    let part = this.parts.get(key);
-    if (part === undefined) {
-      part = { topic, partition, tracker: new OffsetTracker(), lanes: new Map(), bytes: 0, countedWindow: 0, overMark: false, paused: false, revoked: false };
-      this.parts.set(key, part);
-    }
-    return part;
-  }
+  // ── 2. dispatch ──────────────────────────────────────────────────────────────────────────────
 
   private pump(): void {
-    while (!this.draining && !this.held && this.runningChunks < this.options.maxConcurrentChunks && this.lanes.hasReady) {
+    while (!this.shutdown.draining && !this.held && this.runningChunks < this.options.maxConcurrentChunks && this.lanes.hasReady) {
       const chunk = this.lanes.nextChunk();
       if (chunk.entries.length > 0) this.startChunk(chunk);
     }
@@ -235,6 +124,8 @@ export class Dispatcher {
     );
   }
 
+  // ── 3. completion ────────────────────────────────────────────────────────────────────────────
+
   private onChunkDone(chunk: Entry[], outcomes: RecordOutcome[]): void {
     if (outcomes.length !== chunk.length) {
       this.onChunkCrashed(chunk, new AppError('INTERNAL', `executor returned ${outcomes.length} outcomes for ${chunk.length} records`));
@@ -252,7 +143,7 @@ export class Dispatcher {
         if (group[0]?.part.revoked) continue;
         for (const outcome of groupOutcomes) if (outcome.status === 'failed') this.counters.failed += 1;
         if (groupOutcomes.every(isPlainOk)) this.completeEntries(group);
-        else this.track(() => this.recovery.settleGroup(group, groupOutcomes));
+        else this.settle(group, planOutcomes(group, groupOutcomes, this.options.maxAttempts));
       }
     }
     this.pump();
@@ -264,23 +155,11 @@ export class Dispatcher {
     this.counters.chunkCrashes += 1;
     for (const group of groupsOf(chunk)) {
       if (group[0]?.part.revoked) continue;
-      const redo = group.map((entry): Redo => {
-        entry.crashes += 1;
-        const error = `worker crashed ${entry.crashes} times running it: ${describeError(err)}`;
-        return { entry, error, countsAsAttempt: false, deadLetter: entry.crashes > this.options.maxChunkCrashes };
-      });
-      this.track(() => this.recovery.recover(group, redo));
+      for (const entry of group) entry.crashes += 1;
+      this.settle(group, planCrash(group, describeError(err), this.options.maxChunkCrashes));
     }
     this.pump();
     this.notifyIdle();
-  }
-
-  private completeEntry(entry: Entry): void {
-    const part = entry.part;
-    if (!this.flow.complete(part, entry.offset, entry.bytes)) return;
-    this.endToEnd.observe((this.clock.now() - entry.enqueuedAtMs) / 1_000);
-    this.flow.update(part);
-    this.flow.updateTotal(this.parts.values());
   }
 
   /**
@@ -302,7 +181,7 @@ export class Dispatcher {
         lane = entry.lane;
       }
       this.counters.processed += 1;
-      if (!this.flow.complete(part, entry.offset, entry.bytes)) continue;
+      if (!part.complete(entry.offset)) continue;
       if (touched.length === 0 || (touched[touched.length - 1] !== part && !touched.includes(part))) touched.push(part);
       if (entry.enqueuedAtMs !== sameSinceMs) {
         if (same > 0) this.endToEnd.observe((nowMs - sameSinceMs) / 1_000, same);
@@ -317,25 +196,179 @@ export class Dispatcher {
     this.flow.updateTotal(this.parts.values());
   }
 
-  /** Resolves true after `ms`, or false at once when draining (so nothing waits past a drain). */
-  private sleep(ms: number): Promise<boolean> {
-    if (this.draining) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const handle = this.clock.setTimeout(() => {
-        this.sleeps.delete(handle);
-        resolve(true);
-      }, ms);
-      this.sleeps.set(handle, resolve);
-    });
+  /** Completes one record of the slow path (produced or dead-lettered). */
+  private completeEntry(entry: Entry): void {
+    const part = entry.part;
+    if (!part.complete(entry.offset)) return;
+    this.endToEnd.observe((this.clock.now() - entry.enqueuedAtMs) / 1_000);
+    this.flow.update(part);
+    this.flow.updateTotal(this.parts.values());
   }
 
-  private track(task: () => Promise<void>): void {
+  /** Carries out a recovery plan; tracked, so a drain waits for it. */
+  private settle(group: readonly Entry[], plan: RecoveryPlan): void {
     this.settling += 1;
-    void task().finally(() => {
+    void this.recover(group, plan).finally(() => {
       this.settling -= 1;
       this.pump();
       this.notifyIdle();
     });
+  }
+
+  /**
+   * The slow path: produces outputs and dead letters, then puts the records to run again back at
+   * the front of their lane after the backoff of their retries. A record whose outputs the broker
+   * refused counts as a failed attempt; it comes before the plan's re-runs in its lane.
+   */
+  private async recover(group: readonly Entry[], plan: RecoveryPlan): Promise<void> {
+    const [refused] = await Promise.all([
+      Promise.all(plan.produce.map(({ entry, outputs }) => this.produce(entry, outputs))),
+      Promise.all(plan.deadLetter.map((d) => this.deadLetter(d))),
+    ]);
+    const rerun: Rerun[] = [];
+    const outOfAttempts: DeadLetter[] = [];
+    for (const failure of refused) {
+      if (failure === undefined) continue;
+      const next = failedAttempt(failure.entry, failure.error, this.options.maxAttempts);
+      if ('rerun' in next) rerun.push(next.rerun);
+      else outOfAttempts.push(next.deadLetter);
+    }
+    await Promise.all(outOfAttempts.map((d) => this.deadLetter(d)));
+    rerun.push(...plan.rerun);
+    const delayMs = rerunDelayMs(rerun, this.options, this.clock.random);
+    for (const r of rerun) {
+      if (!r.retry) continue;
+      r.entry.attempt += 1;
+      this.counters.retries += 1;
+    }
+    // Woken early by drain: stay blocked, the records stay uncommitted and the next owner reruns them.
+    if (delayMs > 0 && !(await this.shutdown.sleep(delayMs))) return;
+    if (group[0]?.part.revoked) return;
+    this.lanes.requeue(group, rerun.map((r) => r.entry));
+  }
+
+  /** Produces a record's outputs, then completes it; returns why when the broker refused them. */
+  private async produce(entry: Entry, outputs: readonly OutputRecord[]): Promise<{ entry: Entry; error: string } | undefined> {
+    if (outputs.length > 0) {
+      try {
+        await this.hooks.onOutputs(entry, outputs);
+      } catch (err) {
+        this.counters.produceErrors += 1;
+        return { entry, error: `producing outputs failed: ${describeError(err)}` };
+      }
+    }
+    this.counters.processed += 1;
+    this.completeEntry(entry);
+    return undefined;
+  }
+
+  /** Retries the dead-letter produce until it succeeds, the partition goes, or we drain. */
+  private async deadLetter({ entry, reason }: DeadLetter): Promise<void> {
+    for (let failures = 1; !entry.part.revoked; failures += 1) {
+      try {
+        await this.hooks.onDeadLetter(dispatchRecordOf(entry), reason, entry.attempt);
+        this.counters.deadLettered += 1;
+        this.completeEntry(entry);
+        return;
+      } catch {
+        this.counters.produceErrors += 1;
+        if (!(await this.shutdown.sleep(retryDelayMs(failures, this.options, this.clock.random)))) return;
+      }
+    }
+  }
+
+  // ── 4. commit ────────────────────────────────────────────────────────────────────────────────
+
+  /** Offsets to commit: partitions whose committable offset moved past their last commit. */
+  committableOffsets(): TopicPartitionOffset[] {
+    return this.parts.committableOffsets();
+  }
+
+  /** Records commits that succeeded; partitions no longer held are ignored. */
+  markCommitted(offsets: readonly TopicPartitionOffset[]): void {
+    this.parts.markCommitted(offsets);
+  }
+
+  /** Offsets taken past the last commit, over all partitions. */
+  commitLag(): number {
+    return this.parts.commitLag();
+  }
+
+  /** Forgets partitions the group took away: queued records are dropped and late outcomes ignored. */
+  revoke(topic: string, partitions: readonly number[]): void {
+    const revoked = this.parts.remove(topic, partitions);
+    for (const part of revoked) this.flow.forget(part);
+    if (revoked.length === 0) return;
+    this.lanes.dropRevoked(revoked);
+    this.flow.updateTotal(this.parts.values());
+    this.pump();
+  }
+
+  // ── lifecycle and reading ────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stops starting chunks and retries, then waits for running chunks and their outputs. Resolves
+   * true when all finished, false at the timeout. Unfinished records stay uncommitted.
+   */
+  drain(timeoutMs: number): Promise<boolean> {
+    const drained = this.shutdown.drain(timeoutMs, this.idle());
+    this.flow.wakeResumeWaiters();
+    return drained;
+  }
+
+  /**
+   * Starts no chunk until `ready` resolves (the executor is up); records are taken and queued
+   * meanwhile, within the usual bounds. If it rejects nothing starts: the owner is failing.
+   */
+  holdUntil(ready: Promise<unknown>): void {
+    this.held = true;
+    ready.then(
+      () => {
+        this.held = false;
+        this.pump();
+      },
+      () => undefined,
+    );
+  }
+
+  /** Partitions paused by backpressure now. */
+  get pausedPartitions(): number {
+    return this.flow.pausedCount;
+  }
+
+  /** Records taken and not yet committable over all partitions: what the total bound limits. */
+  get uncommittedRecords(): number {
+    return this.flow.uncommittedRecords;
+  }
+
+  /**
+   * Resolves once backpressure resumes a partition, the dispatcher drains, or `timeoutMs`
+   * passes: lets the fetch loop wait for room instead of polling while everything is paused.
+   */
+  waitForResume(timeoutMs: number): Promise<void> {
+    return this.shutdown.draining ? Promise.resolve() : this.flow.waitForResume(timeoutMs);
+  }
+
+  /** Time from fetch to completion (processed or dead-lettered) of every completed record. */
+  endToEndSeconds(): BucketSnapshot {
+    return this.endToEnd.snapshot();
+  }
+
+  stats(): DispatcherStats {
+    return {
+      ...this.counters,
+      uncommittedRecords: this.flow.uncommittedRecords,
+      uncommittedBytes: this.flow.uncommittedBytes,
+      pendingRecords: this.parts.pendingRecords(),
+      trackedPartitions: this.parts.size,
+      pausedPartitions: this.flow.pausedCount,
+      runningChunks: this.runningChunks,
+      executorQueuedChunks: this.hooks.executor.queued,
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.shutdown.draining) throw new AppError('SHUTTING_DOWN', 'the dispatcher is draining and takes no new records', { retriable: false });
   }
 
   private idle(): boolean {
@@ -343,8 +376,7 @@ export class Dispatcher {
   }
 
   private notifyIdle(): void {
-    if (!this.draining || !this.idle()) return;
-    for (const wake of this.idleWaiters.splice(0)) wake();
+    this.shutdown.settled(this.idle());
   }
 }
 

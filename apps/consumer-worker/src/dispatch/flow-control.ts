@@ -1,6 +1,6 @@
-import { partitionOverMark, totalOverBound, type TotalBounds, type WaterMarks } from './backpressure.js';
+import { totalOverBound, type BackpressureOptions } from './backpressure.js';
 import type { DispatcherClock } from './clock.js';
-import type { PartitionState } from './dispatch-state.js';
+import type { PartitionChange, PartitionState, PauseChange } from './partition-state.js';
 
 /** Where flow control pauses and resumes fetching (the consumer's pause/resume). */
 export interface FlowHooks {
@@ -9,72 +9,61 @@ export interface FlowHooks {
 }
 
 /**
- * The dispatcher's backpressure: totals of records and bytes in flight and of the uncommitted
- * window, and the pause state of each partition (over its marks, or everything over the total
- * bounds). Records are counted one by one, as cheap arithmetic; the pause decisions run once
- * per batch or chunk, through `update` / `updateTotal`.
+ * Backpressure over all partitions: the totals of uncommitted records and bytes, the total bound,
+ * and the consumer's pause and resume. The totals move by what each partition reports
+ * (`PartitionState.update`), once per batch or chunk, never per record.
  */
 export class FlowControl {
-  /** Records tracked and not completed. */
-  inFlightRecords = 0;
-  /** Key + value bytes of those records. */
-  inFlightBytes = 0;
-  /** Σ tracker windows: fetched and not yet committable, what a crash would redeliver. */
-  windowRecords = 0;
-  /** Partitions paused now. */
-  pausedCount = 0;
-  private totalOver = false;
-  private readonly resumeWaiters = new Set<() => void>();
+  #uncommittedRecords = 0;
+  #uncommittedBytes = 0;
+  #pausedCount = 0;
+  #totalOver = false;
+  readonly #resumeWaiters = new Set<() => void>();
 
   constructor(
-    private readonly options: WaterMarks & TotalBounds,
+    private readonly options: BackpressureOptions,
     private readonly hooks: FlowHooks,
     private readonly clock: DispatcherClock,
   ) {}
 
-  /** Tracks a fetched record's offset and bytes; false (nothing counted) for one already held. */
-  add(part: PartitionState, offset: number, bytes: number): boolean {
-    // A re-fetch of records we already hold would otherwise run them twice.
-    if (!part.tracker.add(offset)) return false;
-    part.bytes += bytes;
-    this.inFlightRecords += 1;
-    this.inFlightBytes += bytes;
-    return true;
+  /** Records taken and not yet committable, over all partitions, as last reported. */
+  get uncommittedRecords(): number {
+    return this.#uncommittedRecords;
   }
 
-  /** Completes a tracked record; false when it was not in flight (revoked, or done already). */
-  complete(part: PartitionState, offset: number, bytes: number): boolean {
-    if (part.revoked || !part.tracker.complete(offset)) return false;
-    part.bytes -= bytes;
-    this.inFlightRecords -= 1;
-    this.inFlightBytes -= bytes;
-    return true;
+  /** Key + value bytes of those records. */
+  get uncommittedBytes(): number {
+    return this.#uncommittedBytes;
   }
 
-  /** Forgets a revoked partition's records. */
-  forget(part: PartitionState): void {
-    this.inFlightRecords -= part.tracker.inFlight;
-    this.windowRecords -= part.countedWindow;
-    this.inFlightBytes -= part.bytes;
-    if (part.paused) this.pausedCount -= 1;
-    this.wakeResumeWaiters();
+  /** Partitions paused now. */
+  get pausedCount(): number {
+    return this.#pausedCount;
   }
 
-  /** Brings the total window up to date with the partition's tracker, then applies its marks. */
+  /** Takes a partition's report (its counts moved) and pauses or resumes it by its marks. */
   update(part: PartitionState): void {
-    const window = part.tracker.window;
-    this.windowRecords += window - part.countedWindow;
-    part.countedWindow = window;
-    part.overMark = partitionOverMark(window, part.overMark, this.options);
-    this.apply(part);
+    const change: PartitionChange = part.update(this.options, this.#totalOver);
+    this.#uncommittedRecords += change.uncommittedRecords;
+    this.#uncommittedBytes += change.uncommittedBytes;
+    this.#apply(part, change.pause);
   }
 
-  /** Applies the total bounds to every partition when crossing them. */
+  /** Applies the total bounds to every partition when the totals cross them. */
   updateTotal(parts: Iterable<PartitionState>): void {
-    const over = totalOverBound(this.windowRecords, this.inFlightBytes, this.totalOver, this.options);
-    if (over === this.totalOver) return;
-    this.totalOver = over;
-    for (const part of parts) this.apply(part);
+    const over = totalOverBound(this.#uncommittedRecords, this.#uncommittedBytes, this.#totalOver, this.options);
+    if (over === this.#totalOver) return;
+    this.#totalOver = over;
+    for (const part of parts) this.#apply(part, part.applyTotal(over));
+  }
+
+  /** Revokes a partition and takes what it held out of the totals. */
+  forget(part: PartitionState): void {
+    const held = part.revoke();
+    this.#uncommittedRecords -= held.uncommittedRecords;
+    this.#uncommittedBytes -= held.uncommittedBytes;
+    if (held.wasPaused) this.#pausedCount -= 1;
+    this.wakeResumeWaiters();
   }
 
   /**
@@ -82,29 +71,28 @@ export class FlowControl {
    * the fetch loop wait for room instead of polling while everything is paused.
    */
   waitForResume(timeoutMs: number): Promise<void> {
-    if (this.pausedCount === 0) return Promise.resolve();
+    if (this.#pausedCount === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         this.clock.clearTimeout(timer);
-        this.resumeWaiters.delete(wake);
+        this.#resumeWaiters.delete(wake);
         resolve();
       };
       const timer = this.clock.setTimeout(wake, timeoutMs);
-      this.resumeWaiters.add(wake);
+      this.#resumeWaiters.add(wake);
     });
   }
 
   wakeResumeWaiters(): void {
-    for (const wake of [...this.resumeWaiters]) wake();
+    for (const wake of [...this.#resumeWaiters]) wake();
   }
 
-  private apply(part: PartitionState): void {
-    const paused = !part.revoked && (part.overMark || this.totalOver);
-    if (paused === part.paused) return;
-    part.paused = paused;
-    this.pausedCount += paused ? 1 : -1;
-    if (paused) this.hooks.pause(part.topic, part.partition);
-    else {
+  #apply(part: PartitionState, change: PauseChange): void {
+    if (change === 'pause') {
+      this.#pausedCount += 1;
+      this.hooks.pause(part.topic, part.partition);
+    } else if (change === 'resume') {
+      this.#pausedCount -= 1;
       this.hooks.resume(part.topic, part.partition);
       this.wakeResumeWaiters();
     }

@@ -1,7 +1,8 @@
 import { Deque } from './deque.js';
 import { MinHeap } from './min-heap.js';
-import { isLane, type Entry, type Lane } from './dispatch-state.js';
+import { isLane, type Entry, type Lane } from './entry.js';
 import { laneOf, type OrderingMode } from './ordering.js';
+import type { PartitionState } from './partition-state.js';
 
 export interface LaneSchedulerOptions {
   ordering: OrderingMode;
@@ -21,15 +22,21 @@ function headSeq(unit: Lane | Entry): number {
 }
 
 /**
- * The ordering half of the dispatcher. Records of one lane (a key, or a partition) wait in the
- * lane's queue, oldest first; a lane with records in flight is busy and none of its records
- * start until it is released. The ready queue holds lanes that may start and records that are
- * independent of all others, oldest head record first: served round-robin instead, a hot key's
- * old records would wait behind every other key's new ones, and the committed offset (the
- * completed prefix) would lag far behind what was processed. Chunks are filled from it.
+ * The ordering half of the dispatcher, and the owner of the lanes. Records of one lane (a key, or
+ * a partition) wait in the lane's queue, oldest first; a lane with records running, retrying or
+ * producing is busy and none of its records start until it is released. The ready queue holds
+ * lanes that may start and records that are independent of all others, oldest head record
+ * first: served round-robin instead, a hot key's old records would wait behind every other key's
+ * new ones, and the committed offset (the completed prefix) would lag far behind what was
+ * processed (docs/decisions/0004). Chunks are filled from it.
  */
 export class LaneScheduler {
   private readonly ready = new MinHeap<Lane | Entry>();
+  /** Lanes with queued or busy records, per partition and lane id (see `laneOf`). */
+  private readonly lanesOf = new Map<PartitionState, Map<string, Lane>>();
+  // the last partition placed into and its lanes: records come in batches of one partition
+  private lastPart: PartitionState | undefined;
+  private lastLanes: Map<string, Lane> | undefined;
 
   constructor(private readonly options: LaneSchedulerOptions) {}
 
@@ -50,21 +57,25 @@ export class LaneScheduler {
       return;
     }
     const part = entry.part;
-    let lane = part.lanes.get(laneId);
+    const lanes = this.lanesFor(part);
+    let lane = lanes.get(laneId);
     if (lane === undefined) {
       lane = { id: laneId, part, queue: new Deque<Entry>(), busy: false, inReady: false };
-      part.lanes.set(laneId, lane);
+      lanes.set(laneId, lane);
     }
     entry.lane = lane;
     lane.queue.push(entry);
     this.markReady(lane);
   }
 
-  /** The lane's records in flight are settled: let its next records run, or forget an empty lane. */
+  /** The lane's running records are settled: let its next records run, or forget an empty lane. */
   release(lane: Lane): void {
     lane.busy = false;
     if (lane.queue.length > 0) this.markReady(lane);
-    else if (lane.part.lanes.get(lane.id) === lane) lane.part.lanes.delete(lane.id);
+    else {
+      const lanes = this.lanesOf.get(lane.part);
+      if (lanes?.get(lane.id) === lane) lanes.delete(lane.id);
+    }
   }
 
   /** Puts `rerun` (in order) back in front of the group's lane, or of the ready queue, and unblocks the lane. */
@@ -79,8 +90,11 @@ export class LaneScheduler {
     this.release(lane);
   }
 
-  /** Drops what waits for revoked partitions (rare: one pass over the queue). */
-  dropRevoked(): void {
+  /** Drops the lanes of revoked partitions and what waits for them (rare: one pass over the queue). */
+  dropRevoked(revoked: readonly PartitionState[]): void {
+    for (const part of revoked) this.lanesOf.delete(part);
+    this.lastPart = undefined;
+    this.lastLanes = undefined;
     this.ready.filter((unit) => {
       if (!unit.part.revoked) return true;
       if (isLane(unit)) unit.inReady = false;
@@ -132,6 +146,18 @@ export class LaneScheduler {
       if (alone) break;
     }
     return { entries, tags };
+  }
+
+  private lanesFor(part: PartitionState): Map<string, Lane> {
+    if (part === this.lastPart && this.lastLanes !== undefined) return this.lastLanes;
+    let lanes = this.lanesOf.get(part);
+    if (lanes === undefined) {
+      lanes = new Map();
+      this.lanesOf.set(part, lanes);
+    }
+    this.lastPart = part;
+    this.lastLanes = lanes;
+    return lanes;
   }
 
   private markReady(lane: Lane): void {

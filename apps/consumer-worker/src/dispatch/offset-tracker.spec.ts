@@ -2,24 +2,36 @@ import { describe, expect, it } from 'vitest';
 import { OffsetTracker } from './offset-tracker.js';
 
 describe('OffsetTracker', () => {
-  const rows: Array<{ name: string; added: number[]; completed: number[]; committable: number | undefined; inFlight: number }> = [
-    { name: 'nothing added', added: [], completed: [], committable: undefined, inFlight: 0 },
-    { name: 'nothing completed yet', added: [0, 1, 2], completed: [], committable: undefined, inFlight: 3 },
-    { name: 'all complete in order', added: [0, 1, 2], completed: [0, 1, 2], committable: 3, inFlight: 0 },
-    { name: 'out of order, prefix complete', added: [0, 1, 2, 3], completed: [2, 0, 1], committable: 3, inFlight: 1 },
-    { name: 'slow record at k holds the commit at k', added: [10, 11, 12, 13, 14], completed: [10, 13, 14, 11], committable: 12, inFlight: 1 },
-    { name: 'slow record at the very start commits nothing', added: [5, 6, 7], completed: [6, 7], committable: undefined, inFlight: 1 },
-    { name: 'gap between tracked offsets is skipped', added: [5, 8, 9], completed: [5], committable: 8, inFlight: 2 },
-    { name: 'gap then all complete', added: [5, 8, 20], completed: [20, 8, 5], committable: 21, inFlight: 0 },
-    { name: 'completing an untracked offset is ignored', added: [1, 3], completed: [2, 4, 0, 1], committable: 3, inFlight: 1 },
-    { name: 'double completion counts once', added: [1, 2, 3], completed: [2, 2, 1], committable: 3, inFlight: 1 },
+  const rows: Array<{ name: string; added: number[]; completed: number[]; committable: number | undefined; pending: number }> = [
+    { name: 'nothing added', added: [], completed: [], committable: undefined, pending: 0 },
+    { name: 'nothing completed yet', added: [0, 1, 2], completed: [], committable: undefined, pending: 3 },
+    { name: 'all complete in order', added: [0, 1, 2], completed: [0, 1, 2], committable: 3, pending: 0 },
+    { name: 'out of order, prefix complete', added: [0, 1, 2, 3], completed: [2, 0, 1], committable: 3, pending: 1 },
+    { name: 'slow record at k holds the commit at k', added: [10, 11, 12, 13, 14], completed: [10, 13, 14, 11], committable: 12, pending: 1 },
+    { name: 'slow record at the very start commits nothing', added: [5, 6, 7], completed: [6, 7], committable: undefined, pending: 1 },
+    { name: 'gap between tracked offsets is skipped', added: [5, 8, 9], completed: [5], committable: 8, pending: 2 },
+    { name: 'gap then all complete', added: [5, 8, 20], completed: [20, 8, 5], committable: 21, pending: 0 },
+    { name: 'completing an untracked offset is ignored', added: [1, 3], completed: [2, 4, 0, 1], committable: 3, pending: 1 },
+    { name: 'double completion counts once', added: [1, 2, 3], completed: [2, 2, 1], committable: 3, pending: 1 },
   ];
-  it.each(rows)('$name', ({ added, completed, committable, inFlight }) => {
+  it.each(rows)('$name', ({ added, completed, committable, pending }) => {
     const tracker = new OffsetTracker();
     for (const offset of added) tracker.add(offset);
     for (const offset of completed) tracker.complete(offset);
     expect(tracker.committable()).toBe(committable);
-    expect(tracker.inFlight).toBe(inFlight);
+    expect(tracker.pending).toBe(pending);
+  });
+
+  it('counts the uncommitted records and their bytes, done or not, until the prefix before them completes', () => {
+    const tracker = new OffsetTracker();
+    [10, 20, 30, 40].forEach((bytes, i) => tracker.add(i, bytes));
+    tracker.complete(1);
+    tracker.complete(2);
+    expect({ pending: tracker.pending, uncommitted: tracker.uncommitted, bytes: tracker.uncommittedBytes }).toEqual({ pending: 2, uncommitted: 4, bytes: 100 });
+    tracker.complete(0);
+    expect({ pending: tracker.pending, uncommitted: tracker.uncommitted, bytes: tracker.uncommittedBytes }).toEqual({ pending: 1, uncommitted: 1, bytes: 40 });
+    tracker.complete(3);
+    expect({ pending: tracker.pending, uncommitted: tracker.uncommitted, bytes: tracker.uncommittedBytes }).toEqual({ pending: 0, uncommitted: 0, bytes: 0 });
   });
 
   it('moves past the finished records once the slow one finishes', () => {
@@ -29,7 +41,7 @@ describe('OffsetTracker', () => {
     expect(tracker.committable()).toBe(40);
     tracker.complete(40);
     expect(tracker.committable()).toBe(100);
-    expect(tracker.inFlight).toBe(0);
+    expect(tracker.pending).toBe(0);
   });
 
   it.each([
@@ -86,7 +98,7 @@ describe('OffsetTracker', () => {
       const firstDone = lowestOpen !== all[0];
       const expected = !firstDone ? undefined : lowestOpen ?? next + 1;
       expect(tracker.committable()).toBe(expected);
-      expect(tracker.inFlight).toBe(outstanding.length);
+      expect(tracker.pending).toBe(outstanding.length);
     }
   });
 

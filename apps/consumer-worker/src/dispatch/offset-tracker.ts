@@ -7,32 +7,40 @@ const INITIAL_CAPACITY = 64;
  * fetched and `complete`d in any order; `committable()` is the offset to commit (Kafka semantics:
  * the next offset to read), which never passes an incomplete record.
  *
- * Pending offsets sit in a ring buffer with a completed flag each; completing the head pops the
- * completed prefix, so every record is pushed and popped once: O(1) amortised. Finding a record
- * to complete is O(1) when offsets are dense and a binary search over the ring when compaction
- * or transaction markers leave gaps.
+ * The uncommitted records (from the committable offset on, done or not) sit in a ring buffer with
+ * a completed flag and a byte count each; completing the head pops the completed prefix, so every
+ * record is pushed and popped once: O(1) amortised. Finding a record to complete is O(1) when
+ * offsets are dense and a binary search over the ring when compaction or transaction markers
+ * leave gaps.
  */
 export class OffsetTracker {
   private offsets = new Float64Array(INITIAL_CAPACITY);
   private done = new Uint8Array(INITIAL_CAPACITY);
+  private sizes = new Float64Array(INITIAL_CAPACITY);
   private head = 0;
   private size = 0;
-  private pending = 0;
+  private pendingCount = 0;
+  private bytes = 0;
   private highest: number | undefined;
   private progressed = false;
   private committed: number | undefined;
 
   /** Records added and not completed yet. */
-  get inFlight(): number {
-    return this.pending;
+  get pending(): number {
+    return this.pendingCount;
   }
 
   /**
    * Records at or above the committable offset, done or not: what a crash now would redeliver.
    * Backpressure bounds this, not just the unfinished ones.
    */
-  get window(): number {
+  get uncommitted(): number {
     return this.size;
+  }
+
+  /** The bytes given with the uncommitted records. */
+  get uncommittedBytes(): number {
+    return this.bytes;
   }
 
   /** The highest offset ever added, or undefined before the first `add`. */
@@ -52,10 +60,10 @@ export class OffsetTracker {
   }
 
   /**
-   * Starts tracking a fetched record. Returns false, tracking nothing, for an offset at or below
-   * one already added: a re-fetch of records this tracker already holds.
+   * Starts tracking a fetched record of `bytes` bytes. Returns false, tracking nothing, for an
+   * offset at or below one already added: a re-fetch of records this tracker already holds.
    */
-  add(offset: number): boolean {
+  add(offset: number, bytes = 0): boolean {
     if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new AppError('OFFSET_INVALID', `offset must be a non-negative safe integer (got ${offset})`, { retriable: false });
     }
@@ -64,8 +72,10 @@ export class OffsetTracker {
     const slot = (this.head + this.size) & (this.offsets.length - 1);
     this.offsets[slot] = offset;
     this.done[slot] = 0;
+    this.sizes[slot] = bytes;
     this.size += 1;
-    this.pending += 1;
+    this.bytes += bytes;
+    this.pendingCount += 1;
     this.highest = offset;
     return true;
   }
@@ -92,7 +102,7 @@ export class OffsetTracker {
     const slot = (this.head + index) & (this.offsets.length - 1);
     if (this.done[slot] === 1) return false;
     this.done[slot] = 1;
-    this.pending -= 1;
+    this.pendingCount -= 1;
     if (index === 0) this.popCompletedPrefix();
     return true;
   }
@@ -114,6 +124,7 @@ export class OffsetTracker {
   private popCompletedPrefix(): void {
     const mask = this.offsets.length - 1;
     while (this.size > 0 && this.done[this.head] === 1) {
+      this.bytes -= this.sizes[this.head] as number;
       this.head = (this.head + 1) & mask;
       this.size -= 1;
       this.progressed = true;
@@ -145,13 +156,16 @@ export class OffsetTracker {
     const capacity = this.offsets.length * 2;
     const offsets = new Float64Array(capacity);
     const done = new Uint8Array(capacity);
+    const sizes = new Float64Array(capacity);
     const mask = this.offsets.length - 1;
     for (let i = 0; i < this.size; i += 1) {
       offsets[i] = this.offsets[(this.head + i) & mask] as number;
       done[i] = this.done[(this.head + i) & mask] as number;
+      sizes[i] = this.sizes[(this.head + i) & mask] as number;
     }
     this.offsets = offsets;
     this.done = done;
+    this.sizes = sizes;
     this.head = 0;
   }
 }

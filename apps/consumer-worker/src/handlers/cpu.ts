@@ -42,12 +42,14 @@ export function hashRounds(seed: number, rounds: number): number {
 }
 
 const CALIBRATION_BATCH = 10_000;
-const CALIBRATION_TRIES = 3;
+const CALIBRATION_TRY_MS = 1;
 const WARM_UP_MS = 60;
 
 /**
- * Hash rounds per microsecond on this thread. Best of a few tries: a try that another thread
- * or the broker preempted runs slow, and the fastest is the closest to the uncontended speed.
+ * Hash rounds per microsecond on this thread, timed by the wall clock (Node 20 has no clock of a
+ * thread's CPU time): the best of many 1 ms tries. A try during which the thread was preempted
+ * runs slow, and a slow rate makes every record burn less than its cost; short tries make it
+ * likely that some ran whole on a core even on a busy machine.
  */
 export function calibrateRoundsPerUs(calibrateMs: number): number {
   let best = 0;
@@ -56,9 +58,10 @@ export function calibrateRoundsPerUs(calibrateMs: number): number {
   // several times too low and every record then burns a fraction of its cost.
   const warmUntil = process.hrtime.bigint() + BigInt(WARM_UP_MS * 1e6);
   while (process.hrtime.bigint() < warmUntil) sink = hashRounds(sink, CALIBRATION_BATCH);
-  for (let attempt = 0; attempt < CALIBRATION_TRIES; attempt += 1) {
+  const tries = Math.max(3, Math.round(calibrateMs / CALIBRATION_TRY_MS));
+  for (let attempt = 0; attempt < tries; attempt += 1) {
     const start = process.hrtime.bigint();
-    const deadline = start + BigInt(Math.round((calibrateMs * 1e6) / CALIBRATION_TRIES));
+    const deadline = start + BigInt(Math.round((calibrateMs * 1e6) / tries));
     let rounds = 0;
     let now = start;
     while (now < deadline) {

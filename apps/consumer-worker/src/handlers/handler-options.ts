@@ -1,4 +1,4 @@
-import { AppError } from '@lagscale/kafka-core';
+import { AppError } from '@lagscale/kafka-core/thread';
 import type { z } from 'zod';
 
 /**

@@ -2,4 +2,3 @@ export type { Handler, HandlerFactory, HandlerModule, HandlerOutput, HandlerReco
 export { parseHandlerOptions } from './handler-options.js';
 export { passThrough, sequenceHeadersOf } from './pass-through.js';
 export { builtInHandlerNames, builtInHandlers, handlerSpecifier, isBuiltInHandler, loadHandler, type BuiltInHandlerName } from './registry.js';
-export { TEST_MARKER_HEADER, hasMarker } from './testing/marker.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import createIoWaitHandler from './io-wait.js';
-import { handlerRecord } from './testing/handler-record.js';
+import { handlerRecord } from '../../test-support/handler-record.js';
 
 describe('io-wait handler', () => {
   it('waits, then passes the record on byte for byte', async () => {

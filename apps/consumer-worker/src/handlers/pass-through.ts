@@ -1,5 +1,5 @@
 import { CONTENT_TYPE_HEADER, jsonCodec } from '@lagscale/codecs';
-import { SEQUENCE_HEADERS } from '@lagscale/kafka-core';
+import { SEQUENCE_HEADERS } from '@lagscale/kafka-core/thread';
 import type { HandlerOutput, HandlerRecord } from './handler.js';
 
 const sequenceHeaderNames = Object.values(SEQUENCE_HEADERS);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInHandlerNames, handlerSpecifier, loadHandler } from './registry.js';
-import { handlerRecord } from './testing/handler-record.js';
+import { handlerRecord } from '../../test-support/handler-record.js';
+import { testHandler } from '../../test-support/test-handlers.js';
 
 describe('handlerSpecifier', () => {
   const cases: { spec: string; specifier: string }[] = [
@@ -25,8 +26,8 @@ describe('loadHandler', () => {
     await expect(loadHandler('nope')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 
-  it('loads throw-on-marker, which throws on marked records only', async () => {
-    const handler = await loadHandler('testing/throw-on-marker', { marker: 'bad' });
+  it('loads a handler by path (the test handler throw-on-marker), which throws on marked records only', async () => {
+    const handler = await loadHandler(testHandler('throw-on-marker'), { marker: 'bad' });
     expect(handler.handle(handlerRecord({ marker: 'good' }))).toBeUndefined();
     expect(() => handler.handle(handlerRecord('bad'))).toThrow(/marker "bad"/);
     expect(() => handler.handle(handlerRecord(1, { headers: { 'lagscale-test-marker': 'bad' } }))).toThrow();

@@ -1,21 +1,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AppError } from '@lagscale/kafka-core/thread';
 import type { Handler, HandlerModule } from './handler.js';
 
-/**
- * Handlers loadable by name. The `testing/` ones exist for the consumer's own tests (failures,
- * crashes, delays); they are here so a test can name them in a child process's settings.
- */
+/** Handlers loadable by name; any other handler is loaded by path or module specifier. */
 export const builtInHandlers = {
   noop: () => import('./noop.js'),
   cpu: () => import('./cpu.js'),
   'sensor-alerts': () => import('./sensor-alerts.js'),
   'user-events': () => import('./user-events.js'),
   'io-wait': () => import('./io-wait.js'),
-  'testing/always-throw': () => import('./testing/always-throw.js'),
-  'testing/throw-on-marker': () => import('./testing/throw-on-marker.js'),
-  'testing/kill-thread': () => import('./testing/kill-thread.js'),
-  'testing/slow-on-marker': () => import('./testing/slow-on-marker.js'),
 } as const satisfies Record<string, () => Promise<HandlerModule>>;
 
 export type BuiltInHandlerName = keyof typeof builtInHandlers;
@@ -46,20 +40,14 @@ export async function loadHandler(spec: string, options: Record<string, string> 
   try {
     module = isBuiltInHandler(spec) ? await builtInHandlers[spec]() : ((await import(handlerSpecifier(spec))) as Partial<HandlerModule>);
   } catch (error) {
-    throw await configError(`cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, error);
+    throw configError(`cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, error);
   }
-  if (typeof module.default !== 'function') throw await configError(`handler module "${spec}" has no factory function as its default export`);
+  if (typeof module.default !== 'function') throw configError(`handler module "${spec}" has no factory function as its default export`);
   const handler = await module.default(options);
-  if (typeof handler?.handle !== 'function') throw await configError(`handler factory of "${spec}" returned no object with a handle() method`);
+  if (typeof handler?.handle !== 'function') throw configError(`handler factory of "${spec}" returned no object with a handle() method`);
   return handler;
 }
 
-/**
- * A `CONFIG_INVALID` error. kafka-core (Kafka client, metrics, HTTP) is imported only here, on
- * the failure path: every worker thread loads this module, and its start is on the path to the
- * first record.
- */
-async function configError(message: string, cause?: unknown): Promise<Error> {
-  const { AppError } = await import('@lagscale/kafka-core');
+function configError(message: string, cause?: unknown): Error {
   return new AppError('CONFIG_INVALID', message, { cause, retriable: false });
 }

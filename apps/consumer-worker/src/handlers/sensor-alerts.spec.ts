@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Handler, HandlerOutput } from './handler.js';
 import createSensorAlertsHandler, { breachOf } from './sensor-alerts.js';
-import { handlerRecord } from './testing/handler-record.js';
+import { handlerRecord } from '../../test-support/handler-record.js';
 
 function reading(sensorId: string, type: string, value: number, ts: number) {
   return { sensorId, type, value, unit: 'x', location: { site: 's', lat: 0, lon: 0 }, ts };

@@ -1,7 +1,7 @@
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { HandlerOutput } from './handler.js';
-import { handlerRecord } from './testing/handler-record.js';
+import { handlerRecord } from '../../test-support/handler-record.js';
 import createUserEventsHandler from './user-events.js';
 
 describe('user-events handler', () => {

@@ -93,7 +93,7 @@ export interface ChunkExecutor {
    * independent of each other.
    */
   run(records: readonly PooledRecord[], orderTags?: readonly number[]): Promise<RecordOutcome[]>;
-  /** Chunks waiting for a free thread, for backpressure and metrics. */
+  /** Chunks waiting for a free thread, for metrics. */
   readonly queued: number;
   close(): Promise<void>;
 }

@@ -12,12 +12,6 @@ export {
 export { RecordArena, type ArenaSource } from './record-arena.js';
 export { ChunkView, packChunk, unpackChunk, type ChunkRecord, type PackedChunk } from './chunk-codec.js';
 export { packResults, unpackResults, type ChunkTimings, type PackedResults } from './result-codec.js';
-export {
-  WorkerPool,
-  defaultWorkerPoolOptions,
-  validateWorkerPoolOptions,
-  type TimingSummaryMs,
-  type WorkerPoolOptions,
-  type WorkerPoolStats,
-} from './worker-pool.js';
+export { defaultWorkerPoolOptions, validateWorkerPoolOptions, type WorkerPoolOptions } from './pool-options.js';
+export { WorkerPool, type TimingSummaryMs, type WorkerPoolStats } from './worker-pool.js';
 export { workerEntry, type WorkerEntry } from './worker-entry.js';

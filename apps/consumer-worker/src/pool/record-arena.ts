@@ -226,7 +226,7 @@ export class RecordArena {
     return { arena: new RecordArena(buffer, []), offsets };
   }
 
-  /** Key plus value bytes of a record: what the in-flight byte bound counts. */
+  /** Key plus value bytes of a record: what the bound on uncommitted bytes counts. */
   dataBytes(slot: number): number {
     const at = slot * RECORD_SLOTS;
     return Math.max(0, this.index[at + 1] as number) + Math.max(0, this.index[at + 3] as number);

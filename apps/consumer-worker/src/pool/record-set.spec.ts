@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordArena } from './record-arena.js';
 import { lastVarintEnd, readVarint, readVarlong, RecordSetError } from './record-format.js';
 import { legacyMessages, recordSetSegments, type AbortedTransaction } from './record-set.js';
-import { batchBytes, recordSet, type TestRecord } from './record-batch-fixtures.js';
+import { batchBytes, recordSet, type TestRecord } from '../../test-support/record-batch-fixtures.js';
 
 // kafkajs's decoder (a plain consumer's path) as the reference; the batches come from its encoders.
 const require = createRequire(import.meta.url);

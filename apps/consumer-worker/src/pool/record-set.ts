@@ -6,9 +6,9 @@ import { RecordSetError, type RecordSegment } from './record-format.js';
  * Kafka's record batch format (magic 2), read straight from a fetch response's record set: what
  * a plain kafkajs consumer decodes into an object per record (offsets and timestamps as decimal
  * strings, a headers object), the hot path reads as numbers and byte positions. Record sets
- * reach the consumer undecoded through the `rawRecordSets` consumer option of the patched
- * kafkajs (patches/kafkajs+2.2.4.patch); the record bytes are copied once, into an arena, and
- * the worker threads read keys, values and headers from there.
+ * reach the consumer undecoded through the `rawRecordSets` consumer option of our kafkajs
+ * (docs/decisions/0007); the record bytes are copied once, into an arena, and the worker threads
+ * read keys, values and headers from there.
  *
  * RecordBatch: baseOffset int64, length int32, partitionLeaderEpoch int32, magic int8,
  *   crc uint32, attributes int16, lastOffsetDelta int32, baseTimestamp int64, maxTimestamp int64,

@@ -1,35 +1,13 @@
 import { AppError } from '@lagscale/kafka-core';
 import { Piscina } from 'piscina';
-import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { packChunk, type PackedChunk } from './chunk-codec.js';
 import type { ChunkExecutor, PooledRecord, RecordOutcome } from './executor.js';
 import { unpackResults, type PackedResults } from './result-codec.js';
+import { defaultWorkerPoolOptions, validateWorkerPoolOptions, type WorkerPoolOptions } from './pool-options.js';
 import type { WorkerSetup } from './worker.js';
 import { workerEntry } from './worker-entry.js';
-
-export interface WorkerPoolOptions {
-  /** Worker threads, kept constant (piscina min = max). */
-  threads: number;
-  /** Built-in handler name (`noop`, `cpu`, …), a path, or a module specifier. */
-  handler: string;
-  /** Passed to the handler factory in each thread. */
-  handlerOptions: Record<string, string>;
-  /** Chunks that may wait for a thread; `run()` rejects beyond (0: no queue). */
-  maxQueue: number;
-  /** How long a thread above the minimum may idle before it stops, milliseconds. */
-  idleTimeoutMs: number;
-  /** Told about a thread that failed while it had no task (piscina's `error` event). */
-  onThreadError?: (error: unknown) => void;
-}
-
-export const defaultWorkerPoolOptions = {
-  threads: 2,
-  handler: 'noop',
-  handlerOptions: {},
-  maxQueue: 1_024,
-  idleTimeoutMs: 60_000,
-} satisfies Omit<WorkerPoolOptions, 'onThreadError'>;
 
 /** Timing summary of one piscina histogram, milliseconds. */
 export interface TimingSummaryMs {
@@ -53,19 +31,6 @@ export interface WorkerPoolStats {
   waitTime: TimingSummaryMs;
   /** Time chunks ran in a thread. */
   runTime: TimingSummaryMs;
-}
-
-/** Checks the options together; every problem is named, with its option and value. */
-export function validateWorkerPoolOptions(options: WorkerPoolOptions): void {
-  const problems: string[] = [];
-  const integer = (name: keyof WorkerPoolOptions, value: number, min: number) => {
-    if (!Number.isSafeInteger(value) || value < min) problems.push(`pool option ${name} must be an integer ≥ ${min} (got ${String(value)})`);
-  };
-  integer('threads', options.threads, 1);
-  integer('maxQueue', options.maxQueue, 0);
-  integer('idleTimeoutMs', options.idleTimeoutMs, 0);
-  if (options.handler.trim() === '') problems.push('pool option handler must name a handler (got "")');
-  if (problems.length > 0) throw new AppError('CONFIG_INVALID', problems.join('; '), { retriable: false });
 }
 
 function summary(histogram: { mean: number; p50: number; p99: number; max: number }): TimingSummaryMs {

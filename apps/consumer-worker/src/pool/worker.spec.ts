@@ -1,7 +1,7 @@
 import * as codecs from '@lagscale/codecs';
 import { describe, expect, it } from 'vitest';
 import type { Handler, HandlerRecord } from '../handlers/handler.js';
-import { BucketCounts } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, packChunk } from './chunk-codec.js';
 import { pooledRecordsOf, type DispatchRecord } from './executor.js';

@@ -2,7 +2,7 @@ import type * as Codecs from '@lagscale/codecs';
 import { Piscina } from 'piscina';
 import type { Handler, HandlerOutput, HandlerRecord } from '../handlers/handler.js';
 import { loadHandler } from '../handlers/registry.js';
-import { BucketCounts } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, type PackedChunk } from './chunk-codec.js';
 import { OK_WITHOUT_OUTPUTS, SKIPPED, type OutputRecord, type RecordOutcome } from './executor.js';

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import type { EachBatchPayload } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createHarness } from '../dispatch/dispatch-harness.js';
-import { flush, type FakeExecutor } from '../dispatch/fake-executor.js';
-import { recordSet } from '../pool/record-batch-fixtures.js';
+import { createHarness } from '../../test-support/dispatch/dispatch-harness.js';
+import { flush, type FakeExecutor } from '../../test-support/dispatch/fake-executor.js';
+import { recordSet } from '../../test-support/record-batch-fixtures.js';
 import { takeBatch, type BatchIntakeContext } from './batch-intake.js';
 
 // kafkajs's own Batch (patched: raw record sets) and decoder, so both paths see what a fetch gives.
@@ -39,11 +39,15 @@ function setup(room: number) {
     dispatcher: harness.dispatcher,
     room: () => room,
     stopping: () => stopping,
-    onTaken: (_topic, _partition, count, next) => taken.push([count, next]),
   };
   const payload = (batch: EachBatchPayload['batch']) =>
     ({ batch, resolveOffset: (offset: string) => resolved.push(offset), isStale: () => false }) as unknown as EachBatchPayload;
-  return { ...harness, ctx, payload, resolved, taken, stop: () => (stopping = true) };
+  /** Takes a batch, noting what was taken: [records, next offset]. */
+  const take = async (batch: EachBatchPayload['batch']) => {
+    const result = await takeBatch(payload(batch), ctx);
+    if (result !== undefined) taken.push([result.taken, result.nextOffset]);
+  };
+  return { ...harness, take, resolved, taken, stop: () => (stopping = true) };
 }
 
 /** Settles chunks as they start (a key's next chunk starts once its last one is done). */
@@ -56,8 +60,8 @@ async function settleAll(executor: FakeExecutor): Promise<void> {
 
 describe('takeBatch', () => {
   it.each(['record set', 'kafkajs-decoded'] as const)('%s: takes every record, resolves through the trailing marker, and commits past it once they are done', async (path) => {
-    const { ctx, payload, resolved, taken, executor, dispatcher } = setup(100);
-    await takeBatch(payload(await batchOf(path, await logEndingInMarker())), ctx);
+    const { take, resolved, taken, executor, dispatcher } = setup(100);
+    await take(await batchOf(path, await logEndingInMarker()));
     expect(resolved).toEqual(['15']);
     expect(taken).toEqual([[5, 16]]);
     await flush();
@@ -68,8 +72,8 @@ describe('takeBatch', () => {
   });
 
   it.each(['record set', 'kafkajs-decoded'] as const)('%s: takes only what fits, resolves the last one taken and skips nothing', async (path) => {
-    const { ctx, payload, resolved, taken, executor, dispatcher } = setup(3);
-    await takeBatch(payload(await batchOf(path, await logEndingInMarker())), ctx);
+    const { take, resolved, taken, executor, dispatcher } = setup(3);
+    await take(await batchOf(path, await logEndingInMarker()));
     expect(resolved).toEqual(['12']);
     expect(taken).toEqual([[3, 13]]);
     await flush();
@@ -79,8 +83,8 @@ describe('takeBatch', () => {
   });
 
   it('starts at the fetched offset inside a record batch', async () => {
-    const { ctx, payload, resolved, executor } = setup(100);
-    await takeBatch(payload(await batchOf('record set', await logEndingInMarker(), 13)), ctx);
+    const { take, resolved, executor } = setup(100);
+    await take(await batchOf('record set', await logEndingInMarker(), 13));
     await flush();
     await settleAll(executor);
     expect(executor.history.flat().map((r) => r.offset).sort()).toEqual([13, 14]);
@@ -89,12 +93,12 @@ describe('takeBatch', () => {
 
   it('leaves a batch alone when there is no room or the consumer is stopping', async () => {
     const full = setup(0);
-    await takeBatch(full.payload(await batchOf('record set', await logEndingInMarker())), full.ctx);
+    await full.take(await batchOf('record set', await logEndingInMarker()));
     const stopped = setup(100);
     stopped.stop();
-    await takeBatch(stopped.payload(await batchOf('kafkajs-decoded', await logEndingInMarker())), stopped.ctx);
+    await stopped.take(await batchOf('kafkajs-decoded', await logEndingInMarker()));
     for (const { resolved, taken, dispatcher } of [full, stopped]) {
-      expect({ resolved, taken, inFlight: dispatcher.stats().inFlightRecords }).toEqual({ resolved: [], taken: [], inFlight: 0 });
+      expect({ resolved, taken, inFlight: dispatcher.stats().pendingRecords }).toEqual({ resolved: [], taken: [], inFlight: 0 });
     }
   });
 });

@@ -3,7 +3,7 @@ import type { Dispatcher, FetchedMessage } from '../dispatch/index.js';
 import { RecordArena } from '../pool/record-arena.js';
 import { legacyMessages, recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
 
-/** The consumer option of the patched kafkajs (patches/kafkajs+2.2.4.patch): eachBatch gets record sets undecoded. */
+/** The consumer option of our kafkajs (docs/decisions/0007): eachBatch gets record sets undecoded. */
 export interface RawRecordSetsOption {
   rawRecordSets: boolean;
 }
@@ -23,52 +23,53 @@ export interface BatchIntakeContext {
   room(): number;
   /** True once the consumer stops: batches are left alone. */
   stopping(): boolean;
-  /** A batch was taken: `taken` records, and the next offset to fetch. */
-  onTaken(topic: string, partition: number, taken: number, nextOffset: number): void;
+}
+
+/** What `takeBatch` took of a batch: `taken` records, and the next offset to fetch (its position resolved). */
+export interface TakenBatch {
+  taken: number;
+  nextOffset: number;
 }
 
 /**
  * Hands a fetched batch to the dispatcher without waiting for processing, taking only what fits
  * (`room()`): the rest is not resolved, so it is fetched again once there is room. With
  * `rawRecordSets` the record set is read in place (`RecordArena.fromSegments`); a broker on an
- * older Fetch version, or message format v0/v1, goes through kafkajs's decoder.
+ * older Fetch version, or message format v0/v1, goes through kafkajs's decoder. Undefined when
+ * the batch was left alone (stale, stopping, no room).
  */
-export async function takeBatch(payload: EachBatchPayload, ctx: BatchIntakeContext): Promise<void> {
-  if (payload.isStale() || ctx.stopping()) return;
+export async function takeBatch(payload: EachBatchPayload, ctx: BatchIntakeContext): Promise<TakenBatch | undefined> {
+  if (payload.isStale() || ctx.stopping()) return undefined;
   const raw = payload.batch as unknown as Partial<RawRecordSetBatch>;
-  if (raw.recordSet == null) {
-    takeMessages(payload, payload.batch.messages, ctx);
-    return;
-  }
+  if (raw.recordSet == null) return takeMessages(payload, payload.batch.messages, ctx);
   const limit = ctx.room();
-  if (limit <= 0) return;
+  if (limit <= 0) return undefined;
   const { recordSet, abortedTransactions = [], fetchedOffset = '0' } = raw;
   const segments = await recordSetSegments(recordSet, abortedTransactions);
-  if (payload.isStale() || ctx.stopping()) return;
+  if (payload.isStale() || ctx.stopping()) return undefined;
   if (segments === undefined) {
     const messages = await legacyMessages(recordSet, fetchedOffset, abortedTransactions);
-    if (payload.isStale() || ctx.stopping()) return;
-    takeMessages(payload, messages, ctx);
-    return;
+    if (payload.isStale() || ctx.stopping()) return undefined;
+    return takeMessages(payload, messages, ctx);
   }
   const { arena, offsets } = RecordArena.fromSegments(segments, Number(fetchedOffset), limit);
   const { topic, partition } = payload.batch;
   const taken = offsets.length;
   const lastTaken = offsets[taken - 1];
   if (taken > 0) ctx.dispatcher.enqueueArena(topic, partition, arena, offsets);
-  advance(payload, ctx, taken, taken < limit, lastTaken);
+  return advance(payload, ctx, taken, taken < limit, lastTaken);
 }
 
 /** Records kafkajs decoded: copied into an arena like a record set's. */
-function takeMessages(payload: EachBatchPayload, messages: readonly FetchedMessage[], ctx: BatchIntakeContext): void {
+function takeMessages(payload: EachBatchPayload, messages: readonly FetchedMessage[], ctx: BatchIntakeContext): TakenBatch | undefined {
   const limit = ctx.room();
-  if (limit <= 0) return;
+  if (limit <= 0) return undefined;
   const { topic, partition } = payload.batch;
   const taken = Math.min(messages.length, limit);
   const offsets = messages.slice(0, taken).map((m) => Number(m.offset));
   const lastTaken = offsets[taken - 1];
   if (taken > 0) ctx.dispatcher.enqueueArena(topic, partition, RecordArena.copyOf(messages, 0, taken), offsets);
-  advance(payload, ctx, taken, taken === messages.length, lastTaken);
+  return advance(payload, ctx, taken, taken === messages.length, lastTaken);
 }
 
 /**
@@ -79,7 +80,7 @@ function takeMessages(payload: EachBatchPayload, messages: readonly FetchedMessa
  * *resolved* offset: resolve at once, or the same records come back. What is committed is the
  * dispatcher's safe offset, never this one.
  */
-function advance(payload: EachBatchPayload, ctx: BatchIntakeContext, taken: number, allTaken: boolean, lastTaken: number | undefined): void {
+function advance(payload: EachBatchPayload, ctx: BatchIntakeContext, taken: number, allTaken: boolean, lastTaken: number | undefined): TakenBatch {
   const { topic, partition } = payload.batch;
   let last: number;
   if (allTaken) {
@@ -87,5 +88,5 @@ function advance(payload: EachBatchPayload, ctx: BatchIntakeContext, taken: numb
     ctx.dispatcher.skipThrough(topic, partition, last);
   } else last = lastTaken as number;
   payload.resolveOffset(String(last));
-  ctx.onTaken(topic, partition, taken, last + 1);
+  return { taken, nextOffset: last + 1 };
 }

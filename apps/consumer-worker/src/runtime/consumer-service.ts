@@ -15,12 +15,13 @@ import {
   type Registry,
   type Service,
 } from '@lagscale/kafka-core';
-import { Dispatcher, resolveDispatcherOptions, type TopicPartitionOffset } from '../dispatch/index.js';
-import { WorkerPool, type OutputRecord, type PooledRecord } from '../pool/index.js';
+import { Dispatcher, resolveDispatcherOptions } from '../dispatch/index.js';
+import { WorkerPool } from '../pool/index.js';
 import type { WorkerSettings } from '../config/worker-config.js';
 import { takeBatch, type BatchIntakeContext, type RawRecordSetsOption } from './batch-intake.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
+import { PartitionOwnership } from './partition-ownership.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 
 export interface ConsumerServiceOptions {
@@ -37,25 +38,30 @@ export interface ConsumerService extends Service {
   readonly joined: boolean;
 }
 
-const key = (topic: string, partition: number) => `${topic}:${partition}`;
+/** How long a fetch waits for records on the broker: short, so a paused-then-resumed partition is fetched soon. */
+const FETCH_MAX_WAIT_MS = 250;
 
 /**
- * consumer-worker: kafkajs fetches batches and hands them to the dispatcher without waiting for
- * processing; the dispatcher runs them on the worker pool in key (or partition) order; outputs and
- * dead letters are produced before an offset counts as done; only the completed prefix of each
- * partition is committed, on an interval, on rebalance and on shutdown.
+ * consumer-worker. A record goes, in this order:
+ * 1. fetch: kafkajs `eachBatch` (record sets undecoded) hands each batch to `takeBatch` and
+ *    returns without waiting for processing;
+ * 2. intake and dispatch (`Dispatcher`): tracked and counted by its partition, queued in its lane
+ *    (key or partition order), run on the worker pool in a chunk;
+ * 3. completion: its outputs or dead letter are produced (`OutputProducer`) before it counts as done;
+ * 4. commit (`PartitionOwnership`): the completed prefix of each owned partition, on an
+ *    interval, on rebalance and on shutdown.
  */
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { kafkaConfig, settings, logger } = options;
   const registry = options.registry ?? createRegistry({ app: 'consumer-worker' });
   const kafka: Kafka = createKafka(kafkaConfig, logger);
-  const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
-  const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
+
+  // 1. fetch
   const consumerConfig: ConsumerConfig & RawRecordSetsOption = {
     groupId: settings.groupId,
     sessionTimeout: settings.sessionTimeoutMs,
     heartbeatInterval: Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10)),
-    maxWaitTimeInMs: 250,
+    maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     allowAutoTopicCreation: false,
     // Record sets come undecoded (see pool/record-set.ts): the records' bytes are copied into an
     // arena in one go and read there, by the dispatcher for offsets and keys and by the threads for
@@ -64,46 +70,23 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   };
   const consumer: Consumer = kafka.consumer(consumerConfig);
 
-  let consumed = 0;
+  // 2. intake, dispatch and the pool; 3. completion through the output producer
+  const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
+  const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
   let outputs = 0;
-  let commits = 0;
-  let joined = false;
-  let stopping = false;
-  let owned = new Map<string, { topic: string; partition: number }>();
-  const fetchedNext = new Map<string, number>();
-  const committedNext = new Map<string, number>();
-  let commitTimer: NodeJS.Timeout | undefined;
-  let progressTimer: NodeJS.Timeout | undefined;
-  let ops: OpsServer | undefined;
-  let metricsUrl: string | undefined;
-  let committing: Promise<void> | undefined;
-
   const dispatcher = new Dispatcher(
     {
       executor: pool,
-      async onOutputs(_record: PooledRecord, records: readonly OutputRecord[]) {
-        // Group by destination; a handler may address several topics.
-        const byTopic = new Map<string, OutputRecord[]>();
-        for (const out of records) {
-          const topic = out.topic ?? settings.outputTopic;
-          if (topic === undefined) throw new AppError('CONFIG_INVALID', `handler ${settings.handler} produced output but CONSUMER_OUTPUT_TOPIC is not set`);
-          const list = byTopic.get(topic) ?? [];
-          list.push(out);
-          byTopic.set(topic, list);
-        }
-        await Promise.all([...byTopic].map(([topic, list]) => output.send(topic, list.map((o) => ({ key: o.key, value: o.value, headers: o.headers })))));
+      async onOutputs(_record, records) {
+        await output.sendOutputs(records, settings.outputTopic, settings.handler);
         outputs += records.length;
       },
       async onDeadLetter(record, reason, attempts) {
         logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, attempts, reason }, 'dead-lettering record');
         await output.send(settings.dlqTopic, [deadLetterMessage(record, reason, attempts)]);
       },
-      pause(topic, partition) {
-        consumer.pause([{ topic, partitions: [partition] }]);
-      },
-      resume(topic, partition) {
-        consumer.resume([{ topic, partitions: [partition] }]);
-      },
+      pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
+      resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
     },
     resolveDispatcherOptions({
       ordering: settings.ordering,
@@ -111,78 +94,55 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       poolThreads: settings.threads,
       highWaterMark: settings.highWaterMark,
       lowWaterMark: settings.lowWaterMark,
-      maxInFlightRecords: settings.maxInFlightRecords,
-      maxInFlightBytes: settings.maxInFlightBytes,
+      maxUncommittedRecords: settings.maxUncommittedRecords,
+      maxUncommittedBytes: settings.maxUncommittedBytes,
       maxAttempts: settings.maxAttempts,
       retryBaseMs: settings.retryBaseMs,
       retryMaxMs: settings.retryMaxMs,
     }),
   );
 
+  // 4. commit, and the partitions owned
+  const ownership = new PartitionOwnership(consumer, dispatcher, logger);
+
+  let consumed = 0;
+  let stopping = false;
+  let commitTimer: NodeJS.Timeout | undefined;
+  let progressTimer: NodeJS.Timeout | undefined;
+  let ops: OpsServer | undefined;
+  let metricsUrl: string | undefined;
+
   registerWorkerMetrics(registry, {
     dispatcher: () => dispatcher.stats(),
     pool: () => (pool.threadCount > 0 ? pool.stats() : undefined),
     consumed: () => consumed,
     outputs: () => outputs,
-    commits: () => commits,
+    commits: () => ownership.commits,
+    commitLag: () => dispatcher.commitLag(),
+    assignedPartitions: () => ownership.size,
     poolBusyMs: () => pool.busyMs,
     handlerSeconds: () => pool.handlerSeconds(),
     endToEndSeconds: () => dispatcher.endToEndSeconds(),
-    commitLag: () => {
-      let lag = 0;
-      for (const [k, next] of fetchedNext) lag += Math.max(0, next - (committedNext.get(k) ?? next));
-      return lag;
-    },
   });
-
-  /** Commits the completed prefix of every owned partition; one commit at a time. */
-  async function commit(reason: string): Promise<void> {
-    while (committing !== undefined) await committing;
-    const offsets: TopicPartitionOffset[] = dispatcher.committableOffsets().filter((o) => owned.has(key(o.topic, o.partition)));
-    if (offsets.length === 0) return;
-    committing = consumer
-      .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })))
-      .then(() => {
-        dispatcher.markCommitted(offsets);
-        for (const o of offsets) committedNext.set(key(o.topic, o.partition), o.offset);
-        commits += 1;
-        logger.debug({ reason, offsets }, 'committed');
-      })
-      .catch((err: unknown) => {
-        // A commit racing a rebalance fails; the next one (or the new owner) covers it.
-        logger.warn({ reason, err: describeError(err) }, 'commit failed');
-      })
-      .finally(() => {
-        committing = undefined;
-      });
-    await committing;
-  }
-
-  // Longest single wait in eachBatch while backpressure pauses everything; the wait loops, with
-  // a heartbeat between turns, until a partition resumes.
-  const pausedWaitMs = Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10));
 
   // A fetch brings up to 1 MiB per partition (thousands of small records), so pausing at the
   // bound alone lets one fetch overshoot it many times over, and with it the redeliveries after a
   // crash. Take only what fits: up to one past the bound, which trips the dispatcher's pause.
   const intake: BatchIntakeContext = {
     dispatcher,
-    room: () => settings.maxInFlightRecords + 1 - dispatcher.uncommittedRecords,
+    room: () => settings.maxUncommittedRecords + 1 - dispatcher.uncommittedRecords,
     stopping: () => stopping,
-    onTaken(topic, partition, taken, nextOffset) {
-      const tp = key(topic, partition);
-      if (!owned.has(tp)) owned.set(tp, { topic, partition });
-      consumed += taken;
-      fetchedNext.set(tp, nextOffset);
-    },
   };
+  // Longest single wait in eachBatch while backpressure pauses everything; the wait loops, with
+  // a heartbeat between turns, until a partition resumes.
+  const pausedWaitMs = Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10));
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { heartbeat, isStale } = payload;
-    await takeBatch(payload, intake);
+    consumed += (await takeBatch(payload, intake))?.taken ?? 0;
     // With every partition paused, kafkajs sleeps its maxWaitTime before fetching again, however
     // soon one resumes; waiting for the resume here lets the next fetch go out at once.
-    while (!stopping && !isStale() && owned.size > 0 && dispatcher.pausedPartitions >= owned.size) {
+    while (!stopping && !isStale() && ownership.size > 0 && dispatcher.pausedPartitions >= ownership.size) {
       await dispatcher.waitForResume(pausedWaitMs);
       await heartbeat();
     }
@@ -212,40 +172,20 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       const connected = [checkTopics(), output.start(), connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' })];
       // Building the HTTP server takes tens of ms of CPU the first time: after the connects went
       // out, so it overlaps their round trips instead of delaying them.
-      ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => joined || 'not yet joined the consumer group' } });
+      ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => ownership.joined || 'not yet joined the consumer group' } });
       const [opsAddress] = await Promise.all([ops.start(), ...connected]);
       metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        const assignment = payload.memberAssignment;
-        const next = new Map<string, { topic: string; partition: number }>();
-        for (const [topic, partitions] of Object.entries(assignment)) for (const p of partitions) next.set(key(topic, p), { topic, partition: p });
-        // kafkajs has no revoke callback: what we owned and no longer do is dropped here, so it is
-        // never committed by us again (the broker would accept it).
-        const revoked = new Map<string, number[]>();
-        for (const [k, tp] of owned) if (!next.has(k)) revoked.set(tp.topic, [...(revoked.get(tp.topic) ?? []), tp.partition]);
-        for (const [topic, partitions] of revoked) dispatcher.revoke(topic, partitions);
-        for (const [k] of owned) if (!next.has(k)) {
-          fetchedNext.delete(k);
-          committedNext.delete(k);
-        }
-        // A pause outlives the assignment in kafkajs, while the dispatcher forgot the partition
-        // when it was revoked: a partition that comes back paused would never be fetched again.
-        const regained = [...next].filter(([k]) => !owned.has(k)).map(([, tp]) => ({ topic: tp.topic, partitions: [tp.partition] }));
-        if (regained.length > 0) consumer.resume(regained);
-        owned = next;
-        joined = true;
-        logger.info({ assignment, revoked: Object.fromEntries(revoked) }, 'joined group');
+        ownership.join(payload.memberAssignment);
       });
-      consumer.on(consumer.events.REBALANCING, () => {
-        void commit('rebalance');
-      });
+      consumer.on(consumer.events.REBALANCING, () => void ownership.commit('rebalance'));
       await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.offsetReset === 'earliest' });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
-      commitTimer = setInterval(() => void commit('interval'), settings.commitIntervalMs);
+      commitTimer = setInterval(() => void ownership.commit('interval'), settings.commitIntervalMs);
       if (settings.progressIntervalMs > 0) {
         progressTimer = setInterval(() => {
           const s = dispatcher.stats();
-          logger.info({ consumed, processed: s.processed, inFlight: s.inFlightRecords, paused: s.pausedPartitions, retries: s.retries, deadLettered: s.deadLettered, outputs }, 'progress');
+          logger.info({ consumed, processed: s.processed, uncommitted: s.uncommittedRecords, pending: s.pendingRecords, paused: s.pausedPartitions, retries: s.retries, deadLettered: s.deadLettered, outputs }, 'progress');
         }, settings.progressIntervalMs);
         progressTimer.unref();
       }
@@ -256,13 +196,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       stopping = true;
       clearInterval(commitTimer);
       clearInterval(progressTimer);
-      // Stop fetching, finish what is in flight (bounded), commit it, then leave the group.
-      const assigned = [...owned.values()];
-      if (assigned.length > 0) consumer.pause(assigned.map((tp) => ({ topic: tp.topic, partitions: [tp.partition] })));
+      // Stop fetching, finish the pending records (bounded), commit them, then leave the group.
+      ownership.pauseAll();
       const drained = await dispatcher.drain(settings.shutdownTimeoutMs);
-      if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records in flight; they will be redelivered');
+      if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records pending; they will be redelivered');
       await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
-      await commit('shutdown');
+      await ownership.commit('shutdown');
       await consumer.disconnect().catch(() => undefined);
       await output.stop().catch(() => undefined);
       await pool.close();
@@ -278,7 +217,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       return metricsUrl;
     },
     get joined() {
-      return joined;
+      return ownership.joined;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
-import { JavaCompatiblePartitioner, connectClient } from '@lagscale/kafka-core';
+import { AppError, JavaCompatiblePartitioner, connectClient } from '@lagscale/kafka-core';
+import type { OutputRecord } from '../pool/index.js';
 
 export interface OutputProducerOptions {
   brokers: readonly string[];
@@ -39,6 +40,23 @@ export class OutputProducer {
 
   async start(): Promise<void> {
     await connectClient(this.producer, { brokers: this.options.brokers, what: 'consumer-worker output producer' });
+  }
+
+  /**
+   * Sends a record's handler outputs, each to the topic it names or else to `defaultTopic`;
+   * resolves once Kafka acknowledged them all. `handler` names the handler in the error for an
+   * output with nowhere to go.
+   */
+  async sendOutputs(outputs: readonly OutputRecord[], defaultTopic: string | undefined, handler: string): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const out of outputs) {
+      const topic = out.topic ?? defaultTopic;
+      if (topic === undefined) throw new AppError('CONFIG_INVALID', `handler ${handler} produced output but CONSUMER_OUTPUT_TOPIC is not set`);
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key: out.key, value: out.value, headers: out.headers });
+      byTopic.set(topic, list);
+    }
+    await Promise.all([...byTopic].map(([topic, messages]) => this.send(topic, messages)));
   }
 
   send(topic: string, messages: Message[]): Promise<void> {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
-import { BucketCounts } from '@lagscale/kafka-core/bucket-counts';
+import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS, HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
 
 const dispatcherStats: DispatcherStats = {
-  inFlightRecords: 12,
   uncommittedRecords: 20,
-  inFlightBytes: 1_200,
-  ownedPartitions: 3,
+  uncommittedBytes: 2_000,
+  pendingRecords: 12,
+  trackedPartitions: 3,
   pausedPartitions: 1,
   runningChunks: 2,
   executorQueuedChunks: 1,
@@ -39,6 +39,7 @@ describe('registerWorkerMetrics', () => {
       outputs: () => 0,
       commits: () => 4,
       commitLag: () => 20,
+      assignedPartitions: () => 3,
       poolBusyMs: () => 1_500,
       handlerSeconds: () => handlerSeconds.snapshot(),
       endToEndSeconds: () => endToEnd.snapshot(),

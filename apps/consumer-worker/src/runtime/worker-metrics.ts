@@ -1,7 +1,7 @@
 import { Counter, Gauge, SnapshotHistogram, type Registry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
 import type { WorkerPoolStats } from '../pool/index.js';
-import type { BucketSnapshot } from '@lagscale/kafka-core/bucket-counts';
+import type { BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
 
 export interface WorkerMetricsSource {
@@ -10,7 +10,10 @@ export interface WorkerMetricsSource {
   consumed(): number;
   outputs(): number;
   commits(): number;
+  /** Offsets fetched past the last commit, over the partitions owned. */
   commitLag(): number;
+  /** Partitions the group assigned to this member. */
+  assignedPartitions(): number;
   /** Thread time spent running chunks, summed over the threads, ms. */
   poolBusyMs(): number;
   /** Handler time per record, counted in the worker threads (the pool's). */
@@ -56,15 +59,16 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
   counter(WORKER_METRICS.chunkCrashes, 'Chunks whose worker thread died', () => source.dispatcher().chunkCrashes);
   counter(WORKER_METRICS.outputs, 'Output records produced', source.outputs);
   counter(WORKER_METRICS.commits, 'Offset commits', source.commits);
-  gauge(WORKER_METRICS.inFlightRecords, 'Records fetched and not yet done', () => source.dispatcher().inFlightRecords);
-  gauge(WORKER_METRICS.inFlightBytes, 'Key and value bytes of in-flight records', () => source.dispatcher().inFlightBytes);
+  gauge(WORKER_METRICS.uncommittedRecords, 'Records fetched and not yet committable, done or not (what a crash would redeliver; backpressure bounds it)', () => source.dispatcher().uncommittedRecords);
+  gauge(WORKER_METRICS.uncommittedBytes, 'Key and value bytes of the uncommitted records', () => source.dispatcher().uncommittedBytes);
+  gauge(WORKER_METRICS.pendingRecords, 'Records fetched and not done yet: waiting for a thread, running, retrying or producing outputs', () => source.dispatcher().pendingRecords);
   gauge(WORKER_METRICS.pausedPartitions, 'Partitions paused by backpressure', () => source.dispatcher().pausedPartitions);
-  gauge(WORKER_METRICS.assignedPartitions, 'Partitions this member owns', () => source.dispatcher().ownedPartitions);
+  gauge(WORKER_METRICS.assignedPartitions, 'Partitions the group assigned to this member', source.assignedPartitions);
   gauge(WORKER_METRICS.poolQueuedChunks, 'Chunks waiting for a worker thread', () => source.dispatcher().executorQueuedChunks);
   gauge(WORKER_METRICS.poolUtilization, `Share of the worker threads' time spent running chunks since start (0–1); now: rate(${WORKER_METRICS.poolBusy}) / threads`, () => source.pool()?.utilization ?? 0);
   counter(WORKER_METRICS.poolBusy, 'Time the worker threads spent running chunks, summed over threads (s)', () => source.poolBusyMs() / 1000);
   gauge(WORKER_METRICS.poolWaitTime, 'Mean time a chunk waited for a thread (s)', () => (source.pool()?.waitTime.mean ?? 0) / 1000);
-  gauge(WORKER_METRICS.commitLag, 'Records fetched but not yet committed', source.commitLag);
+  gauge(WORKER_METRICS.commitLag, 'Offsets fetched past the last commit (next to fetch − committed), over the partitions owned', source.commitLag);
   new SnapshotHistogram({
     name: WORKER_METRICS.processingLatency,
     help: 'Handler time per record, measured in the worker thread (s)',

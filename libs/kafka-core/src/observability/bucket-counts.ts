@@ -10,7 +10,7 @@ export interface BucketSnapshot {
  * The counting half of a Prometheus histogram, with no labels and no registry: cheap enough to
  * fill per record on a hot path (a worker thread, a dispatcher, a producer's acks) and to ship
  * or read as plain numbers, which a `SnapshotHistogram` then exposes. No dependencies, so a
- * worker thread imports it alone (`@lagscale/kafka-core/bucket-counts`).
+ * worker thread imports it alone (through `@lagscale/kafka-core/thread`).
  */
 export class BucketCounts {
   readonly counts: Float64Array;

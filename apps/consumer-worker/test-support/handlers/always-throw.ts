@@ -1,4 +1,4 @@
-import type { Handler, HandlerFactory } from '../handler.js';
+import type { Handler, HandlerFactory } from '@lagscale/consumer-worker/handlers';
 
 /** Fails every record: the poison-record path (retries, then the dead-letter topic). */
 const createAlwaysThrowHandler: HandlerFactory = (): Handler => ({

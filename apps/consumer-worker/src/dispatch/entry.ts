@@ -1,22 +1,7 @@
 import type { PooledRecord } from '../pool/executor.js';
 import type { RecordArena } from '../pool/record-arena.js';
 import type { Deque } from './deque.js';
-import type { OffsetTracker } from './offset-tracker.js';
-
-/** One owned topic-partition. A revoked one is flagged so late outcomes can tell they are stale. */
-export interface PartitionState {
-  topic: string;
-  partition: number;
-  tracker: OffsetTracker;
-  /** Lanes with queued or busy records, by lane id (see `laneOf`). */
-  lanes: Map<string, Lane>;
-  bytes: number;
-  /** The tracker window as last added to the dispatcher's total (see `Dispatcher.syncWindow`). */
-  countedWindow: number;
-  overMark: boolean;
-  paused: boolean;
-  revoked: boolean;
-}
+import type { PartitionState } from './partition-state.js';
 
 /** Records that must run one after another (one key, or one partition), oldest first. */
 export interface Lane {
@@ -29,12 +14,12 @@ export interface Lane {
   inReady: boolean;
 }
 
+let nextSeq = 0;
+
 /**
  * A record the dispatcher holds until it completes. Its bytes live in an arena shared with the
  * worker threads; it is itself the `PooledRecord` the pool ships.
  */
-let nextSeq = 0;
-
 export class Entry implements PooledRecord {
   readonly topic: string;
   readonly partition: number;
@@ -51,27 +36,11 @@ export class Entry implements PooledRecord {
     readonly arena: RecordArena,
     readonly slot: number,
     public attempt: number,
-    /** Key plus value bytes, what the in-flight byte bound counts. */
-    readonly bytes: number,
     readonly enqueuedAtMs: number,
   ) {
     this.topic = part.topic;
     this.partition = part.partition;
   }
-}
-
-/** What to do with an entry that did not complete: retry, re-run, or dead-letter now. */
-export interface Redo {
-  entry: Entry;
-  /** Why it failed; undefined for a record re-run only because one before it failed. */
-  error: string | undefined;
-  /** Counts as a failed attempt (the attempt number goes up and the retry waits a backoff). */
-  countsAsAttempt: boolean;
-  deadLetter: boolean;
-}
-
-export function partitionKey(topic: string, partition: number): string {
-  return `${partition}:${topic}`;
 }
 
 export function isLane(unit: Lane | Entry): unit is Lane {

@@ -1,6 +1,6 @@
-import type { DispatchRecord, OutputRecord, PooledRecord } from '../pool/executor.js';
-import type { DispatcherOptions } from './dispatcher-options.js';
-import { Dispatcher } from './dispatcher.js';
+import type { DispatchRecord, OutputRecord, PooledRecord } from '../../src/pool/executor.js';
+import type { DispatcherOptions } from '../../src/dispatch/dispatcher-options.js';
+import { Dispatcher } from '../../src/dispatch/dispatcher.js';
 import { FakeClock, FakeExecutor } from './fake-executor.js';
 
 // A dispatcher wired to fakes for the specs, with every hook call logged.

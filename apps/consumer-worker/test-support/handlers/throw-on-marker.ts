@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { Handler, HandlerFactory } from '../handler.js';
-import { parseHandlerOptions } from '../handler-options.js';
-import { passThrough } from '../pass-through.js';
+import { parseHandlerOptions, passThrough, type Handler, type HandlerFactory } from '@lagscale/consumer-worker/handlers';
 import { hasMarker } from './marker.js';
 
 const optionsSchema = z.object({

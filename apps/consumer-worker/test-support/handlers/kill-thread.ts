@@ -1,9 +1,7 @@
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Handler, HandlerFactory, HandlerRecord } from '../handler.js';
-import { parseHandlerOptions } from '../handler-options.js';
-import { passThrough } from '../pass-through.js';
+import { parseHandlerOptions, passThrough, type Handler, type HandlerFactory, type HandlerRecord } from '@lagscale/consumer-worker/handlers';
 import { hasMarker } from './marker.js';
 
 const optionsSchema = z.object({

@@ -1,5 +1,5 @@
-import { dispatchRecordOf, type ChunkExecutor, type DispatchRecord, type PooledRecord, type RecordOutcome } from '../pool/executor.js';
-import type { DispatcherClock } from './clock.js';
+import { dispatchRecordOf, type ChunkExecutor, type DispatchRecord, type PooledRecord, type RecordOutcome } from '../../src/pool/executor.js';
+import type { DispatcherClock } from '../../src/dispatch/clock.js';
 
 // Test doubles for the dispatcher specs: an executor whose chunks settle only when a test says
 // so, in any order, and a clock whose timers fire only when a test advances it.

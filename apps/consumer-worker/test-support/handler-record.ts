@@ -1,4 +1,4 @@
-import type { HandlerRecord } from '../handler.js';
+import type { HandlerRecord } from '@lagscale/consumer-worker/handlers';
 
 /** A handler record for specs: a JSON value and its raw bytes, overridable field by field. */
 export function handlerRecord(value: unknown, overrides: Partial<HandlerRecord> = {}): HandlerRecord {

@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { Handler, HandlerFactory } from '../handler.js';
-import { parseHandlerOptions } from '../handler-options.js';
-import { passThrough } from '../pass-through.js';
+import { parseHandlerOptions, passThrough, type Handler, type HandlerFactory } from '@lagscale/consumer-worker/handlers';
 import { hasMarker } from './marker.js';
 
 const optionsSchema = z.object({

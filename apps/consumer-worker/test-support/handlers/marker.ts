@@ -1,4 +1,4 @@
-import type { HandlerRecord } from '../handler.js';
+import type { HandlerRecord } from '@lagscale/consumer-worker/handlers';
 
 /** Header a test sets to single out records for the testing handlers. */
 export const TEST_MARKER_HEADER = 'lagscale-test-marker';
