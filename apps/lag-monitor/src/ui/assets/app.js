@@ -5,6 +5,7 @@
 
 const HEALTH = ['OK', 'WARN', 'STALL', 'STOP'];
 const COLORS = ['#58a6ff', '#3fb950', '#d29922', '#f85149', '#bc8cff', '#39c5cf', '#e3702d', '#8b98a8', '#ff7b72', '#7ee787', '#a5d6ff', '#ffa657'];
+const SECOND_STEPS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400];
 const charts = new Map();
 let selectedKey = null;
 let polls = 0;
@@ -66,6 +67,8 @@ function draw(name, xs, series, options = {}) {
             grid: { stroke: '#2a3440' },
             ticks: { stroke: '#2a3440' },
             values: (_u, ticks) => ticks.map((v) => (options.seconds ? fmtSeconds(v) : fmt(v, 1))),
+            // seconds step like a clock (1 min, 5 min, 1 h), not like decimals (500 s)
+            ...(options.seconds ? { incrs: SECOND_STEPS } : {}),
             // wide enough for the longest label ("100,000", "1 h 20 min")
             size: (_u, values) => (values === null || values === undefined ? 50 : Math.max(40, ...values.map((v) => String(v).length * 7.5)) + 14),
           },
