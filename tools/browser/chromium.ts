@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { runInstallScript } from '../scripts/install-script.js';
 
 /**
  * Flags for a quiet, hermetic headless Chromium: no sandbox (root in CI), no GPU, no calls home
@@ -20,13 +20,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
 ] as const;
 
-const installScript = join(dirname(fileURLToPath(import.meta.url)), 'install.sh');
-
 /** Debian's chromium (installed by tools/browser/install.sh when missing), or CHROMIUM_PATH. */
 export function chromiumPath(): string {
-  const result = spawnSync('bash', [installScript], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) throw new Error(`tools/browser/install.sh failed (exit ${result.status ?? result.signal}); see its output above`);
-  return result.stdout.trim();
+  return runInstallScript(join(dirname(fileURLToPath(import.meta.url)), 'install.sh'));
 }
 
 export interface HeadlessBrowser {

@@ -1,17 +1,14 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePorts } from '../kafka/embedded-broker.js';
-
-const installScript = join(dirname(fileURLToPath(import.meta.url)), 'install.sh');
+import { runInstallScript } from '../scripts/install-script.js';
 
 /** Where `prometheus` and `promtool` are; installs them (tools/prometheus/install.sh) when missing. */
 export function prometheusBinDir(): string {
-  const result = spawnSync('bash', [installScript], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (result.status !== 0) throw new Error(`tools/prometheus/install.sh failed (exit ${result.status ?? result.signal}); see its output above`);
-  return result.stdout.trim();
+  return runInstallScript(join(dirname(fileURLToPath(import.meta.url)), 'install.sh'));
 }
 
 /** One scrape job: targets as host:port, plus labels a service discovery would add (namespace, pod). */

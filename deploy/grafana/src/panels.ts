@@ -41,6 +41,29 @@ function targets(queries: readonly Query[]): prometheus.DataqueryBuilder[] {
   });
 }
 
+/** The builder methods every panel kind shares. */
+interface PanelBasics<Self> {
+  title(title: string): Self;
+  description(description: string): Self;
+  datasource(datasource: typeof datasourceRef): Self;
+  unit(unit: string): Self;
+  targets(targets: cog.Builder<cog.Dataquery>[]): Self;
+  span(width: number): Self;
+  height(height: number): Self;
+}
+
+/** Title, description, data source, unit, queries and size: what every panel sets the same way. */
+function basics<B extends PanelBasics<B>>(builder: B, spec: PanelSpec, size: { width: number; height: number }, queries = spec.queries): B {
+  return builder
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(datasourceRef)
+    .unit(spec.unit)
+    .targets(targets(queries))
+    .span(spec.width ?? size.width)
+    .height(spec.height ?? size.height);
+}
+
 /** Value mappings of an enumeration gauge: each number shown as its name, in its colour. */
 function enumMappings(states: readonly { value: number; text: string; color: string }[]): dashboard.ValueMapping[] {
   const options: Record<string, dashboard.ValueMappingResult> = {};
@@ -76,14 +99,7 @@ export interface TimeSeriesSpec extends PanelSpec {
 }
 
 export function timeSeries(spec: TimeSeriesSpec): cog.Builder<dashboard.Panel> {
-  const panel = new timeseries.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(datasourceRef)
-    .unit(spec.unit)
-    .targets(targets(spec.queries))
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  const panel = basics(new timeseries.PanelBuilder(), spec, { width: 12, height: 8 })
     .legend(spec.legendTable === true ? legendTable() : legendList())
     .tooltip(tooltipAll())
     .lineWidth(1)
@@ -115,14 +131,7 @@ export interface StatSpec extends PanelSpec {
 }
 
 export function statPanel(spec: StatSpec): cog.Builder<dashboard.Panel> {
-  const panel = new stat.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(datasourceRef)
-    .unit(spec.unit)
-    .targets(targets(spec.queries.map((q) => ({ ...q, instant: false }))))
-    .span(spec.width ?? 4)
-    .height(spec.height ?? 4)
+  const panel = basics(new stat.PanelBuilder(), spec, { width: 4, height: 4 }, spec.queries.map((q) => ({ ...q, instant: false })))
     .graphMode(common.BigValueGraphMode.Area)
     .colorMode(common.BigValueColorMode.Value)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
@@ -134,14 +143,7 @@ export function statPanel(spec: StatSpec): cog.Builder<dashboard.Panel> {
 
 /** An enumeration over time, one band per series: OK/WARN/STALL/STOP, up/down. */
 export function stateTimeline(spec: PanelSpec & { states: readonly { value: number; text: string; color: string }[] }): cog.Builder<dashboard.Panel> {
-  return new statetimeline.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(datasourceRef)
-    .unit(spec.unit)
-    .targets(targets(spec.queries))
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  return basics(new statetimeline.PanelBuilder(), spec, { width: 12, height: 8 })
     .mappings(enumMappings(spec.states))
     .thresholds(thresholds(spec.states.map((s, i) => ({ value: i === 0 ? null : s.value, color: s.color }))))
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds))
@@ -154,14 +156,7 @@ export const healthTimeline = (spec: PanelSpec) => stateTimeline({ ...spec, stat
 
 /** Instant values as a table, one row per series (e.g. decisions by reason over the range). */
 export function tablePanel(spec: PanelSpec): cog.Builder<dashboard.Panel> {
-  return new table.PanelBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(datasourceRef)
-    .unit(spec.unit)
-    .targets(targets(spec.queries.map((q) => ({ ...q, instant: true }))))
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  return basics(new table.PanelBuilder(), spec, { width: 12, height: 8 }, spec.queries.map((q) => ({ ...q, instant: true })))
     .withTransformation({ id: 'organize', options: { excludeByName: { Time: true } } });
 }
 
