@@ -18,7 +18,7 @@ import {
   silentLogger,
 } from '@lagscale/kafka-core';
 import { verifyTopic } from '@lagscale/kafka-core/sequence';
-import { consumerWorkerCommand, createLocalActuator, createMonitorService, loadMonitorSettings, type CycleResult, type ScalingDecision } from '@lagscale/lag-monitor';
+import { consumerWorkerCommand, createLocalActuator, createMonitorService, loadMonitorSettings, UI_PATHS, type CycleResult, type ScalingDecision } from '@lagscale/lag-monitor';
 import { resolveBrokers, startEmbeddedBroker, type EmbeddedBroker } from '../kafka/embedded-broker.js';
 import { demoPhase, demoPlan } from './demo-plan.js';
 import { DemoTracker, formatReport, reportFrom } from './demo-report.js';
@@ -170,7 +170,7 @@ async function main(): Promise<number> {
       monitorLog.end();
     });
     await monitor.start();
-    console.log(`lag-monitor: ${monitor.url}/status and ${monitor.url}/metrics`);
+    console.log(`lag-monitor: open ${monitor.url}${UI_PATHS.page} for the live charts (also ${monitor.url}/status and ${monitor.url}/metrics)`);
 
     producer = startProducer({ KAFKA_BROKERS: brokers }, topic);
     const child = producer.child;

@@ -17,8 +17,8 @@ function onPath(command) {
   return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
 }
 
-function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+function run(command, args, { quietStdout = false } = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: ['inherit', quietStdout ? 'ignore' : 'inherit', 'inherit'] });
   if (result.error) fail(`could not run ${command}: ${result.error.message}`);
   if (result.status !== 0) fail(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
 }
@@ -34,6 +34,14 @@ function nodeModulesStale() {
 if (nodeModulesStale()) {
   console.log('setup: node_modules is missing or older than package-lock.json; running npm ci');
   run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+// `--with-test-tools` (npm test, test:integration): Prometheus/promtool and Chromium for the
+// observability suites, from Debian packages, installed once; each script is a no-op when present.
+if (process.argv.includes('--with-test-tools')) {
+  // (their stdout is the installed path, for scripts; progress and errors go to stderr)
+  run('bash', [join(root, 'tools', 'prometheus', 'install.sh')], { quietStdout: true });
+  run('bash', [join(root, 'tools', 'browser', 'install.sh')], { quietStdout: true });
 }
 
 if (process.env.KAFKA_BROKERS?.trim()) {

@@ -6,3 +6,4 @@ export * from './export/index.js';
 export * from './model/index.js';
 export * from './policy/index.js';
 export * from './runtime/monitor-service.js';
+export * from './ui/index.js';

@@ -22,6 +22,7 @@ import { createDeriveState, defaultDeriveOptions, derive, type DeriveOptions, ty
 import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
 import type { Actuator, GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createPolicyState, decide, policyInputFrom, type PolicyState } from '../policy/index.js';
+import { createViewHistory, registerUiRoutes } from '../ui/index.js';
 
 export interface MonitorServiceOptions {
   kafkaConfig: KafkaConfig;
@@ -85,6 +86,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     minSamples: defaultDeriveOptions.minSamples,
   };
   const exporter: LagExporter = createLagExporter(registry);
+  // The built-in view's bounded memory of recent cycles (/ui/, /ui/history).
+  const history = createViewHistory(settings.intervalMs);
   const scaling = settings.scaling;
   let actuator: Actuator | undefined = options.actuator;
 
@@ -207,6 +210,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.actuatorError === undefined ? scaled.desired : scaled.current, desired: scaled.desired, decision: scaled.decision } }),
     });
     const result: CycleResult = { snapshot, views, ...(scaled === undefined ? {} : { scaling: scaled }) };
+    history.record(result);
     options.onCycle?.(result);
     return result;
   }
@@ -239,6 +243,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
         readiness: { collected: () => (lastSnapshot === undefined ? 'no collection yet' : lastSnapshot.ok ? true : 'last collection failed') },
       });
       ops.app.get('/status', async () => status());
+      registerUiRoutes(ops.app, history);
       url = (await ops.start()).url;
       try {
         await ensureConnected();

@@ -1,0 +1,2 @@
+export * from './view-history.js';
+export * from './ui-routes.js';
