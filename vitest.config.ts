@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{libs,apps,tools,load}/**/src/**/*.spec.ts', 'tools/**/*.spec.ts'],
+          include: ['{libs,apps,tools,load}/**/src/**/*.spec.ts', 'tools/**/*.spec.ts', 'load/{scenarios,runner}/**/*.spec.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
         },
       },
@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{libs,apps}/*/test/**/*.test.ts'],
+          include: ['{libs,apps}/*/test/**/*.test.ts', 'load/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['tools/kafka/vitest-global-setup.ts'],
           testTimeout: 60_000,

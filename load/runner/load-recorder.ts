@@ -85,6 +85,18 @@ export class LoadRecorder {
     }
   }
 
+  /** The stage ended early (burst's recovery, once drained): its rates count over the time it ran. */
+  endStageEarly(actualMs: number): void {
+    const state = this.current;
+    if (state === undefined) return;
+    const planned = state.stage.durationMs;
+    state.stage = { ...state.stage, durationMs: actualMs };
+    if (state.stage.phase === 'warmup' || this.measured === undefined) return;
+    const m = this.measured.stage;
+    const durationMs = m.durationMs - planned + actualMs;
+    this.measured.stage = { ...m, durationMs, rate: durationMs > 0 ? (m.rate * m.durationMs - state.stage.rate * (planned - actualMs)) / durationMs : 0 };
+  }
+
   /** Every stage after the warm-up as one: what the thresholds hold against. */
   measuredFigures(): StageFigures | undefined {
     return this.measured === undefined ? undefined : this.figures(this.measured);

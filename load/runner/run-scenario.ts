@@ -13,7 +13,7 @@ import { LoadRecorder, type SecondFigures, type StageFigures } from './load-reco
 import { MonitorWatch, type MonitorSample } from './monitor-watch.ts';
 import { e2eLatency, type E2eFigures } from './pipeline/e2e-latency.ts';
 import { readTopicStamps } from './pipeline/topic-stamps.ts';
-import { ProgressLine } from './progress-line.ts';
+import type { ProgressLine } from './progress-line.ts';
 import { repoRoot } from './stack/app-process.ts';
 import { startStack, type LoadStack } from './stack/load-stack.ts';
 import { attack } from './vegeta-attack.ts';
@@ -159,10 +159,9 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       }
       const endMs = Date.now();
       stageTimes.push({ stage, startS: (stageStart - startedAtMs) / 1000, endS: (endMs - startedAtMs) / 1000 });
+      if (abort.signal.aborted) recorder.endStageEarly(endMs - stageStart);
       const figures = recorder.stageFigures().at(-1);
       if (figures !== undefined) {
-        // an interrupted recovery ran shorter than planned: its rates count over the time it ran
-        if (abort.signal.aborted) Object.assign(figures, { durationMs: endMs - stageStart });
         options.progress?.clear();
         log(`${stage.phase === 'warmup' ? 'warm-up (not counted)' : stage.label}: ${describeStage(figures, params.shape.batchSize)}`);
       }

@@ -4,7 +4,7 @@
 // summary, writes JSON + a markdown row + charts to load/results, and exits 1 naming every
 // threshold that failed (2 for bad options or a stack that would not start).
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { parseDuration } from '../../scenarios/duration.ts';
 import { isScenarioName, SCENARIO_NAMES, scenarios, type ScenarioName, type ScenarioParams } from '../../scenarios/scenarios.ts';
 import { formatThreshold, mergeThresholds, parseThreshold, THRESHOLD_METRICS, type Threshold } from '../../scenarios/thresholds.ts';
@@ -123,6 +123,7 @@ const program = new Command('load')
   .option('--keep-topics', 'keep the run\'s topics afterwards')
   .addHelpText('after', `\nScenarios:\n${scenarioList}\n\nThreshold metrics:\n${metricList}\n\nSet KAFKA_BROKERS to run against your own cluster; otherwise the embedded broker is started (KAFKA_PORT).`)
   .showHelpAfterError()
+  .exitOverride()
   .action(async (name: string, options: CliOptions) => {
     if (!isScenarioName(name)) {
       console.error(`error: unknown scenario "${name}"; choose one of ${SCENARIO_NAMES.join(', ')}`);
@@ -158,6 +159,8 @@ const program = new Command('load')
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  // commander printed its own message (bad option, or --help with exit code 0)
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   const code = (err as { code?: string }).code;
   console.error(`error${code === undefined ? '' : ` [${code}]`}: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 2;

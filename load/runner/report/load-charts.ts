@@ -52,9 +52,9 @@ function render(spec: ChartSpec): string {
   chart.setOption({
     animation: false,
     backgroundColor: '#fff',
-    title: { text: spec.title, subtext: spec.subtitle, left: 10, textStyle: { fontSize: 14 }, subtextStyle: { fontSize: 11 } },
-    legend: { top: 8, right: 10, textStyle: { fontSize: 11 } },
-    grid: { left: 70, right: spec.yRight === undefined ? 30 : 70, top: 64, bottom: 44 },
+    title: { text: spec.title, subtext: spec.subtitle, left: 10, top: 4, textStyle: { fontSize: 14 }, subtextStyle: { fontSize: 11 } },
+    legend: { top: 30, right: 10, textStyle: { fontSize: 11 } },
+    grid: { left: 70, right: spec.yRight === undefined ? 30 : 70, top: 84, bottom: 44 },
     xAxis: { type: 'value', name: 'seconds since start', nameLocation: 'middle', nameGap: 28, min: 0 },
     yAxis: [
       { type: 'value', name: spec.yLeft, min: 0 },
