@@ -35,12 +35,14 @@ function runLoad(args: string[]): Promise<CliRun> {
   });
 }
 
-// Seconds at low rates; warm-ups short but present, so the warm-up path runs too.
+// Seconds at low rates; warm-ups short but present, so the warm-up path runs too. The smoke shows
+// the mechanics, not the speed (that is the benchmark's job): on a busy 2-core machine a request
+// can take a second, so latency bounds are loose here.
+const LOOSE = ['--threshold', 'p95_ms<3000', '--threshold', 'p99_ms<8000'];
 const SMOKE: Record<string, string[]> = {
-  'ingest-constant': ['--rate', '20', '--warmup', '1s', '--duration', '3s'],
-  'ingest-find-max': ['--rate', '10', '--step-rate', '10', '--max-rate', '20', '--warmup', '1s', '--duration', '2s', '--no-baselines'],
-  // the consumer's first fetch after joining can take seconds on a busy machine: latency bound loose
-  'pipeline-e2e': ['--rate', '10', '--warmup', '2s', '--duration', '3s', '--threshold', 'e2e_p95_ms<60000', '--threshold', 'p95_ms<2000'],
+  'ingest-constant': ['--rate', '20', '--warmup', '1s', '--duration', '3s', ...LOOSE],
+  'ingest-find-max': ['--rate', '10', '--step-rate', '10', '--max-rate', '20', '--warmup', '1s', '--duration', '2s', '--no-baselines', ...LOOSE],
+  'pipeline-e2e': ['--rate', '10', '--warmup', '2s', '--duration', '3s', '--threshold', 'e2e_p95_ms<60000', ...LOOSE],
   burst: ['--rate', '4', '--batch', '50', '--peak-rate', '30', '--spike', '4s', '--warmup', '1s', '--duration', '2s', '--max-replicas', '2', '--recovery', '60s', '--threshold', 'time_to_scale_s<90'],
 };
 
