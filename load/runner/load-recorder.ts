@@ -20,6 +20,9 @@ export interface StageFigures {
   errorRate: number;
   droppedRate: number;
   latency: LatencySummary;
+  /** When the stage ran, in seconds since the run started (the end is undefined while it runs). */
+  startS: number;
+  endS: number | undefined;
   /** The most frequent error answers, e.g. `503 KAFKA_UNAVAILABLE` or `timeout`. */
   errorKinds: Record<string, number>;
 }
@@ -44,6 +47,8 @@ function errorKind(hit: Hit): string {
 
 interface StageState {
   stage: Stage;
+  startMs: number;
+  endMs: number | undefined;
   sent: number;
   ok: number;
   errors: number;
@@ -71,18 +76,25 @@ export class LoadRecorder {
     private readonly batchSize: number,
   ) {}
 
-  beginStage(stage: Stage): void {
-    this.current = { stage, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
+  beginStage(stage: Stage, atMs = Date.now()): void {
+    if (this.current !== undefined) this.current.endMs ??= atMs;
+    this.current = { stage, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
     this.stages.push(this.current);
     if (stage.phase === 'warmup') return;
     if (this.measured === undefined) {
-      this.measured = { stage: { ...stage, label: 'after warm-up' }, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
+      this.measured = { stage: { ...stage, label: 'after warm-up' }, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
     } else {
       const m = this.measured.stage;
       // one stage as long as all of them, at their mean rate, so scheduled and records/s add up
       const durationMs = m.durationMs + stage.durationMs;
       this.measured.stage = { ...m, durationMs, rate: (m.rate * m.durationMs + stage.rate * stage.durationMs) / durationMs };
     }
+  }
+
+  /** The stage's end; the next beginStage() ends it too. */
+  endStage(atMs = Date.now()): void {
+    if (this.current !== undefined) this.current.endMs = atMs;
+    if (this.measured !== undefined) this.measured.endMs = atMs;
   }
 
   /** The stage ended early (burst's recovery, once drained): its rates count over the time it ran. */
@@ -173,6 +185,8 @@ export class LoadRecorder {
       errorRate: state.sent === 0 ? 0 : state.errors / state.sent,
       droppedRate: scheduled === 0 ? 0 : Math.max(0, scheduled - state.sent) / scheduled,
       latency: state.samples.summary(),
+      startS: (state.startMs - this.startedAtMs) / 1000,
+      endS: state.endMs === undefined ? undefined : (state.endMs - this.startedAtMs) / 1000,
       errorKinds: Object.fromEntries(kinds),
     };
   }

@@ -128,8 +128,8 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
     let findMax: FindMaxFigures | undefined;
     if (name === 'ingest-find-max') findMax = { held: undefined, broke: undefined };
     for (const [index, stage] of stages.entries()) {
-      recorder.beginStage(stage);
       const stageStart = Date.now();
+      recorder.beginStage(stage, stageStart);
       const abort = new AbortController();
       const ticker = setInterval(() => {
         const elapsedMs = Date.now() - stageStart;
@@ -158,6 +158,7 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
         clearInterval(ticker);
       }
       const endMs = Date.now();
+      recorder.endStage(endMs);
       stageTimes.push({ stage, startS: (stageStart - startedAtMs) / 1000, endS: (endMs - startedAtMs) / 1000 });
       if (abort.signal.aborted) recorder.endStageEarly(endMs - stageStart);
       const figures = recorder.stageFigures().at(-1);

@@ -4,7 +4,7 @@ import * as echarts from 'echarts';
 import type { RunResult } from '../run-scenario.ts';
 
 const WIDTH = 900;
-const HEIGHT = 380;
+const HEIGHT = 400;
 
 type Point = [number, number];
 interface Series {
@@ -22,7 +22,8 @@ interface ChartSpec {
   yLeft: string;
   yRight: string | undefined;
   series: readonly Series[];
-  /** End of the warm-up (s), shaded. */
+  /** The warm-up (s), shaded. */
+  warmupStartS?: number | undefined;
   warmupEndS: number | undefined;
   /** Stage starts, as dashed vertical lines. */
   markers: ReadonlyArray<{ at: number; label: string }>;
@@ -47,14 +48,14 @@ function render(spec: ChartSpec): string {
           silent: true,
           itemStyle: { color: 'rgba(150,150,150,0.12)' },
           label: { show: true, position: 'insideTop', fontSize: 10, color: '#666' },
-          data: [[{ name: 'warm-up (not counted)', xAxis: 0 }, { xAxis: spec.warmupEndS }]],
+          data: [[{ name: 'warm-up (not counted)', xAxis: spec.warmupStartS ?? 0 }, { xAxis: spec.warmupEndS }]],
         };
   chart.setOption({
     animation: false,
     backgroundColor: '#fff',
     title: { text: spec.title, subtext: spec.subtitle, left: 10, top: 4, textStyle: { fontSize: 14 }, subtextStyle: { fontSize: 11 } },
-    legend: { top: 30, right: 10, textStyle: { fontSize: 11 } },
-    grid: { left: 70, right: spec.yRight === undefined ? 30 : 70, top: 84, bottom: 44 },
+    legend: { bottom: 4, left: 'center', textStyle: { fontSize: 11 } },
+    grid: { left: 70, right: spec.yRight === undefined ? 30 : 70, top: 70, bottom: 72 },
     xAxis: { type: 'value', name: 'seconds since start', nameLocation: 'middle', nameGap: 28, min: 0 },
     yAxis: [
       { type: 'value', name: spec.yLeft, min: 0 },
@@ -89,14 +90,11 @@ export function renderCharts(result: RunResult): RunCharts {
   const { params, seconds } = result;
   const batch = params.shape.batchSize;
   const warmup = result.stages.find((s) => s.phase === 'warmup');
-  const warmupEndS = warmup === undefined ? undefined : warmup.durationMs / 1000;
+  const warmupEndS = warmup === undefined ? undefined : (warmup.endS ?? warmup.startS + warmup.durationMs / 1000);
   const subtitle = `${result.scenario} · run ${result.runId} · batches of ${batch} records · acks=${params.acks}`;
-  const markers: Array<{ at: number; label: string }> = [];
-  let at = 0;
-  for (const stage of result.stages) {
-    if (stage.phase === 'step' || stage.phase === 'spike' || stage.phase === 'recovery') markers.push({ at, label: stage.label });
-    at += stage.durationMs / 1000;
-  }
+  const markers = result.stages
+    .filter((stage) => stage.phase === 'step' || stage.phase === 'spike' || stage.phase === 'recovery')
+    .map((stage) => ({ at: round(stage.startS), label: stage.label }));
 
   const throughput: Series[] = [
     { name: 'offered records/s', points: seconds.map((s) => [s.second, s.sent * batch]), dashed: true },
@@ -123,13 +121,14 @@ export function renderCharts(result: RunResult): RunCharts {
     latency.push({ name: 'end-to-end p95', points: result.e2e.perSecond.map((s) => [s.second, round(s.p95Ms)]), right: true });
   }
   return {
-    throughput: render({ title: 'Throughput', subtitle, yLeft: 'records/s', yRight: right, series: throughput, warmupEndS, markers }),
+    throughput: render({ title: 'Throughput', subtitle, yLeft: 'records/s', yRight: right, series: throughput, warmupStartS: warmup?.startS, warmupEndS, markers }),
     latency: render({
       title: 'Latency',
       subtitle,
       yLeft: 'ingest request (ms)',
       yRight: result.e2e === undefined ? undefined : 'end to end (ms)',
       series: latency,
+      warmupStartS: warmup?.startS,
       warmupEndS,
       markers,
     }),
