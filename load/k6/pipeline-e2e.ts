@@ -3,9 +3,10 @@
 // records lag-monitor's view of the lag. Records carry the sequence headers that consumer-worker's
 // pass-through outputs keep, so the runner's e2e report can pair outputs with inputs afterwards.
 //   k6 run -e BASE_URL=http://127.0.0.1:8080 -e TOPIC=orders -e LAG_MONITOR_URL=http://127.0.0.1:9467 load/k6/pipeline-e2e.ts
-import { k6Options, k6Send, k6Settings, k6Setup, k6Watch } from './k6-scenario.ts';
+import { k6Options, k6Settings } from './k6-options.ts';
+import { k6Send, k6Setup, k6Watch } from './k6-scenario.ts';
 
-const settings = k6Settings('pipeline-e2e');
+const settings = k6Settings('pipeline-e2e', __ENV);
 
 export const options = k6Options('pipeline-e2e', settings);
 
