@@ -137,7 +137,13 @@ const program = new Command('load')
       console.log(line);
     };
     const stages = scenarios[name].stages(params);
-    log(`${name}: ${stages.map((s) => `${s.phase === 'warmup' ? 'warm-up' : s.label} for ${(s.durationMs / 1000).toFixed(0)} s`).join(', ')}; batches of ${params.shape.batchSize}; thresholds ${params.thresholds.map(formatThreshold).join(', ') || 'none'}`);
+    const describe = (s: (typeof stages)[number]) => `${s.phase === 'warmup' ? 'warm-up' : s.label} for ${(s.durationMs / 1000).toFixed(0)} s`;
+    const steps = stages.filter((s) => s.phase === 'step');
+    const plan =
+      steps.length > 3
+        ? [...stages.filter((s) => s.phase === 'warmup').map(describe), `steps of ${(params.durationMs / 1000).toFixed(0)} s from ${steps[0]?.rate} to ${steps.at(-1)?.rate} req/s by ${params.stepRate}`]
+        : stages.map(describe);
+    log(`${name}: ${plan.join(', ')}; batches of ${params.shape.batchSize}; thresholds ${params.thresholds.map(formatThreshold).join(', ') || 'none'}`);
     const result = await runScenario(name, params, {
       baselines: options.baselines,
       baselineRecords: options.baselineRecords,
