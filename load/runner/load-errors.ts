@@ -1,4 +1,4 @@
-export const LOAD_ERROR_CODES = ['INVALID_OPTION', 'TOOL_MISSING', 'TOOL_BUILD_FAILED', 'APP_FAILED', 'TIMEOUT'] as const;
+export const LOAD_ERROR_CODES = ['INVALID_OPTION', 'TOOL_MISSING', 'TOOL_BUILD_FAILED', 'APP_FAILED', 'TIMEOUT', 'INTERRUPTED'] as const;
 export type LoadErrorCode = (typeof LOAD_ERROR_CODES)[number];
 
 /** Errors of the load runner, each with a code a caller can test; the CLI prints the message and exits 2. */

@@ -17,6 +17,7 @@ import type { ProgressLine } from './progress-line.ts';
 import { repoRoot } from './stack/app-process.ts';
 import { startStack, type LoadStack } from './stack/load-stack.ts';
 import { attack } from './vegeta-attack.ts';
+import { LoadError } from './load-errors.ts';
 import { fetchPartitionOffsets } from '@lagscale/kafka-core';
 
 export interface RunOptions {
@@ -33,6 +34,8 @@ export interface RunOptions {
   log: (line: string) => void;
   /** Draw the live progress line (on a terminal it redraws in place). */
   progress: ProgressLine | undefined;
+  /** Ctrl-C: ends the stage at once, then stops what the run started. */
+  signal?: AbortSignal;
 }
 
 export interface FindMaxFigures {
@@ -119,7 +122,8 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       log('waiting for lag-monitor to start the first consumer-worker replica ...');
       const deadline = Date.now() + options.readyTimeoutMs;
       while ((watch?.latest()?.members ?? 0) < 1) {
-        if (Date.now() > deadline) throw new Error(`no consumer-worker replica joined the group within ${options.readyTimeoutMs} ms (logs: ${logDir})`);
+        if (options.signal?.aborted === true) throw new LoadError('INTERRUPTED', 'interrupted before the load started');
+        if (Date.now() > deadline) throw new LoadError('TIMEOUT', `no consumer-worker replica joined the group within ${options.readyTimeoutMs} ms (logs: ${logDir})`);
         await new Promise((r) => setTimeout(r, 250));
       }
     }
@@ -152,11 +156,12 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
           maxWorkers: options.maxWorkers,
           nextBody,
           onHit: (hit) => recorder.record(hit),
-          signal: abort.signal,
+          signal: options.signal === undefined ? abort.signal : AbortSignal.any([abort.signal, options.signal]),
         });
       } finally {
         clearInterval(ticker);
       }
+      if (options.signal?.aborted === true) throw new LoadError('INTERRUPTED', 'interrupted: the run was stopped before its end, nothing was reported');
       const endMs = Date.now();
       recorder.endStage(endMs);
       stageTimes.push({ stage, startS: (stageStart - startedAtMs) / 1000, endS: (endMs - startedAtMs) / 1000 });

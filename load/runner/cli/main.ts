@@ -136,6 +136,14 @@ const program = new Command('load')
       progress.clear();
       console.log(line);
     };
+    const interrupt = new AbortController();
+    const onSignal = () => {
+      if (interrupt.signal.aborted) process.exit(130);
+      interrupt.abort();
+      log('\ninterrupted: stopping vegeta and what the run started (Ctrl-C again to force)');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const stages = scenarios[name].stages(params);
     const describe = (s: (typeof stages)[number]) => `${s.phase === 'warmup' ? 'warm-up' : s.label} for ${(s.durationMs / 1000).toFixed(0)} s`;
     const steps = stages.filter((s) => s.phase === 'step');
@@ -153,6 +161,7 @@ const program = new Command('load')
       keepTopics: options.keepTopics === true,
       log,
       progress,
+      signal: interrupt.signal,
     });
     const written = await writeRunReport(result, options.resultsDir);
     console.log(formatSummary(result));
@@ -168,6 +177,7 @@ try {
   // commander printed its own message (bad option, or --help with exit code 0)
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   const code = (err as { code?: string }).code;
+  if (code === 'INTERRUPTED') process.exit(130);
   console.error(`error${code === undefined ? '' : ` [${code}]`}: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 2;
 }
