@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{libs,apps,deploy}/*/test/**/*.test.ts'],
+          include: ['{libs,apps,deploy}/*/test/**/*.test.ts', 'load/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['tools/kafka/vitest-global-setup.ts'],
           testTimeout: 60_000,

@@ -13,6 +13,15 @@ describe('io-wait handler', () => {
     expect(outputs?.[0]?.key).toBe(record.key);
   });
 
+  it('with waitMs=0 passes a record on without a timer (a timer of 0 would wait a millisecond each)', async () => {
+    const handler = await createIoWaitHandler({ waitMs: '0' });
+    let outputs: unknown;
+    void Promise.resolve(handler.handle(handlerRecord({ n: 1 }))).then((result) => (outputs = result));
+    // microtasks only: a timer, however short, could not have fired yet
+    for (let i = 0; i < 5; i += 1) await Promise.resolve();
+    expect(outputs).toHaveLength(1);
+  });
+
   it('produces nothing with passThrough=false', async () => {
     const handler = await createIoWaitHandler({ waitMs: '0', passThrough: 'false' });
     expect(await handler.handle(handlerRecord({ n: 1 }))).toBeUndefined();

@@ -23,7 +23,9 @@ const createIoWaitHandler: HandlerFactory = (options): Handler => {
   return {
     readsValue: false,
     async handle(record) {
-      await sleep(jitterMs > 0 ? waitMs + Math.random() * jitterMs : waitMs);
+      // a timer of 0 still waits a millisecond or more: waitMs=0 is a pass-through with no wait
+      const wait = jitterMs > 0 ? waitMs + Math.random() * jitterMs : waitMs;
+      if (wait > 0) await sleep(wait);
       return emit ? [passThrough(record)] : undefined;
     },
   };

@@ -49,6 +49,8 @@ export class RecordIngestor {
   }
 
   async ingest(topic: string, body: unknown): Promise<RecordPosition[]> {
+    // the records' CreateTime: when the gateway got them, not when a produce call took them
+    const receivedAtMs = Date.now();
     this.checkTopic(topic);
     const records = encodeRecords(this.parse(body), this.options);
 
@@ -57,7 +59,7 @@ export class RecordIngestor {
       const partitionCount = await this.partitionCountFor(topic, highestRequestedPartition(records));
       const placed = placeRecords(records, partitionCount, this.nextKeylessPartition(partitionCount));
       phase = 'produce';
-      const acks = await this.sink.send(topic, placed);
+      const acks = await this.sink.send(topic, placed, receivedAtMs);
       return recordPositions(placed.map((record) => record.partition), acks);
     };
 
