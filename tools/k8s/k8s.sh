@@ -23,7 +23,7 @@ Usage: k8s.sh <command>
 Env: K8S_INSTANCE (default), K8S_API_PORT / K8S_ETCD_PORT (free ports), K8S_WAIT_TIMEOUT_S (60),
      K8S_INSTALL_TIMEOUT_S (1800), KUBERNETES_VERSION (1.35.4), KUSTOMIZE_VERSION (v5.8.1),
      KEDA_VERSION (v2.18.1), PROMETHEUS_OPERATOR_VERSION (v0.85.0), K8S_ETCD_BIN (etcd),
-     K8S_BUILD_JOBS (go build -p)
+     K8S_BUILD_JOBS (go build -p), K8S_KEEP_GO_CACHE (keep the 2 GB Go build cache after install)
 EOF
 }
 
@@ -56,7 +56,9 @@ since() { local ms=$(($(now_ms) - $1)); printf '%d.%d s' $((ms / 1000)) $((ms % 
 staging_version="v0.${kubernetes_version#1.}"
 
 bin_dir="$k8s_root/bin"
-apiserver_bin="$bin_dir/kube-apiserver-v$kubernetes_version"
+# Bump when the build recipe below changes (flags, main.go), so cached binaries are rebuilt.
+apiserver_recipe=2
+apiserver_bin="$bin_dir/kube-apiserver-v$kubernetes_version-r$apiserver_recipe"
 kustomize_bin="$bin_dir/kustomize-$kustomize_version"
 keda_crd_dir="$k8s_root/keda-$keda_version/crds"
 prometheus_operator_crd_dir="$k8s_root/prometheus-operator-$prometheus_operator_version/crds"
@@ -157,8 +159,14 @@ build_apiserver() {
   cp "$script_dir/kube-apiserver/main.go" "$dir/main.go"
   log "$(wc -w <<<"$staging") staging modules replaced with $staging_version; resolving dependencies"
   (cd "$dir" && go mod tidy >"$dir/tidy.log" 2>&1) || { tail -n 30 "$dir/tidy.log" >&2; die "go mod tidy of the kube-apiserver module failed"; }
-  log "compiling (go build -trimpath -ldflags='-s -w'${K8S_BUILD_JOBS:+ -p $K8S_BUILD_JOBS})"
-  (cd "$dir" && go build ${K8S_BUILD_JOBS:+-p "$K8S_BUILD_JOBS"} -trimpath -ldflags='-s -w' -o "$apiserver_bin.tmp" . >"$dir/build.log" 2>&1) ||
+  # The version the Kubernetes release build stamps in (kubectl version, /version show it).
+  local minor=${kubernetes_version#1.} ldflags="-s -w" pkg
+  minor=${minor%%.*}
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=v$kubernetes_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  log "compiling (go build -trimpath -ldflags='-s -w -X ...version'${K8S_BUILD_JOBS:+ -p $K8S_BUILD_JOBS})"
+  (cd "$dir" && go build ${K8S_BUILD_JOBS:+-p "$K8S_BUILD_JOBS"} -trimpath -ldflags="$ldflags" -o "$apiserver_bin.tmp" . >"$dir/build.log" 2>&1) ||
     { tail -n 30 "$dir/build.log" >&2; die "go build of kube-apiserver failed (log: $dir/build.log)"; }
   mv "$apiserver_bin.tmp" "$apiserver_bin"
   log "built $apiserver_bin ($(du -m "$apiserver_bin" | cut -f1) MB) in $(since "$started")"
@@ -220,8 +228,8 @@ fetch_prometheus_operator_crds() {
 }
 
 cmd_install() {
-  local what=("$@")
-  ((${#what[@]})) || what=(etcd kustomize keda-crds prometheus-operator-crds kube-apiserver)
+  local what=("$@") full=0
+  ((${#what[@]})) || { what=(etcd kustomize keda-crds prometheus-operator-crds kube-apiserver); full=1; }
   mkdir -p "$k8s_root"
   local item
   for item in "${what[@]}"; do
@@ -234,6 +242,11 @@ cmd_install() {
       *) die "install: unknown item \"$item\" (etcd, kube-apiserver, kustomize, keda-crds, prometheus-operator-crds)" ;;
     esac
   done
+  # The build cache (2 GB after kube-apiserver) only speeds up a rebuild of the same versions;
+  # the binaries are what is kept. The module cache stays (800 MB), so a rebuild downloads nothing.
+  if ((full)) && [[ -z "${K8S_KEEP_GO_CACHE:-}" && -d "$k8s_root/go/cache" ]]; then
+    rm -rf "$k8s_root/go/cache"
+  fi
 }
 
 all_installed() {
@@ -289,8 +302,15 @@ cmd_kustomize() {
 run_dir="$k8s_root/run/$instance"
 state_file="$run_dir/server.json"
 
-free_port() {
-  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+# N distinct ports the OS just handed out (all held open at once, so none repeats).
+free_ports() {
+  node -e '
+    const net = require("net");
+    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
+    Promise.all(servers.map((s) => new Promise((r) => s.listen(0, "127.0.0.1", r)))).then(() => {
+      console.log(servers.map((s) => s.address().port).join(" "));
+      servers.forEach((s) => s.close());
+    });' "$1"
 }
 
 is_port() { [[ "$1" =~ ^[0-9]+$ ]] && (($1 > 0 && $1 < 65536)); }
@@ -418,11 +438,12 @@ cmd_start() {
   fi
   [[ -f "$state_file" ]] && stop_instance
 
-  local started api_port etcd_port peer_port etcd
+  local started api_port etcd_port peer_port etcd ports
   started=$(now_ms)
-  api_port="${K8S_API_PORT:-$(free_port)}"
-  etcd_port="${K8S_ETCD_PORT:-$(free_port)}"
-  peer_port=$(free_port)
+  read -r -a ports <<<"$(free_ports 3)"
+  api_port="${K8S_API_PORT:-${ports[0]}}"
+  etcd_port="${K8S_ETCD_PORT:-${ports[1]}}"
+  peer_port=${ports[2]}
   is_port "$api_port" || die "K8S_API_PORT must be a port number (got \"$api_port\")"
   is_port "$etcd_port" || die "K8S_ETCD_PORT must be a port number (got \"$etcd_port\")"
   etcd=$(etcd_bin)
