@@ -2,14 +2,17 @@
 // probes, resources and scrape annotations of every container; settings that each app accepts;
 // RBAC that names exactly the Deployment and the Lease lag-monitor touches. The API server then
 // accepts the same renders (deploy-apply.test.ts).
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { loadKafkaConfig } from '@lagscale/kafka-core';
 import { loadWorkerSettings } from '@lagscale/consumer-worker';
 import { loadMonitorSettings } from '@lagscale/lag-monitor';
 import { loadIngestConfig } from '@lagscale/producer-gen';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installK8sTools } from '../api-server.js';
-import type { KubeObject } from '../kube-client.js';
-import { configMapData, findObject, renderVariant, type Variant } from '../render.js';
+import { installK8sTools, kustomizeBuild } from '../api-server.js';
+import { parseObjects, type KubeObject } from '../kube-client.js';
+import { configMapData, deployK8sDir, findObject, renderVariant, type Variant } from '../render.js';
 
 interface Probe {
   httpGet?: { path?: string; port?: string | number };
@@ -253,4 +256,27 @@ describe.each(variants)('$name', (variant) => {
       expect(findObject<KubeObject & { automountServiceAccountToken?: boolean }>(objects, 'ServiceAccount', 'lag-monitor').automountServiceAccountToken).toBe(false);
     });
   }
+});
+
+describe('deploy/k8s/README.md', () => {
+  it('has a quick-path overlay that renders as it says: own registry, brokers, topic and group on top of prod', async () => {
+    const readme = await readFile(join(deployK8sDir, 'README.md'), 'utf8');
+    const example = /cat > deploy\/k8s\/overlays\/mine\/kustomization\.yaml <<'EOF'\n([\s\S]*?)\nEOF/.exec(readme)?.[1];
+    expect(example, 'the README lost its example overlay').toBeDefined();
+    const dir = await mkdtemp(join(tmpdir(), 'lagscale-readme-overlay-'));
+    try {
+      const prod = relative(dir, join(deployK8sDir, 'overlays/prod'));
+      await writeFile(join(dir, 'kustomization.yaml'), (example ?? '').replace('resources: [../prod]', `resources: [${prod}]`));
+      const objects = parseObjects(await kustomizeBuild(dir));
+      const images = deploymentsOf(objects).flatMap((d) => d.spec.template.spec.containers.map((c) => c.image)).sort();
+      expect(images).toEqual(['consumer-worker', 'lag-monitor', 'producer-gen'].map((app) => `registry.example.com/lagscale/${app}:0.1.0`));
+      expect(configMapData(objects, 'kafka-settings').KAFKA_BROKERS).toBe('my-kafka-0.kafka:9092,my-kafka-1.kafka:9092');
+      expect(configMapData(objects, 'lag-monitor-settings')).toMatchObject({ LAG_MONITOR_SCALE_GROUP: 'orders-workers', LAG_MONITOR_MAX_REPLICAS: '12', LAG_MONITOR_DRAIN_TARGET_SECONDS: '120' });
+      const consumer = findObject<Deployment>(objects, 'Deployment', 'consumer-worker');
+      const env = containerEnv(objects, consumer, consumer.spec.template.spec.containers[0] as Container);
+      expect(loadWorkerSettings(env)).toMatchObject({ groupId: 'orders-workers' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
