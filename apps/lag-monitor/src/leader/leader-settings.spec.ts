@@ -5,7 +5,7 @@ import { loadMonitorSettings } from '../config/monitor-config.js';
 
 const base = { LAG_MONITOR_SCALE_GROUP: 'workers', LAG_MONITOR_ACTUATOR: 'kubernetes', LAG_MONITOR_K8S_DEPLOYMENT: 'consumer-worker', LAG_MONITOR_K8S_NAMESPACE: 'streaming' };
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
     loadMonitorSettings(env);
   } catch (err) {
@@ -50,7 +50,7 @@ describe('leader election settings', () => {
     });
   });
 
-  it.each([
+  it.each<{ name: string; env: Record<string, string>; problem: string }>([
     { name: 'a renew deadline not shorter than the lease', env: { LAG_MONITOR_LEASE_RENEW_DEADLINE_MS: '15s' }, problem: 'LAG_MONITOR_LEASE_RENEW_DEADLINE_MS must be shorter than LAG_MONITOR_LEASE_DURATION_MS' },
     { name: 'a lease duration in parts of seconds', env: { LAG_MONITOR_LEASE_DURATION_MS: '15500ms' }, problem: 'LAG_MONITOR_LEASE_DURATION_MS must be a whole number of seconds' },
     { name: 'a retry period too close to the deadline', env: { LAG_MONITOR_LEASE_RETRY_PERIOD_MS: '9s' }, problem: 'LAG_MONITOR_LEASE_RETRY_PERIOD_MS must be under LAG_MONITOR_LEASE_RENEW_DEADLINE_MS / 1.2' },
