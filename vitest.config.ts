@@ -45,7 +45,7 @@ export default defineConfig({
           globalSetup: ['tools/kafka/vitest-global-setup.ts', 'tools/k8s/vitest-global-setup.ts'],
           testTimeout: 120_000,
           // A suite's beforeAll waits for the kube-apiserver build on a cold machine.
-          hookTimeout: 1_800_000,
+          hookTimeout: 2_700_000,
           fileParallelism: false,
           sequence: { groupOrder: 2 },
         },

@@ -21,7 +21,7 @@ Usage: k8s.sh <command>
   paths              print the cached tool paths as KEY=value lines (installs nothing)
   kustomize ARGS...  run the cached kustomize (install it first if missing)
 Env: K8S_INSTANCE (default), K8S_API_PORT / K8S_ETCD_PORT (free ports), K8S_WAIT_TIMEOUT_S (60),
-     K8S_INSTALL_TIMEOUT_S (1800), KUBERNETES_VERSION (1.35.4), KUSTOMIZE_VERSION (v5.8.1),
+     K8S_INSTALL_TIMEOUT_S (2700), KUBERNETES_VERSION (1.35.4), KUSTOMIZE_VERSION (v5.8.1),
      KEDA_VERSION (v2.18.1), PROMETHEUS_OPERATOR_VERSION (v0.85.0), K8S_ETCD_BIN (etcd),
      K8S_BUILD_JOBS (go build -p), K8S_KEEP_GO_CACHE (keep the 2 GB Go build cache after install)
 EOF
@@ -37,7 +37,7 @@ keda_version="${KEDA_VERSION:-v2.18.1}"
 prometheus_operator_version="${PROMETHEUS_OPERATOR_VERSION:-v0.85.0}"
 instance="${K8S_INSTANCE:-default}"
 wait_timeout_s="${K8S_WAIT_TIMEOUT_S:-60}"
-install_timeout_s="${K8S_INSTALL_TIMEOUT_S:-1800}"
+install_timeout_s="${K8S_INSTALL_TIMEOUT_S:-2700}"
 
 log() { echo "k8s.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -190,41 +190,34 @@ build_kustomize() {
   log "built $kustomize_bin in $(since "$started")"
 }
 
-# KEDA publishes its CRDs in its repository, which is also its Go module: the module zip from
-# the proxy carries config/crd/bases.
-fetch_keda_crds() {
-  [[ -f "$keda_crd_dir/.installed" ]] && return 0
+# KEDA and the Prometheus Operator publish their CRDs in their repositories, which are also their
+# Go modules: the module zip from the proxy carries them. $1 module@version, $2 folder in it,
+# $3 file glob, $4 destination.
+fetch_module_crds() {
+  local module=$1 folder=$2 glob=$3 dest=$4 started dir
+  [[ -f "$dest/.installed" ]] && return 0
   require_go
   go_env
-  local started dir
   started=$(now_ms)
-  log "fetching KEDA $keda_version's CRDs (github.com/kedacore/keda/v2 module)"
-  dir=$(cd "$k8s_root" && go mod download -json "github.com/kedacore/keda/v2@$keda_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [[ -d "$dir/config/crd/bases" ]] || die "KEDA $keda_version's module has no config/crd/bases (downloaded to \"$dir\")"
-  rm -rf "$keda_crd_dir"
-  mkdir -p "$keda_crd_dir"
-  cp "$dir"/config/crd/bases/*.yaml "$keda_crd_dir/"
-  chmod u+w "$keda_crd_dir"/*.yaml
-  touch "$keda_crd_dir/.installed"
-  log "copied $(find "$keda_crd_dir" -name '*.yaml' | wc -l) CRDs to $keda_crd_dir in $(since "$started")"
+  log "fetching the CRDs in $module ($folder)"
+  dir=$(cd "$k8s_root" && go mod download -json "$module" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d "$dir/$folder" ]] || die "$module has no $folder (downloaded to \"$dir\"; is the Go module proxy reachable?)"
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  # shellcheck disable=SC2086 # the glob is meant to expand
+  cp "$dir/$folder"/$glob "$dest/"
+  chmod u+w "$dest"/*.yaml
+  touch "$dest/.installed"
+  log "copied $(find "$dest" -name '*.yaml' | wc -l) CRDs to $dest in $(since "$started")"
 }
 
-# Same for the Prometheus Operator: its module carries the CRDs under example/prometheus-operator-crd.
+fetch_keda_crds() {
+  fetch_module_crds "github.com/kedacore/keda/v2@$keda_version" config/crd/bases '*.yaml' "$keda_crd_dir"
+}
+
 fetch_prometheus_operator_crds() {
-  [[ -f "$prometheus_operator_crd_dir/.installed" ]] && return 0
-  require_go
-  go_env
-  local started dir
-  started=$(now_ms)
-  log "fetching the Prometheus Operator $prometheus_operator_version CRDs (github.com/prometheus-operator/prometheus-operator module)"
-  dir=$(cd "$k8s_root" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$prometheus_operator_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [[ -d "$dir/example/prometheus-operator-crd" ]] || die "the Prometheus Operator $prometheus_operator_version module has no example/prometheus-operator-crd (downloaded to \"$dir\")"
-  rm -rf "$prometheus_operator_crd_dir"
-  mkdir -p "$prometheus_operator_crd_dir"
-  cp "$dir"/example/prometheus-operator-crd/monitoring.coreos.com_*.yaml "$prometheus_operator_crd_dir/"
-  chmod u+w "$prometheus_operator_crd_dir"/*.yaml
-  touch "$prometheus_operator_crd_dir/.installed"
-  log "copied $(find "$prometheus_operator_crd_dir" -name '*.yaml' | wc -l) CRDs to $prometheus_operator_crd_dir in $(since "$started")"
+  fetch_module_crds "github.com/prometheus-operator/prometheus-operator@$prometheus_operator_version" \
+    example/prometheus-operator-crd 'monitoring.coreos.com_*.yaml' "$prometheus_operator_crd_dir"
 }
 
 cmd_install() {
