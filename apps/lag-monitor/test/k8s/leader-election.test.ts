@@ -14,16 +14,19 @@ import { findFreePorts } from '../../../../tools/kafka/embedded-broker.js';
 import { findSample } from '../../src/export/index.js';
 import { scrape } from '../monitor-helpers.js';
 import { isRunning } from '../process-helpers.js';
-import { CONSUMER_DEPLOYMENT, createMonitorPod, deployDev, monitorKubeconfig, replicasOf, scaleWrites, setReplicas, type DeployedDev, type ScaleWrite } from './k8s-fixtures.js';
+import { expectOk } from '../../../../tools/k8s/kube-client.js';
+import { CONSUMER_DEPLOYMENT, createMonitorPod, deployDev, LEASE, monitorKubeconfig, replicasOf, scaleWrites, setReplicas, type DeployedDev, type ScaleWrite } from './k8s-fixtures.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 const PARTITIONS = 4;
 const INTERVAL_MS = 2_000;
-const LEASE_DURATION_MS = 4_000;
+// Short, but with room for a process starved of CPU for a few seconds on a busy machine: a
+// leader that cannot renew for 4 s steps down (correctly), and the test would see a handover.
+const LEASE_DURATION_MS = 6_000;
 const timing = {
   LAG_MONITOR_INTERVAL_MS: String(INTERVAL_MS),
   LAG_MONITOR_LEASE_DURATION_MS: String(LEASE_DURATION_MS),
-  LAG_MONITOR_LEASE_RENEW_DEADLINE_MS: '3000',
+  LAG_MONITOR_LEASE_RENEW_DEADLINE_MS: '4000',
   LAG_MONITOR_LEASE_RETRY_PERIOD_MS: '250',
 };
 
@@ -105,9 +108,14 @@ async function leaderGauge(p: MonitorProcess): Promise<number | undefined> {
 }
 
 /** The recent decisions in a process's /status. */
-async function followerDecisions(p: MonitorProcess): Promise<Array<{ current: number; desired: number }>> {
-  const status = (await (await fetch(`${p.url}/status`)).json()) as { decisions?: Array<{ current: number; desired: number }> };
+async function decisionsOf(p: MonitorProcess): Promise<Array<{ atMs: number; current: number; desired: number }>> {
+  const status = (await (await fetch(`${p.url}/status`)).json()) as { decisions?: Array<{ atMs: number; current: number; desired: number }> };
   return status.decisions ?? [];
+}
+
+async function leaseHolder(): Promise<string | undefined> {
+  const lease = await expectOk<{ spec?: { holderIdentity?: string } }>(deployed.admin, 'GET', `/apis/coordination.k8s.io/v1/namespaces/${deployed.namespace}/leases/${LEASE}`);
+  return lease.spec?.holderIdentity || undefined;
 }
 
 async function logsOf(list: readonly MonitorProcess[]): Promise<string> {
@@ -130,31 +138,32 @@ describe('two lag-monitor replicas with leader election', () => {
     const pair = await Promise.all([startMonitorProcess(a), startMonitorProcess(b)]);
     try {
       await waitFor(async () => (await replicasOf(deployed)) === PARTITIONS, { timeoutMs: 60_000, description: 'the first scale-up' });
-      // Both export; exactly one says it leads.
-      const gauges = await waitFor(
-        async () => {
-          const values = await Promise.all(pair.map(leaderGauge));
-          return values.sort().join() === '0,1' ? values : undefined;
-        },
-        { timeoutMs: 10_000, description: 'lag_monitor_leader 1 on one replica and 0 on the other' },
-      );
-      const leader = pair[gauges.indexOf(1)] as MonitorProcess;
-      const follower = pair[gauges.indexOf(0)] as MonitorProcess;
 
-      // Knock the replicas down until the follower has seen it (it reads the scale every
-      // interval, as the leader does): it decides to scale up too, and leaves the patch to the leader.
+      // Knock the replicas down, round after round, until the replica that does not lead has
+      // seen it (it reads the scale every interval, as the leader does, and decides to scale up
+      // too). Each round is restored by one replica, never by both.
       let followerSawIt = false;
-      let rounds = 0;
-      while (rounds < 8 && !followerSawIt) {
-        rounds += 1;
-        await knockDownAndWaitForRestore(`restore ${rounds}`);
-        followerSawIt = (await followerDecisions(follower)).some((d) => d.current === 1 && d.desired === PARTITIONS);
+      for (let round = 1; round <= 8 && !followerSawIt; round += 1) {
+        const startedAtMs = Date.now();
+        await knockDownAndWaitForRestore(`restore ${round}`);
+        const writers = new Set((await monitorWrites()).filter((w) => w.atMs > startedAtMs).map((w) => w.pod));
+        expect(writers.size, `round ${round}: replicas that patched`).toBe(1);
+        const other = pair.find((p) => !writers.has(p.pod)) as MonitorProcess;
+        followerSawIt = (await decisionsOf(other)).some((d) => d.atMs > startedAtMs && d.current === 1 && d.desired === PARTITIONS);
       }
-      expect(followerSawIt, 'the follower never read the knocked-down scale').toBe(true);
-      const before = await monitorWrites();
-      expect(before).toHaveLength(1 + rounds);
-      expect(new Set(before.map((w) => w.pod))).toEqual(new Set([leader.pod]));
-      expect(before.every((w) => w.replicas === PARTITIONS && w.code === 200)).toBe(true);
+      expect(followerSawIt, 'the replica that does not lead never read the knocked-down scale').toBe(true);
+      expect((await monitorWrites()).every((w) => w.replicas === PARTITIONS && w.code === 200)).toBe(true);
+
+      // Both export; the Lease holder alone says it leads.
+      const leader = await waitFor(
+        async () => {
+          const holder = await leaseHolder();
+          const gauges = await Promise.all(pair.map(leaderGauge));
+          return gauges.join() === pair.map((p) => (p.pod === holder ? 1 : 0)).join() ? pair.find((p) => p.pod === holder) : undefined;
+        },
+        { timeoutMs: 10_000, description: 'lag_monitor_leader 1 on the Lease holder and 0 on the other' },
+      );
+      const follower = pair.find((p) => p !== leader) as MonitorProcess;
 
       // kill -9: no release of the Lease; the follower must wait for it to run out.
       leader.child.kill('SIGKILL');
@@ -169,9 +178,10 @@ describe('two lag-monitor replicas with leader election', () => {
       expect(takeoverMs, await logsOf(pair)).toBeLessThanOrEqual(LEASE_DURATION_MS + INTERVAL_MS);
       expect(await leaderGauge(follower)).toBe(1);
 
-      // The killed pod's replacement starts as a follower; then the leader stalls (SIGSTOP) past
-      // its renew deadline, the replacement takes over, and the stalled one wakes to a lost Lease.
-      const replacement = await startMonitorProcess(a);
+      // The killed pod's replacement (a new pod, as its Deployment would make) starts as a
+      // follower; then the leader stalls (SIGSTOP) past its renew deadline, the replacement takes
+      // over, and the stalled one wakes to a lost Lease.
+      const replacement = await startMonitorProcess(await createMonitorPod(deployed, 'lag-monitor-c'));
       await waitFor(async () => (await leaderGauge(replacement)) === 0, { timeoutMs: 10_000, description: 'the replacement following' });
       follower.child.kill('SIGSTOP');
       const stoppedAtMs = Date.now();
