@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, two projects: `unit` specs sit next to what they test (in src/, test-support/, bench/
+// One run, three projects: `unit` specs sit next to what they test (in src/, test-support/, bench/
 // or tools/) and need nothing; `integration` suites live in each package's test/ folder and share
-// one real broker, started (or reused, when KAFKA_BROKERS is set) by the global setup.
+// one real broker, started (or reused, when KAFKA_BROKERS is set) by the global setup; `k8s` suites
+// (test/k8s/ folders and tools/k8s/test) also share one real kube-apiserver. They run in that
+// order: the first run builds kube-apiserver (about 10 minutes on 2 cores, started in the
+// background by `npm test`'s setup step), and the k8s suites wait for it last, while everything
+// else runs.
 export default defineConfig({
   resolve: { conditions: ['lagscale-source'] },
   ssr: { resolve: { conditions: ['lagscale-source'] } },
@@ -23,13 +27,28 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['{libs,apps,deploy}/*/test/**/*.test.ts', 'load/test/**/*.test.ts'],
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/test/k8s/**'],
           globalSetup: ['tools/kafka/vitest-global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // The broker and the machine (2 cores) are shared: run files one at a time so timing-
           // sensitive suites (rebalances, lag) are not starved by each other.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'k8s',
+          include: ['{libs,apps}/*/test/k8s/**/*.test.ts', 'tools/k8s/test/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          globalSetup: ['tools/kafka/vitest-global-setup.ts', 'tools/k8s/vitest-global-setup.ts'],
+          testTimeout: 120_000,
+          // A suite's beforeAll waits for the kube-apiserver build on a cold machine.
+          hookTimeout: 2_700_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -36,6 +36,11 @@ if (nodeModulesStale()) {
   run('npm', ['ci', '--no-audit', '--no-fund']);
 }
 
+// `--k8s` (npm test): the k8s suites need kube-apiserver, which takes about 10 minutes to build
+// the first time. Start that now, detached and at the lowest priority, so it overlaps typecheck,
+// lint and the other suites; the k8s suites wait for it. A no-op once built.
+if (process.argv.includes('--k8s')) run('bash', [join(root, 'tools', 'k8s', 'k8s.sh'), 'install-background']);
+
 // `--with-test-tools` (npm test, test:integration): Prometheus/promtool and Chromium for the
 // observability suites, from Debian packages, installed once; each script is a no-op when present.
 if (process.argv.includes('--with-test-tools')) {

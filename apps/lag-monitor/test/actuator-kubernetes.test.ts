@@ -68,9 +68,12 @@ async function silentServer(): Promise<string> {
 }
 
 describe('rbac.yaml', () => {
-  it('grants the lag-monitor service account exactly get and patch on apps deployments/scale', () => {
+  it('grants the lag-monitor service account exactly get and patch on apps deployments/scale, and on its leader Lease', () => {
     expect(rbac.serviceAccount.metadata.name).toBe('lag-monitor');
-    expect(rbac.role.rules).toEqual([{ apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['consumer-worker'], verbs: ['get', 'patch'] }]);
+    expect(rbac.role.rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments/scale'], resourceNames: ['consumer-worker'], verbs: ['get', 'patch'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['lag-monitor'], verbs: ['get', 'patch'] },
+    ]);
     expect(rbac.roleBinding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: rbac.role.metadata.name });
     expect(rbac.roleBinding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'lag-monitor', namespace: rbac.serviceAccount.metadata.namespace }]);
     expect(new Set([rbac.serviceAccount, rbac.role, rbac.roleBinding].map((o) => o.metadata.namespace)).size).toBe(1);

@@ -54,7 +54,7 @@ export function validateKubernetesActuatorOptions(options: KubernetesActuatorOpt
 }
 
 /** Per-call options that put the call's abort signal on its request (the client has no other hook). */
-function withSignal(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {
+export function withSignal(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {
   const middleware: ObservableMiddleware = {
     pre: (context) => {
       context.setSignal(signal);

@@ -31,7 +31,7 @@ export const KUBERNETES_ERROR_CODES = {
 export const REQUIRED_RBAC = 'get and patch on deployments/scale in the "apps" API group';
 
 /** Kubernetes answers errors with a Status object; its `message` is the useful part. */
-function statusMessage(body: unknown): string | undefined {
+export function statusMessage(body: unknown): string | undefined {
   if (typeof body !== 'string' || body.length === 0) return undefined;
   try {
     const parsed = JSON.parse(body) as { message?: unknown };

@@ -2,6 +2,7 @@ import { collectEnv, ConfigError, defaultOpsServerOptions, envVar, optionalEnvVa
 import { ACTUATOR_KINDS, defaultKubernetesActuatorOptions, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
 import { defaultCollectorOptions } from '../collect/index.js';
 import { defaultDeriveOptions } from '../derive/index.js';
+import { leaderElectionEnv, leaderElectionSettings, type LeaderElectionSettings } from '../leader/index.js';
 import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
 
 /**
@@ -42,6 +43,7 @@ export const monitorEnv = {
   k8sDeployment: optionalEnvVar('LAG_MONITOR_K8S_DEPLOYMENT', parsers.string(), { description: 'Kubernetes: the Deployment to scale' }),
   k8sAuth: envVar('LAG_MONITOR_K8S_AUTH', parsers.oneOf(KUBERNETES_AUTH_MODES), { description: 'Kubernetes auth: auto, in-cluster or kubeconfig', default: defaultKubernetesActuatorOptions.auth }),
   kubeconfig: optionalEnvVar('LAG_MONITOR_KUBECONFIG', parsers.string(), { description: 'Kubernetes: kubeconfig path (default: KUBECONFIG or ~/.kube/config)' }),
+  ...leaderElectionEnv,
   localLogDir: optionalEnvVar('LAG_MONITOR_LOCAL_LOG_DIR', parsers.string(), { description: 'Local: directory for each replica\'s log (default: discard)' }),
   localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: defaultLocalActuatorOptions.stopTimeoutMs }),
   metricsPort: envVar('LAG_MONITOR_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /status /healthz /readyz (0: any free port)', default: defaultMonitorSettings.metricsPort }),
@@ -60,6 +62,8 @@ export interface MonitorSettings {
   scaling: { groupId: string; topics: string[]; policy: ScalingPolicyOptions } | undefined;
   actuator: (typeof ACTUATOR_KINDS)[number];
   kubernetes: { namespace: string; deployment: string | undefined; auth: (typeof KUBERNETES_AUTH_MODES)[number]; kubeconfigPath: string | undefined };
+  /** Several replicas, one actuating: the Lease and the election timing; undefined when off. */
+  leaderElection: LeaderElectionSettings | undefined;
   local: { logDir: string | undefined; stopTimeoutMs: number };
   metricsPort: number;
   metricsHost: string;
@@ -115,6 +119,7 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     problems.push(`LAG_MONITOR_SCALE_GROUP must be set when LAG_MONITOR_ACTUATOR is ${v.actuator}`);
   }
   if (v.actuator === 'kubernetes' && v.k8sDeployment === undefined) problems.push('LAG_MONITOR_K8S_DEPLOYMENT must be set when LAG_MONITOR_ACTUATOR is kubernetes');
+  const leaderElection = leaderElectionSettings(v, v.k8sNamespace, source, problems);
 
   // Checked with the defaults standing in for settings that did not parse, so a cross-setting
   // problem (min above max) is reported together with the bad value.
@@ -147,6 +152,7 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     scaling: v.scaleGroup === undefined ? undefined : { groupId: v.scaleGroup, topics: v.scaleTopics ?? [], policy },
     actuator: all.actuator,
     kubernetes: { namespace: all.k8sNamespace, deployment: v.k8sDeployment, auth: all.k8sAuth, kubeconfigPath: v.kubeconfig },
+    leaderElection,
     local: { logDir: v.localLogDir, stopTimeoutMs: all.localStopTimeoutMs },
     metricsPort: all.metricsPort,
     metricsHost: all.metricsHost,

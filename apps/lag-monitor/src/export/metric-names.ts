@@ -47,6 +47,9 @@ export const METRIC_NAMES = {
   desiredReplicas: 'lag_monitor_desired_replicas',
   currentReplicas: 'lag_monitor_current_replicas',
   scalingDecisions: 'lag_monitor_scaling_decisions_total',
+
+  // leader election
+  leader: 'lag_monitor_leader',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

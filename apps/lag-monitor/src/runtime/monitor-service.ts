@@ -14,12 +14,13 @@ import {
   type Service,
   toKafkaJsRetry,
 } from '@lagscale/kafka-core';
-import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand, defaultKubernetesActuatorOptions } from '../actuators/index.js';
+import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand, defaultKubernetesActuatorOptions, loadKubeConfig } from '../actuators/index.js';
 import { createCollector, monitorAdminRetry, type Collector } from '../collect/index.js';
 import { failedSnapshotBody } from '../collect/assemble-snapshot.js';
 import type { MonitorSettings } from '../config/monitor-config.js';
 import { createDeriveState, defaultDeriveOptions, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
 import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
+import { createKubernetesLeaseApi, createLeaderElector, registerLeaderGauge, type LeaderElector, type LeaderStatus } from '../leader/index.js';
 import type { Actuator, GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createPolicyState, decide, policyInputFrom, type PolicyState } from '../policy/index.js';
 import { createViewHistory, registerUiRoutes } from '../ui/index.js';
@@ -40,13 +41,16 @@ export interface CycleResult {
   snapshot: Snapshot;
   views: readonly GroupTopicView[];
   /** Present when a group is scaled; `current` is what the actuator reported before acting. */
-  scaling?: { groupId: string; current: number; desired: number; decision: ScalingDecision; actuatorError?: string };
+  scaling?: { groupId: string; current: number; desired: number; decision: ScalingDecision; actuatorError?: string; notLeader?: true };
 }
+
+/** /status: the document of export/status plus, with leader election, who leads. */
+export type MonitorStatus = StatusDocument & { leader?: LeaderStatus };
 
 export interface MonitorService extends Service {
   /** Where /metrics and /status listen once started. */
   readonly url: string | undefined;
-  status(): StatusDocument;
+  status(): MonitorStatus;
   /** Runs one cycle now (tests); cycles never overlap. */
   cycleNow(): Promise<CycleResult>;
 }
@@ -90,6 +94,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   const history = createViewHistory(settings.intervalMs);
   const scaling = settings.scaling;
   let actuator: Actuator | undefined = options.actuator;
+  let elector: LeaderElector | undefined;
+  registerLeaderGauge(registry, () => elector === undefined || elector.isLeader());
 
   let deriveState: DeriveState = createDeriveState();
   let policyState: PolicyState = createPolicyState();
@@ -134,6 +140,30 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     }
   }
 
+  function makeElector(): LeaderElector | undefined {
+    const election = settings.leaderElection;
+    if (election === undefined) return undefined;
+    const { auth, kubeconfigPath } = settings.kubernetes;
+    const kubeConfig = loadKubeConfig({ auth, ...(kubeconfigPath === undefined ? {} : { kubeconfigPath }) });
+    // Half the renew deadline per call: a hung read and a hung write together still end in time.
+    const requestTimeoutMs = Math.max(1_000, Math.floor(election.options.renewDeadlineMs / 2));
+    return createLeaderElector({
+      ...election.options,
+      api: createKubernetesLeaseApi(kubeConfig, { ...election.lease, requestTimeoutMs }),
+      logger,
+      // A new leader acts at once on what it has been collecting all along: right after the
+      // cycle in flight, which may have checked leadership before it was won.
+      onChange: (leading) => {
+        if (!leading || stopping) return;
+        const inFlight = running ?? Promise.resolve();
+        inFlight
+          .catch(() => undefined)
+          .then(() => (stopping ? undefined : cycleNow()))
+          .catch((err: unknown) => logger.error({ err: describeError(err) }, 'cycle failed'));
+      },
+    });
+  }
+
   async function ensureConnected(): Promise<void> {
     if (connected) return;
     // Bounded by a cycle's timeout; a failed client is disconnected, and the error says why
@@ -163,7 +193,11 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     decisions.push(decision);
     if (decisions.length > RECENT_DECISIONS) decisions.shift();
     let actuatorError: string | undefined;
-    if (decision.desired !== current) {
+    // Checked right before acting: leading is a deadline that may have passed during the cycle.
+    const notLeader = decision.desired !== current && elector !== undefined && !elector.isLeader();
+    if (notLeader) {
+      logger.debug({ group: scaling.groupId, from: current, to: decision.desired, holder: elector?.status().holder }, 'not the leader: leaving the scaling to the Lease holder');
+    } else if (decision.desired !== current) {
       logger.info({ group: scaling.groupId, from: current, to: decision.desired, reason: decision.reason }, decision.detail);
       try {
         await actuator.scale(decision.desired);
@@ -172,7 +206,14 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
         logger.error({ err: actuatorError }, `scaling to ${decision.desired} failed`);
       }
     }
-    return { groupId: scaling.groupId, current, desired: decision.desired, decision, ...(actuatorError === undefined ? {} : { actuatorError }) };
+    return {
+      groupId: scaling.groupId,
+      current,
+      desired: decision.desired,
+      decision,
+      ...(actuatorError === undefined ? {} : { actuatorError }),
+      ...(notLeader ? { notLeader: true as const } : {}),
+    };
   }
 
   // Errors are logged when they change, not every cycle: a broker down for an hour is one line
@@ -207,7 +248,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     exporter.update({
       snapshot,
       views,
-      ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.actuatorError === undefined ? scaled.desired : scaled.current, desired: scaled.desired, decision: scaled.decision } }),
+      ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.actuatorError === undefined && scaled.notLeader === undefined ? scaled.desired : scaled.current, desired: scaled.desired, decision: scaled.decision } }),
     });
     const result: CycleResult = { snapshot, views, ...(scaled === undefined ? {} : { scaling: scaled }) };
     history.record(result);
@@ -235,6 +276,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     name: 'lag-monitor',
     async onStart() {
       actuator ??= makeActuator();
+      elector = makeElector();
+      elector?.start();
       ops = createOpsServer({
         registry,
         logger,
@@ -258,16 +301,17 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       stopping = true;
       if (timer !== undefined) clearTimeout(timer);
       await running?.catch(() => undefined);
-      // Stopping the monitor never patches a replica count; only the local actuator, which owns
-      // its processes, stops them.
+      // After the last cycle: the next replica takes over at its next look, not a lease later.
+      await elector?.stop();
+      // Stopping the monitor never scales the fleet: only the local actuator owns processes.
       await actuator?.stop();
       await admin.disconnect().catch(() => undefined);
       await ops?.stop();
     },
   });
 
-  function status(): StatusDocument {
-    return buildStatus({
+  function status(): MonitorStatus {
+    const document = buildStatus({
       ...(lastSnapshot === undefined ? {} : { snapshot: lastSnapshot }),
       views,
       decisions,
@@ -277,6 +321,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       startedAtMs,
       nowMs: Date.now(),
     });
+    return elector === undefined ? document : { ...document, leader: elector.status() };
   }
 
   return {
