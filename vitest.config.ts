@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, two projects: `unit` specs sit next to their source and need nothing; `integration`
-// suites live in each package's test/ folder and share one real broker, started (or reused, when
-// KAFKA_BROKERS is set) by the global setup.
+// One run, two projects: `unit` specs sit next to their source (a vendored package's in its test/
+// folder) and need nothing; `integration` suites live in each package's test/ folder and share one
+// real broker, started (or reused, when KAFKA_BROKERS is set) by the global setup.
 export default defineConfig({
   resolve: { conditions: ['lagscale-source'] },
   ssr: { resolve: { conditions: ['lagscale-source'] } },
@@ -14,7 +14,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{libs,apps,tools,load}/**/src/**/*.spec.ts', 'tools/**/*.spec.ts'],
+          include: ['{libs,apps,tools,load}/**/src/**/*.spec.ts', 'tools/**/*.spec.ts', 'vendor/*/test/**/*.spec.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
         },
       },

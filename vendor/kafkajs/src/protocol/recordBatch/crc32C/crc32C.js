@@ -5,9 +5,30 @@
  * also known as CRC32 Castagnoli
  * based on: https://github.com/ashi009/node-fast-crc32c/blob/master/impls/js_crc32c.js
  */
+// lagscale: slice-by-8. Eight bytes per step through eight tables derived from T (the
+// byte-at-a-time table below): the same checksum, about 3× faster on record batches; it was the
+// largest single cost of producing.
 const crc32C = buffer => {
   let crc = 0 ^ -1
-  for (let i = 0; i < buffer.length; i++) {
+  const length = buffer.length
+  const end8 = length - (length & 7)
+  let i = 0
+  for (; i < end8; i += 8) {
+    const low =
+      crc ^ (buffer[i] | (buffer[i + 1] << 8) | (buffer[i + 2] << 16) | (buffer[i + 3] << 24))
+    const high =
+      buffer[i + 4] | (buffer[i + 5] << 8) | (buffer[i + 6] << 16) | (buffer[i + 7] << 24)
+    crc =
+      T8[1792 + (low & 0xff)] ^
+      T8[1536 + ((low >>> 8) & 0xff)] ^
+      T8[1280 + ((low >>> 16) & 0xff)] ^
+      T8[1024 + (low >>> 24)] ^
+      T8[768 + (high & 0xff)] ^
+      T8[512 + ((high >>> 8) & 0xff)] ^
+      T8[256 + ((high >>> 16) & 0xff)] ^
+      T8[high >>> 24]
+  }
+  for (; i < length; i++) {
     crc = T[(crc ^ buffer[i]) & 0xff] ^ (crc >>> 8)
   }
 
@@ -83,3 +104,14 @@ var T = new Int32Array([
   0x79b737ba, 0x8bdcb4b9, 0x988c474d, 0x6ae7c44e,
   0xbe2da0a5, 0x4c4623a6, 0x5f16d052, 0xad7d5351
 ]);
+
+// lagscale: T8[k * 256 + n] is the CRC of byte n followed by k zero bytes
+var T8 = new Int32Array(8 * 256)
+for (let n = 0; n < 256; n++) {
+  let c = T[n]
+  T8[n] = c
+  for (let k = 1; k < 8; k++) {
+    c = T[c & 0xff] ^ (c >>> 8)
+    T8[k * 256 + n] = c
+  }
+}
