@@ -11,6 +11,25 @@ const OTHER_BITS = 0x7f // 127
 const UNSIGNED_INT32_MAX_NUMBER = 0xffffff80
 const UNSIGNED_INT64_MAX_NUMBER = 0xffffffffffffff80n
 
+// lagscale: header names, sequence numbers and keys are short ASCII strings; measuring
+// and writing them in JS costs less than Buffer.byteLength / Buffer#write per string.
+const SHORT_STRING = 64
+
+/** The string's length if it is short and all ASCII (one byte per char in UTF-8), else -1. */
+const asciiLength = value => {
+  const length = value.length
+  if (length > SHORT_STRING) return -1
+  for (let i = 0; i < length; i++) {
+    if (value.charCodeAt(i) > 0x7f) return -1
+  }
+  return length
+}
+
+const utf8Length = value => {
+  const ascii = asciiLength(value)
+  return ascii >= 0 ? ascii : Buffer.byteLength(value, 'utf8')
+}
+
 module.exports = class Encoder {
   static encodeZigZag(value) {
     return (value << 1) ^ (value >> 31)
@@ -46,7 +65,9 @@ module.exports = class Encoder {
   }
 
   static sizeOfVarIntBytes(value) {
-    const size = value == null ? -1 : Buffer.byteLength(value)
+    // lagscale: short ASCII strings measured in JS (see asciiLength)
+    const size =
+      value == null ? -1 : typeof value === 'string' ? utf8Length(value) : Buffer.byteLength(value)
 
     if (size < 0) {
       return Encoder.sizeOfVarInt(-1)
@@ -65,7 +86,10 @@ module.exports = class Encoder {
    * @param {number} [initialSize] initial size
    */
   constructor(initialSize = 511) {
-    this.buf = Buffer.alloc(Encoder.nextPowerOfTwo(initialSize))
+    // lagscale: allocUnsafe (pooled, not zero-filled). Only bytes below `offset` are ever
+    // read (`buffer` slices to it), and a zero-filled 512 B buffer per record and per header
+    // dominated produce CPU.
+    this.buf = Buffer.allocUnsafe(Encoder.nextPowerOfTwo(initialSize))
     this.offset = 0
   }
 
@@ -75,14 +99,31 @@ module.exports = class Encoder {
   writeBufferInternal(buffer) {
     const bufferLength = buffer.length
     this.ensureAvailable(bufferLength)
-    buffer.copy(this.buf, this.offset, 0)
+    // lagscale: TypedArray#set, not Buffer#copy (a JS wrapper and a native call per value)
+    this.buf.set(buffer, this.offset)
     this.offset += bufferLength
+  }
+
+  /**
+   * lagscale: writes a string's UTF-8 bytes (byteLength of them, from utf8Length); short
+   * ASCII strings byte by byte, which costs less than Buffer#write's native call.
+   */
+  writeUtf8(value, byteLength) {
+    this.ensureAvailable(byteLength)
+    if (byteLength === value.length && byteLength <= SHORT_STRING) {
+      const buf = this.buf
+      const offset = this.offset
+      for (let i = 0; i < byteLength; i++) buf[offset + i] = value.charCodeAt(i)
+    } else {
+      this.buf.write(value, this.offset, byteLength, 'utf8')
+    }
+    this.offset += byteLength
   }
 
   ensureAvailable(length) {
     if (this.offset + length > this.buf.length) {
       const newLength = Encoder.nextPowerOfTwo(this.offset + length)
-      const newBuffer = Buffer.alloc(newLength)
+      const newBuffer = Buffer.allocUnsafe(newLength)
       this.buf.copy(newBuffer, 0, 0, this.offset)
       this.buf = newBuffer
     }
@@ -161,11 +202,9 @@ module.exports = class Encoder {
       return this
     }
 
-    const byteLength = Buffer.byteLength(value, 'utf8')
+    const byteLength = utf8Length(value)
     this.writeVarInt(byteLength)
-    this.ensureAvailable(byteLength)
-    this.buf.write(value, this.offset, byteLength, 'utf8')
-    this.offset += byteLength
+    this.writeUtf8(value, byteLength)
     return this
   }
 
@@ -218,11 +257,9 @@ module.exports = class Encoder {
       this.writeBufferInternal(value)
     } else {
       const valueToWrite = String(value)
-      const byteLength = Buffer.byteLength(valueToWrite, 'utf8')
+      const byteLength = utf8Length(valueToWrite)
       this.writeVarInt(byteLength)
-      this.ensureAvailable(byteLength)
-      this.buf.write(valueToWrite, this.offset, byteLength, 'utf8')
-      this.offset += byteLength
+      this.writeUtf8(valueToWrite, byteLength)
     }
 
     return this
@@ -364,17 +401,21 @@ module.exports = class Encoder {
   }
 
   writeUVarInt(value) {
-    const byteArray = []
+    // lagscale: write the (at most 5) bytes in place instead of an array and a Buffer per varint
+    this.ensureAvailable(5)
     while ((value & UNSIGNED_INT32_MAX_NUMBER) !== 0) {
-      byteArray.push((value & OTHER_BITS) | MOST_SIGNIFICANT_BIT)
+      this.buf[this.offset++] = (value & OTHER_BITS) | MOST_SIGNIFICANT_BIT
       value >>>= 7
     }
-    byteArray.push(value & OTHER_BITS)
-    this.writeBufferInternal(Buffer.from(byteArray))
+    this.buf[this.offset++] = value & OTHER_BITS
     return this
   }
 
   writeVarLong(value) {
+    // lagscale: small numbers (timestamp deltas) have the same zigzag varint as 32-bit ones
+    if (typeof value === 'number' && value > -0x40000000 && value < 0x40000000) {
+      return this.writeVarInt(value)
+    }
     const byteArray = []
     let longValue = Encoder.encodeZigZag64(value)
 
