@@ -41,6 +41,9 @@ const RecordBatch = async ({
   producerEpoch = 0, // for idempotent messages
   firstSequence = 0, // for idempotent messages
   records = [],
+  // lagscale: or the records already written back to back into one encoder, and their count
+  recordsEncoder = null,
+  recordCount = 0,
 }) => {
   const COMPRESSION_CODEC = compression & COMPRESSION_CODEC_MASK
   const IN_TRANSACTION = transactional ? TRANSACTIONAL_MASK : 0
@@ -55,7 +58,14 @@ const RecordBatch = async ({
     .writeInt16(producerEpoch)
     .writeInt32(firstSequence)
 
-  if (compression === Compression.None) {
+  if (recordsEncoder !== null) {
+    batchBody.writeInt32(recordCount)
+    if (compression === Compression.None) {
+      batchBody.writeEncoder(recordsEncoder)
+    } else {
+      batchBody.writeBuffer(await lookupCodec(compression).compress(recordsEncoder))
+    }
+  } else if (compression === Compression.None) {
     if (records.every(v => typeof v === typeof records[0])) {
       batchBody.writeArray(records, typeof records[0])
     } else {

@@ -1,5 +1,4 @@
 const Encoder = require('../../../encoder')
-const Header = require('../../header/v0')
 
 /**
  * v0
@@ -22,12 +21,30 @@ const Header = require('../../header/v0')
  * @param value {Buffer}
  * @param [headers={}] {Object}
  */
-module.exports = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) => {
-  const headersArray = Object.keys(headers).flatMap(headerKey =>
-    !Array.isArray(headers[headerKey])
-      ? [{ key: headerKey, value: headers[headerKey] }]
-      : headers[headerKey].map(headerValue => ({ key: headerKey, value: headerValue }))
-  )
+/**
+ * lagscale: writes the record into `encoder` (a batch's records, back to back) instead of
+ * an encoder of its own that the batch then copies; `module.exports` keeps the old contract.
+ */
+const writeRecord = (encoder, { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) => {
+  // lagscale: headers measured in one pass and written in a second over the same keys,
+  // without a { key, value } object per header, and written straight into the encoder (same
+  // bytes on the wire; a header whose value is an array is one header per element, in order).
+  const headerKeys = Object.keys(headers)
+  let headerCount = 0
+  let headersSize = 0
+  for (const headerKey of headerKeys) {
+    const headerValue = headers[headerKey]
+    const keySize = Encoder.sizeOfVarIntBytes(headerKey)
+    if (Array.isArray(headerValue)) {
+      for (const v of headerValue) {
+        headerCount++
+        headersSize += keySize + Encoder.sizeOfVarIntBytes(v)
+      }
+    } else {
+      headerCount++
+      headersSize += keySize + Encoder.sizeOfVarIntBytes(headerValue)
+    }
+  }
 
   const sizeOfBody =
     1 + // always one byte for attributes
@@ -35,33 +52,28 @@ module.exports = ({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {
     Encoder.sizeOfVarInt(offsetDelta) +
     Encoder.sizeOfVarIntBytes(key) +
     Encoder.sizeOfVarIntBytes(value) +
-    sizeOfHeaders(headersArray)
+    Encoder.sizeOfVarInt(headerCount) +
+    headersSize
 
-  return new Encoder()
+  encoder
     .writeVarInt(sizeOfBody)
     .writeInt8(0) // no used record attributes at the moment
     .writeVarLong(timestampDelta)
     .writeVarInt(offsetDelta)
     .writeVarIntBytes(key)
     .writeVarIntBytes(value)
-    .writeVarIntArray(headersArray.map(Header))
-}
-
-const sizeOfHeaders = headersArray => {
-  let size = Encoder.sizeOfVarInt(headersArray.length)
-
-  for (const header of headersArray) {
-    const keySize = Buffer.byteLength(header.key)
-    const valueSize = Buffer.byteLength(header.value)
-
-    size += Encoder.sizeOfVarInt(keySize) + keySize
-
-    if (header.value === null) {
-      size += Encoder.sizeOfVarInt(-1)
+    .writeVarInt(headerCount)
+  for (const headerKey of headerKeys) {
+    const headerValue = headers[headerKey]
+    if (Array.isArray(headerValue)) {
+      for (const v of headerValue) encoder.writeVarIntString(headerKey).writeVarIntBytes(v)
     } else {
-      size += Encoder.sizeOfVarInt(valueSize) + valueSize
+      encoder.writeVarIntString(headerKey).writeVarIntBytes(headerValue)
     }
   }
-
-  return size
+  return encoder
 }
+
+module.exports = fields => writeRecord(new Encoder(), fields)
+
+module.exports.writeRecord = writeRecord
