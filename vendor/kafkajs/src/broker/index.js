@@ -287,6 +287,8 @@ module.exports = class Broker {
     maxBytes = 10485760,
     topics,
     rackId = '',
+    // lagscale: answer with record sets undecoded (requests/fetch/v11/response.js)
+    rawRecordSets = false,
   }) {
     // TODO: validate topics not null/empty
     const fetch = this.lookupRequest(apiKeys.Fetch, requests.Fetch)
@@ -326,6 +328,7 @@ module.exports = class Broker {
         maxBytes,
         topics: consolidatedTopicPartitions,
         rackId,
+        rawRecordSets,
       })
     )
   }

@@ -223,6 +223,7 @@ const versions = {
     maxBytes,
     topics,
     rackId,
+    rawRecordSets = false,
   }) => {
     const request = require('./v11/request')
     const response = require('./v11/response')
@@ -239,7 +240,8 @@ const versions = {
         topics,
         rackId,
       }),
-      response,
+      // lagscale: a consumer with `rawRecordSets` gets each partition's record set as bytes
+      response: rawRecordSets ? response.rawRecordSets : response,
       requestTimeout: requestTimeout(maxWaitTime),
     }
   },

@@ -28,7 +28,10 @@ const decodeAbortedTransactions = decoder => ({
   firstOffset: decoder.readInt64().toString(),
 })
 
-const decodePartition = async decoder => ({
+// lagscale: the partition decoder takes the reader of its record set, so the same response
+// decoder serves both forms: decodeMessages (records decoded), or readRecordSetBytes for a
+// consumer with rawRecordSets. See consumer/batch.js for how a Batch reads the raw form.
+const partitionDecoder = readRecords => async decoder => ({
   partition: decoder.readInt32(),
   errorCode: decoder.readInt16(),
   highWatermark: decoder.readInt64().toString(),
@@ -36,34 +39,50 @@ const decodePartition = async decoder => ({
   lastStartOffset: decoder.readInt64().toString(),
   abortedTransactions: decoder.readArray(decodeAbortedTransactions),
   preferredReadReplica: decoder.readInt32(),
-  messages: await decodeMessages(decoder),
+  ...(await readRecords(decoder)),
 })
 
-const decodeResponse = async decoder => ({
-  topicName: decoder.readString(),
-  partitions: await decoder.readArrayAsync(decodePartition),
-})
+const decodeMessagesField = async decoder => ({ messages: await decodeMessages(decoder) })
 
-const decode = async rawData => {
-  const decoder = new Decoder(rawData)
-  const clientSideThrottleTime = decoder.readInt32()
-  const errorCode = decoder.readInt16()
-  const sessionId = decoder.readInt32()
-  const responses = await decoder.readArrayAsync(decodeResponse)
+// the record set as bytes (a view into the response, not a copy), its records not decoded
+const readRecordSetBytes = decoder => {
+  const size = decoder.readInt32()
+  const recordSet =
+    size > 0 && decoder.canReadBytes(size) ? decoder.readBytes(size) : Buffer.alloc(0)
+  return { messages: [], recordSet }
+}
 
-  // Report a `throttleTime` of 0: The broker will not have throttled
-  // this request, but if the `clientSideThrottleTime` is >0 then it
-  // expects us to do that -- and it will ignore requests.
-  return {
-    throttleTime: 0,
-    clientSideThrottleTime,
-    errorCode,
-    sessionId,
-    responses,
+const responseDecoder = readRecords => {
+  const decodePartition = partitionDecoder(readRecords)
+  const decodeResponse = async decoder => ({
+    topicName: decoder.readString(),
+    partitions: await decoder.readArrayAsync(decodePartition),
+  })
+
+  return async rawData => {
+    const decoder = new Decoder(rawData)
+    const clientSideThrottleTime = decoder.readInt32()
+    const errorCode = decoder.readInt16()
+    const sessionId = decoder.readInt32()
+    const responses = await decoder.readArrayAsync(decodeResponse)
+
+    // Report a `throttleTime` of 0: The broker will not have throttled
+    // this request, but if the `clientSideThrottleTime` is >0 then it
+    // expects us to do that -- and it will ignore requests.
+    return {
+      throttleTime: 0,
+      clientSideThrottleTime,
+      errorCode,
+      sessionId,
+      responses,
+    }
   }
 }
+
+const decode = responseDecoder(decodeMessagesField)
 
 module.exports = {
   decode,
   parse: parseV1,
+  rawRecordSets: { decode: responseDecoder(readRecordSetBytes), parse: parseV1 },
 }
