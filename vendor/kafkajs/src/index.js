@@ -151,6 +151,8 @@ module.exports = class Client {
     maxInFlightRequests,
     readUncommitted = false,
     rackId = '',
+    // lagscale: see consumer/index.js
+    rawRecordSets = false,
   } = {}) {
     const isolationLevel = readUncommitted
       ? ISOLATION_LEVEL.READ_UNCOMMITTED
@@ -182,6 +184,7 @@ module.exports = class Client {
       instrumentationEmitter,
       rackId,
       metadataMaxAge,
+      rawRecordSets,
     })
   }
 

@@ -165,6 +165,12 @@ export interface ConsumerConfig {
   maxInFlightRequests?: number
   readUncommitted?: boolean
   rackId?: string
+  /**
+   * lagscale: eachBatch gets each partition's record set undecoded (`batch.recordSet`) and no
+   * messages; `run()` then takes only eachBatch with eachBatchAutoResolve: false. Fetch v11 and
+   * later; a broker that answers an older version gives decoded messages as usual.
+   */
+  rawRecordSets?: boolean
 }
 
 export type PartitionAssigner = (config: {
@@ -883,6 +889,13 @@ export type Batch = {
   lastOffset(): string
   offsetLag(): string
   offsetLagLow(): string
+  /**
+   * lagscale: with `rawRecordSets`, the complete record batches (or legacy message set entries)
+   * fetched for the partition, a view into the fetch response; null otherwise.
+   */
+  recordSet?: Buffer | null
+  /** lagscale: with `rawRecordSets`, the aborted transactions the broker reported with them. */
+  abortedTransactions?: Array<{ producerId: string; firstOffset: string }>
 }
 
 export type GroupOverview = {

@@ -1,6 +1,9 @@
 const Long = require('../utils/long')
 const filterAbortedMessages = require('./filterAbortedMessages')
 
+// offset (int64) + size (int32): the head of a record batch or message set entry
+const RAW_LOG_OVERHEAD = 12
+
 /**
  * A batch collects messages returned from a single fetch call.
  *
@@ -15,6 +18,39 @@ module.exports = class Batch {
     this.topic = topic
     this.partition = partitionData.partition
     this.highWatermark = partitionData.highWatermark
+
+    // lagscale: a consumer with `rawRecordSets` gets the record set undecoded. Only the
+    // record batch headers are read here, for the batch's offsets; filtering control records and
+    // aborted transactions is left to the eachBatch callback, which gets `recordSet` (complete
+    // record batches only, a view into the fetch response) and `abortedTransactions`.
+    if (partitionData.recordSet != null) {
+      const { recordSet } = partitionData
+      let end = 0
+      let first = null
+      let last = null
+      while (end + RAW_LOG_OVERHEAD <= recordSet.length) {
+        const size = recordSet.readInt32BE(end + 8)
+        if (end + RAW_LOG_OVERHEAD + size > recordSet.length) break
+        const base = recordSet.readBigInt64BE(end)
+        // magic 2 (record batch): base offset + last offset delta; older message sets: the entry's offset
+        const batchLast =
+          recordSet.readInt8(end + 16) >= 2 ? base + BigInt(recordSet.readInt32BE(end + 23)) : base
+        if (first === null) first = base
+        last = batchLast
+        end += RAW_LOG_OVERHEAD + size
+      }
+      this.recordSet = recordSet.subarray(0, end)
+      this.abortedTransactions = abortedTransactions || []
+      this.rawMessages = []
+      this.messagesWithinOffset = []
+      this.messages = []
+      const fetched = BigInt(this.fetchedOffset)
+      this.rawFirstOffset = first === null ? null : (first > fetched ? first : fetched).toString()
+      this.rawLastOffset = last === null || last < fetched ? null : last.toString()
+      this.rawHasBatches = end > 0
+      return
+    }
+    this.recordSet = null
 
     this.rawMessages = messages
     // Apparently fetch can return different offsets than the target offset provided to the fetch API.
@@ -34,10 +70,12 @@ module.exports = class Batch {
   }
 
   isEmpty() {
+    if (this.recordSet) return this.rawLastOffset === null
     return this.messages.length === 0
   }
 
   isEmptyIncludingFiltered() {
+    if (this.recordSet) return this.rawLastOffset === null
     return this.messagesWithinOffset.length === 0
   }
 
@@ -46,6 +84,7 @@ module.exports = class Batch {
    * log compaction, control records or other reasons
    */
   isEmptyDueToFiltering() {
+    if (this.recordSet) return this.isEmpty() && this.rawHasBatches
     return this.isEmpty() && this.rawMessages.length > 0
   }
 
@@ -66,11 +105,13 @@ module.exports = class Batch {
    * @returns boolean True if the batch is empty, because of log compacted messages in the partition.
    */
   isEmptyDueToLogCompactedMessages() {
+    if (this.recordSet) return this.isEmpty() && this.rawHasBatches
     const hasMessages = this.rawMessages.length > 0
     return hasMessages && this.isEmptyIncludingFiltered()
   }
 
   firstOffset() {
+    if (this.recordSet) return this.isEmptyIncludingFiltered() ? null : this.rawFirstOffset
     return this.isEmptyIncludingFiltered() ? null : this.messagesWithinOffset[0].offset
   }
 
@@ -85,6 +126,7 @@ module.exports = class Batch {
         .toString()
     }
 
+    if (this.recordSet) return this.rawLastOffset
     return this.messagesWithinOffset[this.messagesWithinOffset.length - 1].offset
   }
 

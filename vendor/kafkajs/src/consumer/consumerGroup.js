@@ -82,6 +82,8 @@ module.exports = class ConsumerGroup {
     isolationLevel,
     rackId,
     metadataMaxAge,
+    // lagscale: fetch responses keep each partition's record set undecoded (see batch.js)
+    rawRecordSets = false,
   }) {
     /** @type {import("../../types").Cluster} */
     this.cluster = cluster
@@ -105,6 +107,7 @@ module.exports = class ConsumerGroup {
     this.isolationLevel = isolationLevel
     this.rackId = rackId
     this.metadataMaxAge = metadataMaxAge
+    this.rawRecordSets = rawRecordSets
 
     this.seekOffset = new SeekOffsets()
     this.coordinator = null
@@ -501,6 +504,7 @@ module.exports = class ConsumerGroup {
         isolationLevel: this.isolationLevel,
         topics: requests,
         rackId: this.rackId,
+        rawRecordSets: this.rawRecordSets,
       })
 
       return responses.flatMap(({ topicName, partitions }) => {

@@ -62,6 +62,8 @@ module.exports = ({
   rackId = '',
   instrumentationEmitter: rootInstrumentationEmitter,
   metadataMaxAge,
+  // lagscale: eachBatch gets each partition's record set undecoded (batch.recordSet)
+  rawRecordSets = false,
 }) => {
   if (!groupId) {
     throw new KafkaJSNonRetriableError('Consumer groupId must be a non-empty string.')
@@ -200,6 +202,12 @@ module.exports = ({
       return
     }
 
+    if (rawRecordSets && (eachMessage || eachBatchAutoResolve)) {
+      throw new KafkaJSNonRetriableError(
+        'A consumer with rawRecordSets needs eachBatch with eachBatchAutoResolve: false (its batches have no messages)'
+      )
+    }
+
     const start = async onCrash => {
       logger.info('Starting', { groupId })
 
@@ -221,6 +229,7 @@ module.exports = ({
         isolationLevel,
         rackId,
         metadataMaxAge,
+        rawRecordSets,
         autoCommit,
         autoCommitInterval,
         autoCommitThreshold,
