@@ -11,6 +11,8 @@ const AclPermissionTypes = require('./src/protocol/aclPermissionTypes')
 const ResourcePatternTypes = require('./src/protocol/resourcePatternTypes')
 const { isRebalancing, isKafkaJSError, ...errors } = require('./src/errors')
 const { LEVELS } = require('./src/loggers')
+// lagscale: this fork's additions (src/lagscale, CHANGES.md)
+const lagscale = require('./src/lagscale')
 
 module.exports = {
   Kafka,
@@ -27,4 +29,5 @@ module.exports = {
   ResourcePatternTypes,
   ConfigSource,
   ...errors,
+  lagscale,
 }

@@ -1322,3 +1322,139 @@ export interface KafkaJSServerDoesNotSupportApiKeyMetadata {
   apiKey: number
   apiName: string
 }
+
+// lagscale: this fork's additions (src/lagscale, CHANGES.md)
+
+export type LagscaleFeature = 'produce-fast-path' | 'raw-record-sets' | 'protocol-exports'
+
+/** A 64-bit integer as kafkajs's protocol code carries it (src/utils/long.js). */
+export interface ProtocolLong {
+  toString(): string
+  toNumber(): number
+}
+
+/** Kafka's wire format, written; `buffer` is what was written so far. */
+export interface ProtocolEncoder {
+  readonly buffer: Buffer
+  size(): number
+  writeInt8(value: number): ProtocolEncoder
+  writeInt16(value: number): ProtocolEncoder
+  writeInt32(value: number): ProtocolEncoder
+  writeUInt32(value: number): ProtocolEncoder
+  writeInt64(value: number | string | ProtocolLong): ProtocolEncoder
+  writeVarInt(value: number): ProtocolEncoder
+  writeVarLong(value: number | string | ProtocolLong): ProtocolEncoder
+  writeString(value: string | null): ProtocolEncoder
+  writeVarIntString(value: string | null): ProtocolEncoder
+  writeBytes(value: Buffer | string | null): ProtocolEncoder
+  writeVarIntBytes(value: Buffer | string | null): ProtocolEncoder
+  writeBuffer(value: Buffer | string): ProtocolEncoder
+  writeEncoder(value: ProtocolEncoder): ProtocolEncoder
+  writeArray(value: ReadonlyArray<ProtocolEncoder | number | string>, type?: 'int32' | 'number' | 'string' | 'object'): ProtocolEncoder
+}
+
+/** Kafka's wire format, read from a buffer front to back. */
+export interface ProtocolDecoder {
+  readonly buffer: Buffer
+  readInt8(): number
+  readInt16(): number
+  readInt32(): number
+  readInt64(): ProtocolLong
+  readVarInt(): number
+  readVarLong(): ProtocolLong
+  readString(): string | null
+  readBytes(length?: number): Buffer
+  readVarIntBytes(): Buffer | null
+  canReadBytes(length: number): boolean
+  readArray<T>(reader: (decoder: ProtocolDecoder) => T): T[]
+}
+
+/** A compression codec kafkajs has registered (CompressionCodecs). */
+export interface ProtocolCompressionCodec {
+  compress(encoder: ProtocolEncoder): Promise<Buffer>
+  decompress(buffer: Buffer): Promise<Buffer>
+}
+
+/** The fields of one record, as the record encoder takes them. */
+export interface ProtocolRecordFields {
+  offsetDelta?: number
+  timestampDelta?: number
+  key: Buffer | string | null
+  value: Buffer | string | null
+  headers?: IHeaders
+}
+
+export interface ProtocolRecordBatchFields {
+  compression?: CompressionTypes
+  firstOffset?: ProtocolLong
+  firstTimestamp?: number | string
+  maxTimestamp?: number | string
+  partitionLeaderEpoch?: number
+  lastOffsetDelta?: number
+  transactional?: boolean
+  producerId?: ProtocolLong
+  producerEpoch?: number
+  firstSequence?: number
+  /** Each record's own encoder, as `Record(fields)` returns it... */
+  records?: ProtocolEncoder[]
+  /** ...or all records written back to back with `Record.writeRecord`, and their count. */
+  recordsEncoder?: ProtocolEncoder | null
+  recordCount?: number
+}
+
+/** A record batch as kafkajs decodes it from a fetch. */
+export interface ProtocolDecodedRecordBatch {
+  firstOffset: string
+  firstTimestamp: string
+  maxTimestamp: string
+  lastOffsetDelta: number
+  producerId: string
+  producerEpoch: number
+  firstSequence: number
+  partitionLeaderEpoch: number
+  inTransaction: boolean
+  isControlBatch: boolean
+  records: KafkaMessage[]
+}
+
+/** What a fetch gives a Batch for one partition. */
+export interface ProtocolPartitionData {
+  partition: number
+  highWatermark: string
+  messages: KafkaMessage[]
+  abortedTransactions?: Array<{ producerId: string; firstOffset: string }>
+  /** With `rawRecordSets`: the partition's record set, undecoded. */
+  recordSet?: Buffer
+}
+
+export interface LagscaleFork {
+  /** This package's version, e.g. `2.2.4-lagscale.1`. */
+  readonly version: string
+  readonly upstreamVersion: string
+  readonly features: readonly LagscaleFeature[]
+  /** How often this process ran the fork's own paths (counts since start). */
+  counters(): { producedRecordBatches: number; rawRecordSets: number }
+  readonly protocol: {
+    Encoder: (new (initialSize?: number) => ProtocolEncoder) & { sizeOfVarIntBytes(value: Buffer | string | null): number }
+    Decoder: new (buffer: Buffer) => ProtocolDecoder
+    Long: { fromValue(value: number | string | bigint): ProtocolLong; fromInt(value: number): ProtocolLong }
+    /** CRC-32C (Castagnoli), unsigned. */
+    crc32C(buffer: Buffer): number
+    /** The codec of a record batch's attributes: null for none; throws KafkaJSNotImplemented for one not registered. */
+    lookupCodecByAttributes(attributes: number): ProtocolCompressionCodec | null
+    /** One record (message format v2) in an encoder of its own; `writeRecord` writes it into a given one. */
+    Record: ((fields: ProtocolRecordFields) => ProtocolEncoder) & { writeRecord(encoder: ProtocolEncoder, fields: ProtocolRecordFields): ProtocolEncoder }
+    RecordBatch(fields: ProtocolRecordBatchFields): Promise<ProtocolEncoder>
+    decodeRecordBatch(decoder: ProtocolDecoder): Promise<ProtocolDecodedRecordBatch>
+    /** A message set in message format v0/v1 (before Kafka 0.11). */
+    MessageSet(fields: { messageVersion?: 0 | 1; compression?: CompressionTypes; entries: Array<{ key: Buffer | string | null; value: Buffer | string | null; timestamp?: number }> }): ProtocolEncoder
+    /** A fetch response's record set (int32 size, then the bytes), decoded into messages of any format. */
+    decodeMessages(decoder: ProtocolDecoder): Promise<KafkaMessage[]>
+  }
+  /** kafkajs's Batch: the messages of one fetch for one partition, filtered as a consumer sees them. */
+  readonly Batch: new (topic: string, fetchedOffset: string, partitionData: ProtocolPartitionData) => Batch
+  /** The murmur2 of kafkajs's default partitioner (Java's, through 64-bit Long arithmetic). */
+  murmur2(key: Buffer | string): number
+}
+
+export const lagscale: LagscaleFork

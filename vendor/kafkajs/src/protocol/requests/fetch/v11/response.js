@@ -1,6 +1,7 @@
 const Decoder = require('../../../decoder')
 const { parse: parseV1 } = require('../v1/response')
 const decodeMessages = require('../v4/decodeMessages')
+const lagscaleCounters = require('../../../../lagscale/counters')
 
 /**
  * Fetch Response (Version: 11) => throttle_time_ms error_code session_id [responses]
@@ -49,6 +50,7 @@ const readRecordSetBytes = decoder => {
   const size = decoder.readInt32()
   const recordSet =
     size > 0 && decoder.canReadBytes(size) ? decoder.readBytes(size) : Buffer.alloc(0)
+  if (recordSet.length > 0) lagscaleCounters.rawRecordSets++
   return { messages: [], recordSet }
 }
 

@@ -4,6 +4,7 @@ const { Produce: apiKey } = require('../../apiKeys')
 const { Types } = require('../../../message/compression')
 const Record = require('../../../recordBatch/record/v0')
 const { RecordBatch } = require('../../../recordBatch/v0')
+const lagscaleCounters = require('../../../../lagscale/counters')
 
 /**
  * Produce Request (Version: 3) => transactional_id acks timeout [topic_data]
@@ -118,6 +119,7 @@ const partitionsEncoder = compression => async ({
     transactional: !!transactionalId,
     lastOffsetDelta: messages.length - 1,
   })
+  lagscaleCounters.producedRecordBatches++
 
   return new Encoder()
     .writeInt32(partition)
