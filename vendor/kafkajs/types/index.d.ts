@@ -1414,7 +1414,7 @@ export interface ProtocolDecodedRecordBatch {
   partitionLeaderEpoch: number
   inTransaction: boolean
   isControlBatch: boolean
-  records: KafkaMessage[]
+  records: RecordBatchEntry[]
 }
 
 /** What a fetch gives a Batch for one partition. */
@@ -1422,7 +1422,7 @@ export interface ProtocolPartitionData {
   partition: number
   highWatermark: string
   messages: KafkaMessage[]
-  abortedTransactions?: Array<{ producerId: string; firstOffset: string }>
+  abortedTransactions?: ReadonlyArray<{ producerId: string; firstOffset: string }>
   /** With `rawRecordSets`: the partition's record set, undecoded. */
   recordSet?: Buffer
 }
