@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors/app-error.js';
+import { reportFatal, EXIT_CODES } from '../lifecycle/run-main.js';
 import { assertKafkajsFork, KAFKAJS_FORK, kafkajsFork, kafkajsForkProblems, loadedKafkajs, lookupCodecByAttributes } from './kafkajs-fork.js';
 
 const upstreamLike = (() => {
@@ -57,5 +58,20 @@ describe('a kafkajs without our changes', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ code: 'KAFKAJS_INCOMPATIBLE', retriable: false, details: { path: elsewhere.path, version: '2.2.4' } });
     expect((error as Error).message).toMatch(/^the kafkajs loaded from \/srv\/app\/node_modules\/kafkajs \(version 2\.2\.4\) is not the toolkit's: .*vendor\/kafkajs.*npm ci/);
+  });
+
+  it('is reported as one line with its code, no stack', () => {
+    const written: string[] = [];
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    try {
+      const code = reportFatal(thrownBy(() => assertKafkajsFork(upstreamLike, elsewhere)));
+      expect(code).toBe(EXIT_CODES.failed);
+    } finally {
+      write.mockRestore();
+    }
+    expect(written.join('')).toMatch(/^error \[KAFKAJS_INCOMPATIBLE\]: the kafkajs loaded from [^\n]+\n$/);
   });
 });
