@@ -3,6 +3,7 @@ import kafkajs from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../errors/app-error.js';
 import { reportFatal, EXIT_CODES } from '../lifecycle/run-main.js';
+import { createRegistry } from '../observability/metrics.js';
 import { assertKafkajsFork, KAFKAJS_FORK, kafkajsFork, kafkajsForkProblems, loadedKafkajs, lookupCodecByAttributes } from './kafkajs-fork.js';
 
 const upstreamLike = (() => {
@@ -73,5 +74,15 @@ describe('a kafkajs without our changes', () => {
       write.mockRestore();
     }
     expect(written.join('')).toMatch(/^error \[KAFKAJS_INCOMPATIBLE\]: the kafkajs loaded from [^\n]+\n$/);
+  });
+});
+
+describe('kafkajs metrics', () => {
+  it('name the loaded fork and count its paths', async () => {
+    const registry = createRegistry({ app: 'test', defaultMetrics: false });
+    const text = await registry.metrics();
+    expect(text).toContain(`lagscale_kafkajs_info{version="${kafkajsFork().version}",features="${kafkajsFork().features.join(',')}",app="test"} 1`);
+    expect(text).toMatch(/^lagscale_kafkajs_produced_record_batches_total\{app="test"\} \d+$/m);
+    expect(text).toMatch(/^lagscale_kafkajs_raw_record_sets_total\{app="test"\} \d+$/m);
   });
 });
