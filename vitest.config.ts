@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{libs,apps}/*/test/**/*.test.ts'],
+          include: ['{libs,apps}/*/test/**/*.test.ts', 'tools/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['tools/kafka/vitest-global-setup.ts'],
           testTimeout: 60_000,
