@@ -1,12 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
-// One run, three projects: `unit` specs sit next to what they test (in src/, test-support/, bench/
-// or tools/) and need nothing; `integration` suites live in each package's test/ folder and share
-// one real broker, started (or reused, when KAFKA_BROKERS is set) by the global setup; `k8s` suites
-// (test/k8s/ folders and tools/k8s/test) also share one real kube-apiserver. They run in that
-// order: the first run builds kube-apiserver (about 10 minutes on 2 cores, started in the
-// background by `npm test`'s setup step), and the k8s suites wait for it last, while everything
-// else runs.
+// One run, three projects: `unit` specs sit next to what they test (in src/, test-support/,
+// bench/, tools/, or a vendored package's test/) and need nothing; `integration` suites live in
+// each package's test/ folder and share one real broker, started (or reused, when KAFKA_BROKERS is
+// set) by the global setup; `k8s` suites (test/k8s/ folders and tools/k8s/test) also share one
+// real kube-apiserver. They run in that order: the first run builds kube-apiserver (about 10
+// minutes on 2 cores, started in the background by `npm test`'s setup step), and the k8s suites
+// wait for it last, while everything else runs.
 export default defineConfig({
   resolve: { conditions: ['lagscale-source'] },
   ssr: { resolve: { conditions: ['lagscale-source'] } },
@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{libs,apps,tools,load}/**/*.spec.ts', 'deploy/*/test/**/*.spec.ts'],
+          include: ['{libs,apps,tools,load}/**/*.spec.ts', 'deploy/*/test/**/*.spec.ts', 'vendor/*/test/**/*.spec.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
         },
       },
@@ -26,7 +26,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['{libs,apps,deploy}/*/test/**/*.test.ts', 'load/test/**/*.test.ts'],
+          include: ['{libs,apps,deploy}/*/test/**/*.test.ts', 'load/test/**/*.test.ts', 'tools/test/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**', '**/test/k8s/**'],
           globalSetup: ['tools/kafka/vitest-global-setup.ts'],
           testTimeout: 60_000,

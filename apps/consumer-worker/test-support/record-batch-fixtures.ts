@@ -1,14 +1,9 @@
-import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
+import { kafkajsFork } from '@lagscale/kafka-core';
 
 // Record batches in Kafka's format, written by kafkajs's own producer-side encoders, for the
 // specs of the record-set reader and of the consumer's batch intake. Not part of the build.
-const require = createRequire(import.meta.url);
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
-  RecordBatch(args: Record<string, unknown>): Promise<{ buffer: Buffer }>;
-};
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (args: Record<string, unknown>) => unknown;
-const Long = require('kafkajs/src/utils/long.js') as { fromValue(v: number | string): unknown };
+const { RecordBatch, Record, Long } = kafkajsFork().protocol;
 
 export interface TestRecord {
   key: Buffer | null;

@@ -2,14 +2,12 @@
 // in-run baseline. Run from libs/kafka-core:
 //   node --conditions=lagscale-source --import tsx bench/partitioner.bench.ts
 // Bounded: each task runs for a fixed time budget.
-import { createRequire } from 'node:module';
 import { Bench, type Task } from 'tinybench';
 import { writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
-import { murmur2, partitionForKey } from '../src/index.js';
+import { kafkajsFork, murmur2, partitionForKey } from '../src/index.js';
 
-const require = createRequire(import.meta.url);
-// kafkajs does not export its murmur2; load the file its default partitioner uses.
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer | string) => number;
+// the murmur2 of kafkajs's default partitioner (exported by our fork, vendor/kafkajs)
+const kafkajsMurmur2 = kafkajsFork().murmur2;
 
 const taskTimeMs = 700;
 const POOL = 1024;

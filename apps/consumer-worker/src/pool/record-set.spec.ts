@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
+import { kafkajsFork } from '@lagscale/kafka-core';
 import { describe, expect, it } from 'vitest';
 import { RecordArena } from './record-arena.js';
 import { lastVarintEnd, readVarint, readVarlong, RecordSetError } from './record-format.js';
@@ -7,10 +7,8 @@ import { legacyMessages, recordSetSegments, type AbortedTransaction } from './re
 import { batchBytes, recordSet, type TestRecord } from '../../test-support/record-batch-fixtures.js';
 
 // kafkajs's decoder (a plain consumer's path) as the reference; the batches come from its encoders.
-const require = createRequire(import.meta.url);
-const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => { writeVarInt(v: number): unknown; writeVarLong(v: number): unknown; buffer: Buffer };
-const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<KafkaRecord[]>;
-const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
+const { Encoder, Decoder, MessageSet } = kafkajsFork().protocol;
+const decodeMessages = kafkajsFork().protocol.decodeMessages as unknown as (decoder: unknown) => Promise<KafkaRecord[]>;
 
 interface KafkaRecord {
   offset: string;
@@ -138,7 +136,6 @@ describe('reading fetched record sets', () => {
   });
 
   it('hands message formats v0/v1 to the decoder of kafkajs, filtered as a plain consumer gets them', async () => {
-    const MessageSet = require('kafkajs/src/protocol/messageSet/index.js') as (args: Record<string, unknown>) => { buffer: Buffer };
     const entries = ['a', 'b', 'c', 'd'].map((v, i) => ({ key: `k${i}`, value: v, timestamp: 1_700_000_000_000 + i }));
     const set = Buffer.from(MessageSet({ messageVersion: 1, compression: 0, entries }).buffer);
     // a producer's set carries offset -1; the broker's log has real ones

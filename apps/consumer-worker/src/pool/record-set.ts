@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { kafkajsFork, lookupCodecByAttributes } from '@lagscale/kafka-core';
 import type { FetchedMessage } from '../dispatch/dispatcher-contract.js';
 import { RecordSetError, type RecordSegment } from './record-format.js';
 
@@ -7,7 +7,7 @@ import { RecordSetError, type RecordSegment } from './record-format.js';
  * a plain kafkajs consumer decodes into an object per record (offsets and timestamps as decimal
  * strings, a headers object), the hot path reads as numbers and byte positions. Record sets
  * reach the consumer undecoded through the `rawRecordSets` consumer option of our kafkajs
- * (docs/decisions/0007); the record bytes are copied once, into an arena, and the worker threads
+ * (vendor/kafkajs, docs/decisions/0007); the record bytes are copied once, into an arena, and the worker threads
  * read keys, values and headers from there.
  *
  * RecordBatch: baseOffset int64, length int32, partitionLeaderEpoch int32, magic int8,
@@ -17,12 +17,6 @@ import { RecordSetError, type RecordSegment } from './record-format.js';
  *   key (varint length, -1 null), value (same), headers (varint count, then per header a varint
  *   length and name, a varint length and value).
  */
-
-// kafkajs internals (patches/kafkajs+2.2.4.patch pins the version they come from)
-const kafkajsInternals = createRequire(import.meta.url);
-const { lookupCodecByAttributes } = kafkajsInternals('kafkajs/src/protocol/message/compression/index.js') as {
-  lookupCodecByAttributes(attributes: number): { decompress(buffer: Buffer): Promise<Buffer> } | null;
-};
 
 const LOG_OVERHEAD = 12;
 const MAGIC_AT = 16;
@@ -115,9 +109,7 @@ export async function recordSetSegments(recordSet: Buffer, abortedTransactions: 
  * written by very old clients to an older broker may.
  */
 export async function legacyMessages(recordSet: Buffer, fetchedOffset: string, abortedTransactions: readonly AbortedTransaction[]): Promise<FetchedMessage[]> {
-  const decodeMessages = kafkajsInternals('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<unknown[]>;
-  const Decoder = kafkajsInternals('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
-  const Batch = kafkajsInternals('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: FetchedMessage[] };
+  const { protocol: { decodeMessages, Decoder }, Batch } = kafkajsFork();
   // decodeMessages reads the set's size first, as it comes in a fetch response
   const framed = Buffer.allocUnsafe(4 + recordSet.length);
   framed.writeInt32BE(recordSet.length, 0);

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { EachBatchPayload } from 'kafkajs';
+import { kafkajsFork } from '@lagscale/kafka-core';
 import { describe, expect, it } from 'vitest';
 import { createHarness } from '../../test-support/dispatch/dispatch-harness.js';
 import { flush, type FakeExecutor } from '../../test-support/dispatch/fake-executor.js';
@@ -7,10 +7,7 @@ import { recordSet } from '../../test-support/record-batch-fixtures.js';
 import { takeBatch, type BatchIntakeContext } from './batch-intake.js';
 
 // kafkajs's own Batch (patched: raw record sets) and decoder, so both paths see what a fetch gives.
-const require = createRequire(import.meta.url);
-const Batch = require('kafkajs/src/consumer/batch.js') as new (topic: string, fetchedOffset: string, partitionData: unknown) => EachBatchPayload['batch'];
-const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (decoder: unknown) => Promise<unknown[]>;
-const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffer) => unknown;
+const { Batch, protocol: { decodeMessages, Decoder } } = kafkajsFork();
 
 const records = (count: number) => Array.from({ length: count }, (_, i) => ({ key: Buffer.from(`k${i % 2}`), value: Buffer.from(`v${i}`) }));
 

@@ -3,7 +3,7 @@ import type { Dispatcher, FetchedMessage } from '../dispatch/index.js';
 import { RecordArena } from '../pool/record-arena.js';
 import { legacyMessages, recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
 
-/** The consumer option of our kafkajs (docs/decisions/0007): eachBatch gets record sets undecoded. */
+/** The consumer option of our kafkajs (vendor/kafkajs, docs/decisions/0007): eachBatch gets record sets undecoded. */
 export interface RawRecordSetsOption {
   rawRecordSets: boolean;
 }

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import kafkajs from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CodecError } from '../errors.js';
@@ -7,21 +6,8 @@ import { compressionTypeFromName, registerCompressionCodecs } from './kafkajs.js
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
 // kafkajs's own record-batch encoder and decoder, to prove our codecs fit its contract.
-const require = createRequire(import.meta.url);
-type KafkajsRecord = { key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer> };
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (record: {
-  offsetDelta: number;
-  key: Buffer;
-  value: Buffer;
-  headers?: Record<string, string>;
-}) => unknown;
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as {
-  RecordBatch: (batch: { compression: number; records: unknown[] }) => Promise<{ buffer: Buffer }>;
-};
-const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder') as (
-  decoder: unknown,
-) => Promise<{ records: KafkajsRecord[] }>;
-const Decoder = require('kafkajs/src/protocol/decoder') as new (buffer: Buffer) => unknown;
+// (the lagscale fork's public protocol exports, vendor/kafkajs)
+const { Record, RecordBatch, decodeRecordBatch, Decoder } = kafkajs.lagscale.protocol;
 
 const registered = [CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD] as const;
 const originals = { ...CompressionCodecs };

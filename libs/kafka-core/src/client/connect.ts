@@ -1,5 +1,6 @@
 import { AppError } from '../errors/app-error.js';
 import { fromKafkaError } from '../errors/kafka-errors.js';
+import { kafkajsFork } from './kafkajs-fork.js';
 
 interface Connectable {
   connect(): Promise<void>;
@@ -12,12 +13,13 @@ export const defaultConnectOptions = { deadlineMs: 30_000 } as const;
  * Connects a kafkajs client (admin, producer or consumer) or fails with BROKER_UNREACHABLE once
  * kafkajs's retries are exhausted or the deadline passes, whichever is first. kafkajs alone can
  * keep retrying for minutes; a user starting an app against a wrong address should know in
- * seconds.
+ * seconds. A kafkajs other than ours (vendor/kafkajs) fails first, with KAFKAJS_INCOMPATIBLE.
  */
 export async function connectClient<T extends Connectable>(
   client: T,
   context: { brokers: readonly string[]; what: string; deadlineMs?: number },
 ): Promise<T> {
+  kafkajsFork();
   const deadlineMs = context.deadlineMs ?? defaultConnectOptions.deadlineMs;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

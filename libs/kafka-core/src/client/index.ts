@@ -1,2 +1,3 @@
 export * from './kafka-factory.js';
 export * from './connect.js';
+export * from './kafkajs-fork.js';

@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   'DECODE_FAILED',
   'TIMEOUT',
   'SHUTTING_DOWN',
+  /** The kafkajs loaded is not the toolkit's (vendor/kafkajs): its fast paths would be missing. */
+  'KAFKAJS_INCOMPATIBLE',
   'INTERNAL',
 ] as const;
 

@@ -1,3 +1,4 @@
+import { kafkajsFork } from '../client/kafkajs-fork.js';
 import { ConfigError, describeError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Service } from './service.js';
@@ -40,11 +41,13 @@ export function reportFatal(err: unknown, logger?: Logger): number {
 
 /**
  * Runs a one-shot command (a CLI verb): returns its exit code, or maps a thrown error to a clear
- * message and a non-zero code.
+ * message and a non-zero code. Like `runService`, it refuses to run on a kafkajs without our
+ * changes (KAFKAJS_INCOMPATIBLE).
  */
 export async function runCommand(command: () => Promise<number | void>, options: Pick<RunOptions, 'logger' | 'exit'> = {}): Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   try {
+    kafkajsFork();
     const code = await command();
     exit(code ?? EXIT_CODES.ok);
   } catch (err) {
@@ -54,7 +57,9 @@ export async function runCommand(command: () => Promise<number | void>, options:
 
 /**
  * Starts a long-running service and stops it on SIGTERM/SIGINT: drain, commit, exit 0. A second
- * signal, or a drain past the deadline, exits at once with a non-zero code.
+ * signal, or a drain past the deadline, exits at once with a non-zero code. Every app starts
+ * here, so this is where one on a kafkajs without our changes (vendor/kafkajs) stops with
+ * KAFKAJS_INCOMPATIBLE, before it connects or serves anything.
  */
 export async function runService(service: Service, options: RunOptions = {}): Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -91,6 +96,7 @@ export async function runService(service: Service, options: RunOptions = {}): Pr
   for (const signal of signals) process.on(signal, shutdown);
 
   try {
+    kafkajsFork();
     await service.start();
     logger?.info(`${service.name}: started`);
   } catch (err) {
