@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { compressionTypeFromName, type CompressionName } from '@lagscale/codecs';
 import { kafkajsFork } from '../src/client/kafkajs-fork.js';
-import { TestKafka, waitFor, waitForGroupJoin } from '../src/testing/index.js';
+import { TestKafka, waitFor, waitForGroupJoin } from '../test-support/index.js';
 
 /*
  * Our kafkajs (vendor/kafkajs) against the real broker: records produced on its fast path are

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { commitAsGroup, TestKafka, testBrokers, waitFor } from '@lagscale/kafka-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePorts } from '../../../../tools/kafka/embedded-broker.js';
-import { findSample } from '../../src/export/index.js';
+import { findSample } from '../../test-support/prometheus-text.js';
 import { scrape } from '../monitor-helpers.js';
 import { isRunning } from '../process-helpers.js';
 import { expectOk } from '../../../../tools/k8s/kube-client.js';
