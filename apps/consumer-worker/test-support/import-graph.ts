@@ -8,15 +8,16 @@ const compilerOptions: ts.CompilerOptions = {
   allowJs: true,
 };
 
+/** The package a file belongs to: one installed in node_modules, or one we vendor (kafkajs). */
 function packageOf(file: string): string | undefined {
-  return /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
+  return /\/(?:node_modules|vendor)\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1];
 }
 
 /**
  * What a module can load at run time: static imports and re-exports (not `import type`), and
  * `import('…')` with a literal specifier, resolved as Node does with the `lagscale-source`
  * condition. Our own sources (the workspace libraries included) are followed; a package in
- * node_modules is a leaf, `npm:<name>`.
+ * node_modules or vendor/ is a leaf, `npm:<name>`.
  */
 function runtimeImports(file: string): string[] {
   const source = ts.createSourceFile(file, ts.sys.readFile(file) ?? '', ts.ScriptTarget.ES2022, true);

@@ -1,30 +1,4 @@
-export {
-  CodecDecodeError,
-  CodecError,
-  codecErrorCodes,
-  decodeErrorCodes,
-  type CodecErrorCode,
-  type DecodeErrorCode,
-} from './errors.js';
-export { codecNames, type Codec, type CodecName, type CodecValueTypes } from './value/codec.js';
-export { jsonCodec } from './value/json-codec.js';
-export { msgpackCodec } from './value/msgpack-codec.js';
-export { stringCodec } from './value/string-codec.js';
-export { bytesCodec } from './value/bytes-codec.js';
-export {
-  CONTENT_TYPE_HEADER,
-  codecNameForContentType,
-  type HeaderValue,
-  type RecordHeaders,
-} from './value/content-type.js';
-export { codecForContentType, codecs, getCodec, isCodecName } from './value/registry.js';
-export {
-  decodeRecordValue,
-  safeDecode,
-  type DecodeFailure,
-  type DecodeResult,
-  type RecordDecodeResult,
-} from './value/decode.js';
+export * from './value/index.js';
 export {
   compressionNames,
   type CompressionAlgorithm,

@@ -1,4 +1,4 @@
-import type { CodecName } from '@lagscale/codecs';
+import type { CodecName } from '@lagscale/codecs/value';
 
 /**
  * One record as a handler sees it, in a worker thread. The value is already decoded with the

@@ -1,4 +1,4 @@
-import { CONTENT_TYPE_HEADER, jsonCodec } from '@lagscale/codecs';
+import { CONTENT_TYPE_HEADER, jsonCodec } from '@lagscale/codecs/value';
 import { SEQUENCE_HEADERS } from '@lagscale/kafka-core/thread';
 import type { HandlerOutput, HandlerRecord } from './handler.js';
 

@@ -1,4 +1,4 @@
-import type * as Codecs from '@lagscale/codecs';
+import type * as Codecs from '@lagscale/codecs/value';
 import { Piscina } from 'piscina';
 import type { Handler, HandlerOutput, HandlerRecord } from '../handlers/handler.js';
 import { loadHandler } from '../handlers/registry.js';
@@ -30,7 +30,7 @@ function threadHandler(): Promise<Handler> {
 let codecsModule: typeof Codecs | undefined;
 
 async function loadCodecs(): Promise<typeof Codecs> {
-  codecsModule ??= await import('@lagscale/codecs');
+  codecsModule ??= await import('@lagscale/codecs/value');
   return codecsModule;
 }
 

@@ -4,11 +4,11 @@ import { loadHandler } from '../../src/handlers/registry.js';
 import type { Handler, HandlerFactory } from '../../src/handlers/handler.js';
 
 /**
- * The npm packages this thread has loaded, by name. kafkajs, fastify, pino, prom-client and
+ * The npm packages this thread has loaded, by name (kafkajs is vendored: vendor/kafkajs). kafkajs, fastify, pino, prom-client and
  * commander are CommonJS: whatever imports them puts them in `require.cache`.
  */
 export function loadedPackages(): string[] {
-  const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1]);
+  const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /\/(?:node_modules|vendor)\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1]);
   return [...new Set(names.filter((name): name is string => name !== undefined))].sort();
 }
 

@@ -5,13 +5,16 @@ import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The npm packages a fresh Node process has loaded after importing `specifier` from kafka-core's folder. */
+/**
+ * The npm packages a fresh Node process has loaded after importing `specifier` from kafka-core's
+ * folder: those under node_modules, and vendored ones (kafkajs resolves to vendor/kafkajs).
+ */
 async function packagesLoadedBy(specifier: string): Promise<string[]> {
   // kafkajs, fastify, pino and prom-client are CommonJS: whatever loads them puts them in require.cache
   const script = [
     "import { createRequire } from 'node:module';",
     `await import(${JSON.stringify(specifier)});`,
-    'const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1]);',
+    'const names = Object.keys(createRequire(import.meta.url).cache).map((file) => /(?:node_modules|vendor)\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1]);',
     "console.log(JSON.stringify([...new Set(names.filter((name) => name !== undefined && name !== 'tsx' && name !== 'esbuild'))]));",
   ].join('\n');
   const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=lagscale-source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: packageDir });
