@@ -26,6 +26,8 @@ export const match = {
   groupTopic: `namespace=~"$${VARIABLES.namespace}", consumergroup=~"$${VARIABLES.consumerGroup}", topic=~"$${VARIABLES.topic}"`,
   topic: `namespace=~"$${VARIABLES.namespace}", topic=~"$${VARIABLES.topic}"`,
   pod: `namespace=~"$${VARIABLES.namespace}", pod=~"$${VARIABLES.pod}"`,
+  /** consumer-worker series: they carry the group and topic they consume, like lag-monitor's. */
+  consumer: `namespace=~"$${VARIABLES.namespace}", consumergroup=~"$${VARIABLES.consumerGroup}", topic=~"$${VARIABLES.topic}", pod=~"$${VARIABLES.pod}"`,
 } as const;
 
 /** Grafana unit ids used by the panels; every panel sets one. */

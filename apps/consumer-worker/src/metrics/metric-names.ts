@@ -14,6 +14,8 @@ export const WORKER_METRICS = {
   pendingRecords: 'consumer_worker_pending_records',
   pausedPartitions: 'consumer_worker_paused_partitions',
   assignedPartitions: 'consumer_worker_assigned_partitions',
+  poolThreads: 'consumer_worker_pool_threads',
+  poolThreadRestarts: 'consumer_worker_pool_thread_restarts_total',
   poolQueuedChunks: 'consumer_worker_pool_queued_chunks',
   poolUtilization: 'consumer_worker_pool_utilization_ratio',
   poolBusy: 'consumer_worker_pool_busy_seconds_total',

@@ -21,6 +21,8 @@ export interface TimingSummaryMs {
 export interface WorkerPoolStats {
   /** Live threads (a dead thread's replacement included). */
   threads: number;
+  /** Threads started to replace one that died, since start. */
+  threadRestarts: number;
   /** Chunks waiting for a thread. */
   queued: number;
   /** Share of the threads' time spent running chunks since start, 0..1. */
@@ -54,6 +56,7 @@ export class WorkerPool implements ChunkExecutor {
   #closing: Promise<void> | undefined;
   readonly #handlerSeconds = new BucketCounts(HANDLER_SECONDS_BUCKETS);
   #busyMs = 0;
+  #threadsCreated = 0;
   #startedAtMs = 0;
 
   constructor(options: Partial<WorkerPoolOptions> = {}) {
@@ -83,6 +86,10 @@ export class WorkerPool implements ChunkExecutor {
     });
     // without a listener, an 'error' event (a thread failing between tasks) would end the process
     piscina.on('error', (error: unknown) => this.options.onThreadError?.(error));
+    // the first `threads` are the pool's own; every later one replaces a thread that died
+    piscina.on('workerCreate', () => {
+      this.#threadsCreated += 1;
+    });
     this.#piscina = piscina;
     this.#startedAtMs = performance.now();
     try {
@@ -133,10 +140,11 @@ export class WorkerPool implements ChunkExecutor {
   stats(): WorkerPoolStats {
     const piscina = this.#piscina;
     const empty = { mean: 0, p50: 0, p99: 0, max: 0 };
-    if (piscina === undefined) return { threads: 0, queued: 0, utilization: 0, completed: 0, waitTime: empty, runTime: empty };
+    if (piscina === undefined) return { threads: 0, threadRestarts: 0, queued: 0, utilization: 0, completed: 0, waitTime: empty, runTime: empty };
     const { histogram } = piscina;
     return {
       threads: piscina.threads.length,
+      threadRestarts: Math.max(0, this.#threadsCreated - this.options.threads),
       queued: piscina.queueSize,
       // piscina's own `utilization` divides a run time in ms by 1000 and comes out ~1000× too low
       utilization: Math.min(1, this.#busyMs / (Math.max(1, performance.now() - this.#startedAtMs) * this.options.threads)),

@@ -53,7 +53,8 @@ const FETCH_MAX_WAIT_MS = 250;
  */
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { kafkaConfig, settings, logger } = options;
-  const registry = options.registry ?? createRegistry({ app: 'consumer-worker' });
+  // Every series names the group and topic, as lag-monitor's do, so dashboards filter both alike.
+  const registry = options.registry ?? createRegistry({ app: 'consumer-worker', labels: { consumergroup: settings.groupId, topic: settings.topic } });
   const kafka: Kafka = createKafka(kafkaConfig, logger);
 
   // 1. fetch
@@ -113,6 +114,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   let metricsUrl: string | undefined;
 
   registerWorkerMetrics(registry, {
+    handler: settings.handler,
     dispatcher: () => dispatcher.stats(),
     pool: () => (pool.threadCount > 0 ? pool.stats() : undefined),
     consumed: () => consumed,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '@lagscale/kafka-core';
 import type { DispatcherStats } from '../dispatch/index.js';
+import type { WorkerPoolStats } from '../pool/index.js';
 import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS, HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
@@ -24,6 +25,16 @@ const dispatcherStats: DispatcherStats = {
   produceErrors: 0,
 };
 
+const pool: WorkerPoolStats = {
+  threads: 2,
+  threadRestarts: 3,
+  queued: 0,
+  utilization: 0.5,
+  completed: 10,
+  waitTime: { mean: 0, p50: 0, p99: 0, max: 0 },
+  runTime: { mean: 0, p50: 0, p99: 0, max: 0 },
+};
+
 describe('registerWorkerMetrics', () => {
   async function scrape() {
     const registry = createRegistry({ app: 'test', defaultMetrics: false });
@@ -33,8 +44,9 @@ describe('registerWorkerMetrics', () => {
     const endToEnd = new BucketCounts(END_TO_END_SECONDS_BUCKETS);
     endToEnd.observe(0.03, 1_002);
     registerWorkerMetrics(registry, {
+      handler: 'noop',
       dispatcher: () => dispatcherStats,
-      pool: () => undefined,
+      pool: () => pool,
       consumed: () => 1_020,
       outputs: () => 0,
       commits: () => 4,
@@ -56,10 +68,10 @@ describe('registerWorkerMetrics', () => {
     const text = await scrape();
     const name = WORKER_METRICS.processingLatency;
     expect(text).toContain(`# TYPE ${name} histogram`);
-    expect(text).toContain(`${name}_bucket{le="0.00005",app="test"} 990`);
-    expect(text).toContain(`${name}_bucket{le="0.5",app="test"} 1000`);
-    expect(text).toContain(`${name}_count{app="test"} 1000`);
-    expect(text).toMatch(new RegExp(`${name}_sum\\{app="test"\\} 2\\.0198`));
+    expect(text).toContain(`${name}_bucket{handler="noop",le="0.00005",app="test"} 990`);
+    expect(text).toContain(`${name}_bucket{handler="noop",le="0.5",app="test"} 1000`);
+    expect(text).toContain(`${name}_count{handler="noop",app="test"} 1000`);
+    expect(text).toMatch(new RegExp(`${name}_sum\\{handler="noop",app="test"\\} 2\\.0198`));
   });
 
   it('exports the fetch-to-done time as a histogram and the failure and retry counters', async () => {
@@ -70,5 +82,31 @@ describe('registerWorkerMetrics', () => {
     expect(text).toContain(`${WORKER_METRICS.retried}{app="test"} 5`);
     expect(text).toContain(`${WORKER_METRICS.commitLag}{app="test"} 20`);
     expect(text).toContain(`${WORKER_METRICS.poolBusy}{app="test"} 1.5`);
+  });
+
+  it('exports the live threads and the threads started to replace one that died', async () => {
+    const text = await scrape();
+    expect(text).toContain(`${WORKER_METRICS.poolThreads}{app="test"} 2`);
+    expect(text).toContain(`${WORKER_METRICS.poolThreadRestarts}{app="test"} 3`);
+  });
+
+  it('carries the labels the registry was made with (a consumer: its group and topic) on every series', async () => {
+    const registry = createRegistry({ app: 'consumer-worker', defaultMetrics: false, labels: { consumergroup: 'g', topic: 't' } });
+    registerWorkerMetrics(registry, {
+      handler: 'noop',
+      dispatcher: () => dispatcherStats,
+      pool: () => pool,
+      consumed: () => 1,
+      outputs: () => 0,
+      commits: () => 0,
+      commitLag: () => 0,
+      assignedPartitions: () => 0,
+      poolBusyMs: () => 0,
+      handlerSeconds: () => new BucketCounts(HANDLER_SECONDS_BUCKETS).snapshot(),
+      endToEndSeconds: () => new BucketCounts(END_TO_END_SECONDS_BUCKETS).snapshot(),
+    });
+    const text = await registry.metrics();
+    expect(text).toContain(`${WORKER_METRICS.consumed}{consumergroup="g",topic="t",app="consumer-worker"} 1`);
+    expect(text).toContain(`${WORKER_METRICS.processingLatency}_count{handler="noop",consumergroup="g",topic="t",app="consumer-worker"} 0`);
   });
 });

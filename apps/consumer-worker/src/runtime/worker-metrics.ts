@@ -5,6 +5,8 @@ import type { BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
 
 export interface WorkerMetricsSource {
+  /** The handler's name, a label of the processing latency (one handler per process). */
+  handler: string;
   dispatcher(): DispatcherStats;
   pool(): WorkerPoolStats | undefined;
   consumed(): number;
@@ -64,6 +66,8 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
   gauge(WORKER_METRICS.pendingRecords, 'Records fetched and not done yet: waiting for a thread, running, retrying or producing outputs', () => source.dispatcher().pendingRecords);
   gauge(WORKER_METRICS.pausedPartitions, 'Partitions paused by backpressure', () => source.dispatcher().pausedPartitions);
   gauge(WORKER_METRICS.assignedPartitions, 'Partitions the group assigned to this member', source.assignedPartitions);
+  gauge(WORKER_METRICS.poolThreads, 'Live worker threads', () => source.pool()?.threads ?? 0);
+  counter(WORKER_METRICS.poolThreadRestarts, 'Worker threads started to replace one that died', () => source.pool()?.threadRestarts ?? 0);
   gauge(WORKER_METRICS.poolQueuedChunks, 'Chunks waiting for a worker thread', () => source.dispatcher().executorQueuedChunks);
   gauge(WORKER_METRICS.poolUtilization, `Share of the worker threads' time spent running chunks since start (0–1); now: rate(${WORKER_METRICS.poolBusy}) / threads`, () => source.pool()?.utilization ?? 0);
   counter(WORKER_METRICS.poolBusy, 'Time the worker threads spent running chunks, summed over threads (s)', () => source.poolBusyMs() / 1000);
@@ -73,6 +77,7 @@ export function registerWorkerMetrics(registry: Registry, source: WorkerMetricsS
     name: WORKER_METRICS.processingLatency,
     help: 'Handler time per record, measured in the worker thread (s)',
     read: source.handlerSeconds,
+    labels: { handler: source.handler },
     registers,
   });
   new SnapshotHistogram({

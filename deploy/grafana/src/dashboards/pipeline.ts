@@ -35,7 +35,7 @@ export function pipelineDashboard(): dashboard.Dashboard {
             description: 'Records/s consumer-worker pods completed (outputs acknowledged, offsets committable).',
             unit: UNITS.recordsPerSecond,
             width: 6,
-            queries: [{ expr: `sum(${rate('consumer_worker_records_processed_total', match.pod)})`, legend: 'processed' }],
+            queries: [{ expr: `sum(${rate('consumer_worker_records_processed_total', match.consumer)})`, legend: 'processed' }],
           }),
           statPanel({
             title: 'Lag',
@@ -50,7 +50,7 @@ export function pipelineDashboard(): dashboard.Dashboard {
             description: 'Records sent to the dead-letter topic in the time range.',
             unit: UNITS.count,
             width: 6,
-            queries: [{ expr: `sum(increase(consumer_worker_records_dead_lettered_total{${match.pod}}[$__range]))`, legend: 'dead-lettered' }],
+            queries: [{ expr: `sum(increase(consumer_worker_records_dead_lettered_total{${match.consumer}}[$__range]))`, legend: 'dead-lettered' }],
             thresholds: [{ value: null, color: 'green' }, { value: 1, color: 'red' }],
           }),
         ],
@@ -138,9 +138,9 @@ export function pipelineDashboard(): dashboard.Dashboard {
             unit: UNITS.recordsPerSecond,
             min: 0,
             queries: [
-              { expr: `sum(${rate('consumer_worker_records_consumed_total', match.pod)})`, legend: 'consumed' },
-              { expr: `sum(${rate('consumer_worker_records_processed_total', match.pod)})`, legend: 'processed' },
-              { expr: `sum(${rate('consumer_worker_output_records_total', match.pod)})`, legend: 'outputs' },
+              { expr: `sum(${rate('consumer_worker_records_consumed_total', match.consumer)})`, legend: 'consumed' },
+              { expr: `sum(${rate('consumer_worker_records_processed_total', match.consumer)})`, legend: 'processed' },
+              { expr: `sum(${rate('consumer_worker_output_records_total', match.consumer)})`, legend: 'outputs' },
             ],
           }),
           timeSeries({
@@ -149,9 +149,9 @@ export function pipelineDashboard(): dashboard.Dashboard {
             unit: UNITS.recordsPerSecond,
             min: 0,
             queries: [
-              { expr: `sum(${rate('consumer_worker_records_failed_total', match.pod)})`, legend: 'failed' },
-              { expr: `sum(${rate('consumer_worker_records_retried_total', match.pod)})`, legend: 'retried' },
-              { expr: `sum(${rate('consumer_worker_records_dead_lettered_total', match.pod)})`, legend: 'dead-lettered' },
+              { expr: `sum(${rate('consumer_worker_records_failed_total', match.consumer)})`, legend: 'failed' },
+              { expr: `sum(${rate('consumer_worker_records_retried_total', match.consumer)})`, legend: 'retried' },
+              { expr: `sum(${rate('consumer_worker_records_dead_lettered_total', match.consumer)})`, legend: 'dead-lettered' },
             ],
           }),
           timeSeries({
@@ -159,7 +159,7 @@ export function pipelineDashboard(): dashboard.Dashboard {
             description: 'Time from fetch to done per record, retries and output produce included.',
             unit: UNITS.seconds,
             min: 0,
-            queries: quantileQueries('consumer_worker_end_to_end_latency_seconds', match.pod),
+            queries: quantileQueries('consumer_worker_end_to_end_latency_seconds', match.consumer),
           }),
           timeSeries({
             title: 'Production vs consumption (lag-monitor)',
@@ -181,14 +181,14 @@ export function pipelineDashboard(): dashboard.Dashboard {
             description: 'Fetched records not yet committable (the bounded window a crash would redeliver), per pod.',
             unit: UNITS.count,
             min: 0,
-            queries: [{ expr: `sum by (pod) (consumer_worker_uncommitted_records{${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (consumer_worker_uncommitted_records{${match.consumer}})`, legend: '{{pod}}' }],
           }),
           timeSeries({
             title: 'Uncommitted bytes per pod',
             description: 'Key and value bytes of the uncommitted records, per pod.',
             unit: UNITS.bytes,
             min: 0,
-            queries: [{ expr: `sum by (pod) (consumer_worker_uncommitted_bytes{${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (consumer_worker_uncommitted_bytes{${match.consumer}})`, legend: '{{pod}}' }],
           }),
           timeSeries({
             title: 'Paused partitions',
@@ -197,8 +197,8 @@ export function pipelineDashboard(): dashboard.Dashboard {
             steps: true,
             min: 0,
             queries: [
-              { expr: `sum by (pod) (consumer_worker_paused_partitions{${match.pod}})`, legend: 'paused {{pod}}' },
-              { expr: `sum by (pod) (consumer_worker_assigned_partitions{${match.pod}})`, legend: 'assigned {{pod}}' },
+              { expr: `sum by (pod) (consumer_worker_paused_partitions{${match.consumer}})`, legend: 'paused {{pod}}' },
+              { expr: `sum by (pod) (consumer_worker_assigned_partitions{${match.consumer}})`, legend: 'assigned {{pod}}' },
             ],
           }),
           timeSeries({
@@ -206,7 +206,7 @@ export function pipelineDashboard(): dashboard.Dashboard {
             description: 'Records fetched but not yet committed, per pod (what a rebalance or crash would hand to another member).',
             unit: UNITS.count,
             min: 0,
-            queries: [{ expr: `sum by (pod) (consumer_worker_commit_lag_records{${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (consumer_worker_commit_lag_records{${match.consumer}})`, legend: '{{pod}}' }],
           }),
         ],
       },

@@ -4,7 +4,7 @@ import { buildDashboard } from '../dashboard-builder.js';
 import { quantileQueries, statPanel, timeSeries } from '../panels.js';
 import { consumerGroupVariable, datasourceVariable, namespaceVariable, podVariable, topicVariable } from '../variables.js';
 
-const rate = (metric: string) => `rate(${metric}{${match.pod}}[${RATE_INTERVAL}])`;
+const rate = (metric: string) => `rate(${metric}{${match.consumer}}[${RATE_INTERVAL}])`;
 
 /**
  * Worker pool: how busy each consumer-worker pod's piscina threads are, how long chunks wait for
@@ -61,25 +61,32 @@ export function workerPoolDashboard(): dashboard.Dashboard {
             queries: [{ expr: `sum by (pod) (${rate('consumer_worker_pool_busy_seconds_total')})`, legend: '{{pod}}' }],
           }),
           timeSeries({
+            title: 'Pool utilisation per pod',
+            description: 'Busy threads ÷ live threads: 100% means every thread of the pod runs chunks all the time.',
+            unit: UNITS.ratio,
+            min: 0,
+            queries: [{ expr: `sum by (pod) (${rate('consumer_worker_pool_busy_seconds_total')}) / sum by (pod) (consumer_worker_pool_threads{${match.consumer}})`, legend: '{{pod}}' }],
+          }),
+          timeSeries({
             title: 'Pool utilisation per pod (since start)',
             description: "Share of the threads' time spent running chunks since the pod started.",
             unit: UNITS.ratio,
             min: 0,
-            queries: [{ expr: `max by (pod) (consumer_worker_pool_utilization_ratio{${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `max by (pod) (consumer_worker_pool_utilization_ratio{${match.consumer}})`, legend: '{{pod}}' }],
           }),
           timeSeries({
             title: 'Queue wait per pod',
             description: 'Mean time a chunk waited for a free thread: above zero, the pool is the bottleneck.',
             unit: UNITS.seconds,
             min: 0,
-            queries: [{ expr: `max by (pod) (consumer_worker_pool_queue_wait_seconds_mean{${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `max by (pod) (consumer_worker_pool_queue_wait_seconds_mean{${match.consumer}})`, legend: '{{pod}}' }],
           }),
           timeSeries({
             title: 'Queued chunks per pod',
             description: 'Chunks of records waiting for a worker thread.',
             unit: UNITS.count,
             min: 0,
-            queries: [{ expr: `sum by (pod) (consumer_worker_pool_queued_chunks{${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (consumer_worker_pool_queued_chunks{${match.consumer}})`, legend: '{{pod}}' }],
           }),
         ],
       },
@@ -91,7 +98,14 @@ export function workerPoolDashboard(): dashboard.Dashboard {
             description: 'Handler time per record measured in the worker thread, over the selected pods (one handler per deployment).',
             unit: UNITS.seconds,
             min: 0,
-            queries: quantileQueries('consumer_worker_processing_latency_seconds', match.pod),
+            queries: quantileQueries('consumer_worker_processing_latency_seconds', match.consumer),
+          }),
+          timeSeries({
+            title: 'Processing latency p99 per handler',
+            description: 'p99 handler time per record, by the handler the pods run (one per deployment; several when deployments share a namespace).',
+            unit: UNITS.seconds,
+            min: 0,
+            queries: [{ expr: `histogram_quantile(0.99, sum by (handler, le) (${rate('consumer_worker_processing_latency_seconds_bucket')}))`, legend: '{{handler}}' }],
           }),
           timeSeries({
             title: 'Processing latency p99 per pod',
@@ -113,7 +127,22 @@ export function workerPoolDashboard(): dashboard.Dashboard {
             unit: UNITS.count,
             bars: true,
             min: 0,
-            queries: [{ expr: `sum by (pod) (increase(consumer_worker_chunk_crashes_total{${match.pod}}[${RATE_INTERVAL}]))`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (increase(consumer_worker_chunk_crashes_total{${match.consumer}}[${RATE_INTERVAL}]))`, legend: '{{pod}}' }],
+          }),
+          timeSeries({
+            title: 'Thread restarts',
+            description: 'Worker threads started to replace one that died, per pod.',
+            unit: UNITS.count,
+            bars: true,
+            min: 0,
+            queries: [{ expr: `sum by (pod) (increase(consumer_worker_pool_thread_restarts_total{${match.consumer}}[${RATE_INTERVAL}]))`, legend: '{{pod}}' }],
+          }),
+          timeSeries({
+            title: 'Live threads per pod',
+            description: 'Worker threads alive in each pod (a crashed thread is replaced).',
+            unit: UNITS.count,
+            min: 0,
+            queries: [{ expr: `sum by (pod) (consumer_worker_pool_threads{${match.consumer}})`, legend: '{{pod}}' }],
           }),
         ],
       },
@@ -125,14 +154,14 @@ export function workerPoolDashboard(): dashboard.Dashboard {
             description: 'CPU cores used by each consumer-worker process (main thread and worker threads).',
             unit: UNITS.count,
             min: 0,
-            queries: [{ expr: `sum by (pod) (rate(process_cpu_seconds_total{app="consumer-worker", ${match.pod}}[${RATE_INTERVAL}]))`, legend: '{{pod}}' }],
+            queries: [{ expr: `sum by (pod) (rate(process_cpu_seconds_total{app="consumer-worker", ${match.consumer}}[${RATE_INTERVAL}]))`, legend: '{{pod}}' }],
           }),
           timeSeries({
             title: 'Event loop lag p99 per pod',
             description: "The main thread's event loop delay: high values slow fetching, heartbeats and commits.",
             unit: UNITS.seconds,
             min: 0,
-            queries: [{ expr: `max by (pod) (nodejs_eventloop_lag_p99_seconds{app="consumer-worker", ${match.pod}})`, legend: '{{pod}}' }],
+            queries: [{ expr: `max by (pod) (nodejs_eventloop_lag_p99_seconds{app="consumer-worker", ${match.consumer}})`, legend: '{{pod}}' }],
           }),
         ],
       },

@@ -16,12 +16,14 @@ export interface RegistryOptions {
   version?: string;
   /** Process metrics (CPU, memory, event loop lag, GC); off in unit tests for speed. */
   defaultMetrics?: boolean;
+  /** More labels on every series (a consumer's group and topic), beside `app`. */
+  labels?: Record<string, string>;
 }
 
 /** One prom-client registry per app, labelled with the app name, never the global default. */
 export function createRegistry(options: RegistryOptions): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ app: options.app });
+  registry.setDefaultLabels({ ...options.labels, app: options.app });
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const info = new Gauge({
     name: CORE_METRICS.buildInfo,
