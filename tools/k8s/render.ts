@@ -9,6 +9,9 @@ import { parseObjects, type KubeObject } from './kube-client.js';
 /** deploy/k8s of this checkout. */
 export const deployK8sDir = fileURLToPath(new URL('../../deploy/k8s/', import.meta.url));
 
+/** deploy/ of this checkout: k8s/, and the dashboards (grafana/) and rules (prometheus/) kustomizations beside it. */
+export const deployDir = fileURLToPath(new URL('../../deploy/', import.meta.url));
+
 export const OVERLAYS = ['dev', 'prod'] as const;
 export const COMPONENTS = ['keda', 'keda-kafka-auth', 'prometheus-operator', 'network-policy'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
@@ -37,6 +40,21 @@ export async function renderVariant(variant: Variant, namespace: string, extra: 
       ...(variant.components.length === 0 ? {} : { components: variant.components.map((c) => path(`components/${c}`)) }),
       ...(extra.images === undefined ? {} : { images: extra.images }),
     };
+    await writeFile(join(dir, 'kustomization.yaml'), stringify(kustomization));
+    return parseObjects(await kustomizeBuild(dir));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `kustomize build` of a kustomization under deploy/ (e.g. `grafana`, `prometheus`), moved into
+ * `namespace` the same way: what `kubectl apply -k deploy/<dir> -n <namespace>` applies.
+ */
+export async function renderDeployDir(relativeDir: string, namespace: string): Promise<KubeObject[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'lagscale-kustomize-'));
+  try {
+    const kustomization = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', namespace, resources: [relative(dir, join(deployDir, relativeDir))] };
     await writeFile(join(dir, 'kustomization.yaml'), stringify(kustomization));
     return parseObjects(await kustomizeBuild(dir));
   } finally {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiServerForTests, k8sToolPaths, type ApiServer } from '../api-server.js';
 import { applyObjects, createTestNamespace, describeObject, expectOk, installCrds, kubeRest, type KubeObject, type KubeRest } from '../kube-client.js';
-import { renderVariant, type Variant } from '../render.js';
+import { renderDeployDir, renderVariant, type Variant } from '../render.js';
 
 const variants: Array<Variant & { name: string; prefix: string }> = [
   { name: 'overlay dev', prefix: 'dev', from: 'dev', components: [] },
@@ -31,7 +31,7 @@ beforeAll(async () => {
   admin = kubeRest(server, server.adminToken);
   const paths = await k8sToolPaths();
   const keda = (await readdir(paths.kedaCrdDir)).filter((f) => f.endsWith('.yaml')).map((f) => join(paths.kedaCrdDir, f));
-  const monitors = ['servicemonitors', 'podmonitors'].map((r) => join(paths.prometheusOperatorCrdDir, `monitoring.coreos.com_${r}.yaml`));
+  const monitors = ['servicemonitors', 'podmonitors', 'prometheusrules'].map((r) => join(paths.prometheusOperatorCrdDir, `monitoring.coreos.com_${r}.yaml`));
   crds = await installCrds(admin, [...keda, ...monitors]);
 });
 
@@ -52,7 +52,7 @@ describe('the test API server', () => {
     expect(version.gitVersion).toBe(`v${server.kubernetesVersion}`);
     const anonymous = await kubeRest(server, 'not-a-token').request('GET', '/api/v1/namespaces');
     expect(anonymous.status).toBe(401);
-    expect(crds).toEqual(expect.arrayContaining(['scaledobjects.keda.sh', 'triggerauthentications.keda.sh', 'servicemonitors.monitoring.coreos.com', 'podmonitors.monitoring.coreos.com']));
+    expect(crds).toEqual(expect.arrayContaining(['scaledobjects.keda.sh', 'triggerauthentications.keda.sh', 'servicemonitors.monitoring.coreos.com', 'podmonitors.monitoring.coreos.com', 'prometheusrules.monitoring.coreos.com']));
   });
 });
 
@@ -76,6 +76,61 @@ describe.each(variants)('$name', (variant) => {
     const again = await applyObjects(admin, objects);
     expect(again.rejected).toEqual([]);
     expect(again.applied.map((o) => o.metadata?.resourceVersion)).toEqual(applied.applied.map((o) => o.metadata?.resourceVersion));
+  });
+});
+
+// The dashboards and the rules ship as kustomizations of their own beside deploy/k8s: a user
+// applies them into the namespace their Grafana sidecar and Prometheus Operator watch.
+describe('deploy/grafana and deploy/prometheus', () => {
+  it('the dashboards apply as ConfigMaps the Grafana sidecar loads: its label, one dashboard each, fixed uids', async () => {
+    const namespace = await createTestNamespace(admin, 'dashboards');
+    const objects = await renderDeployDir('grafana', namespace);
+    expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap']);
+    const uids = objects.map((o) => {
+      expect(o.metadata?.labels?.['grafana_dashboard'], describeObject(o)).toBe('1');
+      const files = Object.entries((o as { data?: Record<string, string> }).data ?? {});
+      expect(files, describeObject(o)).toHaveLength(1);
+      const [file, json] = files[0] as [string, string];
+      expect(file).toMatch(/\.json$/);
+      return (JSON.parse(json) as { uid?: string }).uid;
+    });
+    expect(new Set(uids).size).toBe(3);
+    for (const uid of uids) expect(uid).toMatch(/^lagscale-/);
+
+    const dryRun = await applyObjects(admin, objects, { dryRun: true });
+    expect(dryRun.rejected).toEqual([]);
+    const applied = await applyObjects(admin, objects);
+    expect(applied.rejected).toEqual([]);
+    expect(applied.warnings).toEqual([]);
+    for (const object of objects) expect(await exists(object), describeObject(object)).toBe(200);
+  });
+
+  it("the rules apply as a PrometheusRule the Prometheus Operator's own CRD accepts, every alert with a summary and a description", async () => {
+    const namespace = await createTestNamespace(admin, 'rules');
+    const objects = await renderDeployDir('prometheus', namespace);
+    expect(objects.map((o) => o.kind)).toEqual(['PrometheusRule']);
+    const groups = ((objects[0] as { spec?: { groups?: Array<{ rules: Array<Record<string, unknown>> }> } }).spec?.groups ?? []);
+    const rules = groups.flatMap((g) => g.rules);
+    const alerts = rules.filter((r) => typeof r.alert === 'string');
+    expect(rules.some((r) => typeof r.record === 'string')).toBe(true);
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const alert of alerts) {
+      const annotations = (alert.annotations ?? {}) as Record<string, string>;
+      expect(annotations.summary, String(alert.alert)).toBeTruthy();
+      expect(annotations.description, String(alert.alert)).toBeTruthy();
+    }
+
+    const dryRun = await applyObjects(admin, objects, { dryRun: true });
+    expect(dryRun.rejected).toEqual([]);
+    const applied = await applyObjects(admin, objects);
+    expect(applied.rejected).toEqual([]);
+    expect(applied.warnings).toEqual([]);
+    for (const object of objects) expect(await exists(object), describeObject(object)).toBe(200);
+
+    // The CRD's schema is what the operator reads: a rule group without its name is refused.
+    const broken = { ...objects[0], spec: { groups: [{ rules: [{ alert: 'X', expr: 'vector(1)' }] }] } } as KubeObject;
+    const { rejected } = await applyObjects(admin, [broken], { dryRun: true });
+    expect(rejected).toHaveLength(1);
   });
 });
 
