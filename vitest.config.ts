@@ -16,6 +16,8 @@ export default defineConfig({
     reporters: process.env.CI ? ['default', 'json'] : ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
     sequence: { sequencer: LaneSequencer },
+    // Two test files at a time (unit, integration); `--maxWorkers=1` runs one at a time again.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
@@ -23,7 +25,6 @@ export default defineConfig({
           name: 'unit',
           include: ['{libs,apps,tools,load}/**/*.spec.ts', 'deploy/*/test/**/*.spec.ts', 'vendor/*/test/**/*.spec.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
-          maxWorkers: 2,
         },
       },
       {
@@ -38,7 +39,6 @@ export default defineConfig({
           hookTimeout: 120_000,
           // The broker and the machine (2 cores) are shared: two files at a time, but the suites
           // that start fleets, rebalance or load (tools/vitest/lanes.ts) never beside each other.
-          maxWorkers: 2,
           sequence: { groupOrder: 1 },
         },
       },
