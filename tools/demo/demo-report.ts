@@ -9,6 +9,32 @@ export interface ScaleEvent {
   reason: string;
 }
 
+/**
+ * How long replicas added by one scale-up took to pay off: from the decision to the first moment
+ * the group committed at least `productiveShare` of the new fleet's capacity (replicas, at most
+ * one per partition, × the measured throughput of one replica), over the trailing
+ * `productiveRateWindowMs`. `productiveAtMs` is null when the fleet changed again first
+ * (`supersededAtMs`) or the backlog ran out before (`backlogGoneAtMs`): a drained group cannot
+ * consume at capacity, which is not the replicas' fault.
+ */
+export interface ScaleUpTiming {
+  atMs: number;
+  from: number;
+  to: number;
+  /** Records/s that count as productive: productiveShare × capacity of `to` replicas. */
+  targetRate: number;
+  productiveAtMs: number | null;
+  /** productiveAtMs − atMs. */
+  timeToProductiveMs: number | null;
+  supersededAtMs: number | null;
+  backlogGoneAtMs: number | null;
+}
+
+/** Share of the new fleet's capacity that counts as productive. */
+export const productiveShare = 0.9;
+/** Window of the commit rate compared with the target: short, so the answer is not late by it. */
+export const productiveRateWindowMs = 2_000;
+
 /** What the demo measured; `lost` comes from the sequence verifier on the output topic. */
 export interface DemoReport {
   settled: boolean;
@@ -25,6 +51,8 @@ export interface DemoReport {
   timeToDrainMs: number | null;
   maxReplicas: number;
   scaleEvents: ScaleEvent[];
+  /** Every scale-up from at least one replica (the first start is process start, not a scale-up). */
+  scaleUps: ScaleUpTiming[];
 }
 
 /** Tracks peak lag, drain and scale events across cycles. */
@@ -34,8 +62,16 @@ export class DemoTracker {
   drainedAtMs: number | null = null;
   maxReplicas = 0;
   readonly scaleEvents: ScaleEvent[] = [];
+  readonly scaleUps: ScaleUpTiming[] = [];
+  /** (time, sum of committed offsets) per collection, kept for the trailing rate window. */
+  private readonly commits: Array<{ atMs: number; committed: number }> = [];
 
-  observe(elapsedMs: number, totalLag: number, replicas: number, decision: ScalingDecision | undefined): void {
+  /**
+   * `committed` is the group's committed offsets summed over the partitions, from the same
+   * collection: its rate is what the group really processed, with no smoothing window.
+   */
+  observe(elapsedMs: number, totalLag: number, replicas: number, decision: ScalingDecision | undefined, committed?: number): void {
+    if (committed !== undefined) this.observeCommits(elapsedMs, committed, totalLag);
     if (totalLag > this.peakLag) {
       this.peakLag = totalLag;
       this.peakLagAtMs = elapsedMs;
@@ -47,7 +83,45 @@ export class DemoTracker {
     if (decision !== undefined && decision.desired !== decision.current) {
       this.scaleEvents.push({ atMs: elapsedMs, from: decision.current, to: decision.desired, reason: decision.reason });
       this.maxReplicas = Math.max(this.maxReplicas, decision.desired);
+      const open = this.openScaleUp();
+      if (open !== undefined) open.supersededAtMs = elapsedMs;
+      if (decision.desired > decision.current && decision.current >= 1) {
+        const capacity = Math.min(decision.desired, demoPlan.partitions) * demoPlan.throughputPerReplica;
+        this.scaleUps.push({
+          atMs: elapsedMs,
+          from: decision.current,
+          to: decision.desired,
+          targetRate: Math.round(productiveShare * capacity),
+          productiveAtMs: null,
+          timeToProductiveMs: null,
+          supersededAtMs: null,
+          backlogGoneAtMs: null,
+        });
+      }
     }
+  }
+
+  private openScaleUp(): ScaleUpTiming | undefined {
+    const last = this.scaleUps.at(-1);
+    return last !== undefined && last.productiveAtMs === null && last.supersededAtMs === null && last.backlogGoneAtMs === null ? last : undefined;
+  }
+
+  private observeCommits(elapsedMs: number, committed: number, totalLag: number): void {
+    this.commits.push({ atMs: elapsedMs, committed });
+    // Keep one sample at or before the window's start, so the window is always full.
+    while (this.commits.length > 2 && (this.commits[1]?.atMs ?? elapsedMs) <= elapsedMs - productiveRateWindowMs) this.commits.shift();
+    const open = this.openScaleUp();
+    if (open === undefined) return;
+    const first = this.commits[0];
+    if (first !== undefined && first.atMs >= open.atMs && elapsedMs - first.atMs >= productiveRateWindowMs / 2) {
+      const rate = ((committed - first.committed) * 1000) / (elapsedMs - first.atMs);
+      if (rate >= open.targetRate) {
+        open.productiveAtMs = elapsedMs;
+        open.timeToProductiveMs = elapsedMs - open.atMs;
+        return;
+      }
+    }
+    if (totalLag <= demoPlan.drainedLag) open.backlogGoneAtMs = elapsedMs;
   }
 
   get timeToDrainMs(): number | null {
@@ -82,6 +156,7 @@ export function reportFrom(input: {
     timeToDrainMs: tracker.timeToDrainMs,
     maxReplicas: tracker.maxReplicas,
     scaleEvents: tracker.scaleEvents,
+    scaleUps: tracker.scaleUps,
   };
 }
 
@@ -101,6 +176,15 @@ export function formatReport(r: DemoReport): string {
     `  peak lag        ${n(r.peakLag)} at ${s(r.peakLagAtMs)}`,
     `  time to drain   ${r.timeToDrainMs === null ? 'did not drain' : s(r.timeToDrainMs)} (peak lag → under ${n(demoPlan.drainedLag)}, one second of base load)`,
     `  replicas        1 → ${r.maxReplicas} → back down; ${r.scaleEvents.length} scale events: ${events}`,
+    ...r.scaleUps.map((u) => `  scale-up ${`${u.from}→${u.to}`.padEnd(6)} at ${s(u.atMs)}: ${productiveLine(u)}`),
     `  duration        ${s(r.durationMs)}`,
   ].join('\n');
+}
+
+function productiveLine(u: ScaleUpTiming): string {
+  const target = `${Math.round(productiveShare * 100)}% of the fleet's capacity, ${n(u.targetRate)}/s`;
+  if (u.timeToProductiveMs !== null) return `productive in ${s(u.timeToProductiveMs)} (committing ≥ ${target})`;
+  if (u.supersededAtMs !== null) return `not at ${target} before the next decision, ${s(u.supersededAtMs - u.atMs)} later`;
+  if (u.backlogGoneAtMs !== null) return `backlog drained after ${s(u.backlogGoneAtMs - u.atMs)} before reaching ${target}`;
+  return `never reached ${target}`;
 }

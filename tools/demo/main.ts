@@ -3,11 +3,12 @@
 // starts and stops consumer-worker processes: 1 replica up to at most 8 and back down. A live view
 // shows lag, rates, replicas and decisions; the run ends by itself with a report checked by the
 // sequence verifier. Ctrl-C stops everything it started (a second Ctrl-C forces).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  AppError,
   connectClient,
   createKafka,
   createLogger,
@@ -18,7 +19,7 @@ import {
   silentLogger,
 } from '@lagscale/kafka-core';
 import { verifyTopic } from '@lagscale/kafka-core/sequence';
-import { consumerWorkerCommand, createLocalActuator, createMonitorService, loadMonitorSettings, UI_PATHS, type CycleResult, type ScalingDecision } from '@lagscale/lag-monitor';
+import { consumerWorkerBuildIsFresh, consumerWorkerCommand, createLocalActuator, createMonitorService, loadMonitorSettings, UI_PATHS, type CycleResult, type ScalingDecision } from '@lagscale/lag-monitor';
 import { resolveBrokers, startEmbeddedBroker, type EmbeddedBroker } from '../kafka/embedded-broker.js';
 import { demoPhase, demoPlan } from './demo-plan.js';
 import { DemoTracker, formatReport, reportFrom } from './demo-report.js';
@@ -57,6 +58,17 @@ function startProducer(env: Record<string, string>, topic: string): { child: Chi
     });
   });
   return { child, done };
+}
+
+/** `nx run @lagscale/consumer-worker:build` (and the libraries it needs; cached by Nx). */
+function buildConsumerWorker(): void {
+  const logPath = join(runDir, 'build.log');
+  const nx = join(repoRoot, 'node_modules', '.bin', 'nx');
+  const result = spawnSync(nx, ['run', '@lagscale/consumer-worker:build', '--outputStyle=static'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NX_TUI: 'false' } });
+  writeFileSync(logPath, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  if (result.error !== undefined || result.status !== 0 || !consumerWorkerBuildIsFresh()) {
+    throw new AppError('INTERNAL', `building consumer-worker failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); see ${logPath}`, { retriable: false });
+  }
 }
 
 async function main(): Promise<number> {
@@ -100,7 +112,13 @@ async function main(): Promise<number> {
     cleanups.unshift(() => admin.deleteTopics({ topics: [topic, outputTopic, dlqTopic] }).catch(() => undefined));
     console.log(`topic ${topic} (${demoPlan.partitions} partitions) → consumer group ${groupId} → ${outputTopic}; logs in ${runDir}`);
 
-    const { command, args } = consumerWorkerCommand();
+    // Replicas run the built JavaScript: started through a TypeScript loader, each one (and each of
+    // its worker threads) spends a second or more of CPU compiling before it can join the group.
+    if (!consumerWorkerBuildIsFresh()) {
+      console.log('building consumer-worker (replicas start from built JavaScript) ...');
+      buildConsumerWorker();
+    }
+    const { command, args } = consumerWorkerCommand({ from: 'built' });
     const actuator = createLocalActuator({
       command,
       args,
@@ -157,7 +175,8 @@ async function main(): Promise<number> {
       const replicas = cycle.scaling?.desired ?? 0;
       const decision = cycle.scaling?.decision;
       if (decision !== undefined && decision.desired !== decision.current) lastChange = decision;
-      tracker.observe(elapsed(), group?.totalLag ?? 0, replicas, decision);
+      const committed = group?.partitions.reduce((sum, p) => sum + (p.committed ?? p.start), 0);
+      tracker.observe(elapsed(), group?.totalLag ?? 0, replicas, decision, committed);
       const phase = demoPhase({ elapsedMs: elapsed(), producerDone, totalLag: group?.totalLag ?? 0, replicas, minReplicas: 1 });
       const lines = renderFrame(cycle, group, { elapsedMs: elapsed(), expectedMs: demoPlan.expectedMs, phase, produced: group?.partitions.reduce((sum, p) => sum + p.end, 0) ?? 0 }, lastChange);
       const plain = `${(elapsed() / 1000).toFixed(0)}s ${phase}: lag ${group?.totalLag ?? '?'}, in ${Math.round(group?.productionRate ?? 0)}/s, out ${Math.round(group?.consumptionRate ?? 0)}/s, replicas ${replicas}, ${decision === undefined ? '' : `${decision.action} (${decision.reason})`}`;

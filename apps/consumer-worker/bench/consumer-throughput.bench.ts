@@ -1,12 +1,18 @@
 // consumer-worker end to end against a pre-loaded topic, with in-run baselines:
 // - noop handler vs a raw kafkajs eachBatch consumer that only resolves offsets (goal ≥ 0.9×);
 // - cpu handler (~0.2 ms per record) with 2 threads vs 1 thread (goal ≥ 1.7×; the broker shares
-//   the 2 cores).
+//   the 2 cores);
+// - whole processes, ROUNDS rounds alternating: Kafka's Java ConsumerPerformance (kafka-tools, from
+//   .kafka/libs) vs the consumer-worker CLI (built, noop, 2 threads), both from process start to
+//   the last record, plus each one's steady state (from its first record on) and startup.
 // consumer-worker runs as deployed: its built JavaScript (dist, `npm run build`), loaded through the
 // package's exports, so the worker threads start compiled code, not TypeScript through tsx.
 // Run from apps/consumer-worker after a build:  node bench/run-built.mjs bench/consumer-throughput.bench.ts
 // Bounded: fixed record counts (BENCH_RECORDS, BENCH_CPU_RECORDS) and a timeout per run.
-import type { ConsumerConfig } from 'kafkajs';
+import { spawn } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Admin, ConsumerConfig } from 'kafkajs';
 import { createKafka, createRegistry, defaultKafkaConfig, ensureTopic, silentLogger, type KafkaConfig } from '@lagscale/kafka-core';
 import { writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
 import { resolveBrokers, startEmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
@@ -18,6 +24,10 @@ const CPU_RECORDS = Number(process.env.BENCH_CPU_RECORDS ?? 60_000);
 const PARTITIONS = 6;
 const RECORD_BYTES = 100;
 const TIMEOUT_MS = 300_000;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** Commits of the consumer-worker process: its progress as seen from outside (default 1 s). */
+const PROCESS_COMMIT_INTERVAL_MS = 100;
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 interface Result {
   name: string;
@@ -146,6 +156,126 @@ async function consumerWorker(kafkaConfig: KafkaConfig, topic: string, name: str
   }
 }
 
+interface ProcessResult extends Result {
+  /** Records/s from the first record on (Java: its own fetch.nMsg.sec, which leaves out the join). */
+  steadyPerSec: number;
+}
+
+function exitOf(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((done, fail) => {
+    child.once('error', fail);
+    child.once('exit', (code) => done(code));
+  });
+}
+
+/**
+ * Kafka's own ConsumerPerformance, a process of its own: whole time from spawn to exit. Its
+ * fetch.time.ms is the time from the first fetch on, so startup = the rest (JVM, connect, join).
+ */
+async function javaConsumerPerformance(brokers: string, topic: string, count: number): Promise<ProcessResult> {
+  const started = performance.now();
+  const child = spawn(
+    'java',
+    ['-Xmx512m', '-cp', join(repoRoot, '.kafka/libs/*'), 'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server', brokers, '--topic', topic, '--messages', String(count), '--group', `bench-java-${Date.now().toString(36)}`, '--timeout', '60000'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await withTimeout('ConsumerPerformance', exitOf(child));
+  const seconds = (performance.now() - started) / 1000;
+  // "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+  //  rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec", then one line of values.
+  const lines = stdout.split('\n').map((l) => l.trim());
+  const header = lines.findIndex((l) => l.startsWith('start.time'));
+  const values = (lines[header + 1] ?? '').split(',').map((v) => v.trim());
+  const records = Number(values[4]);
+  const fetchMs = Number(values[7]);
+  if (code !== 0 || header < 0 || !Number.isFinite(records) || !Number.isFinite(fetchMs)) {
+    throw new Error(`ConsumerPerformance failed (exit ${code}):\n${stdout.slice(-2_000)}\n${stderr.slice(-2_000)}`);
+  }
+  return {
+    name: 'Kafka Java ConsumerPerformance (process)',
+    records,
+    seconds,
+    recordsPerSec: records / seconds,
+    startupSeconds: seconds - fetchMs / 1000,
+    steadyPerSec: Number(values[9]),
+  };
+}
+
+async function committedTotal(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+/**
+ * The consumer-worker CLI, built, as a process (what the issue's user ran): from spawn until its
+ * commits cover `count` records, read from outside every 50 ms; startup = until its first commit.
+ */
+async function consumerWorkerProcess(admin: Admin, brokers: string, topic: string, count: number): Promise<ProcessResult> {
+  const groupId = `bench-cw-process-${Date.now().toString(36)}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, 'apps/consumer-worker/dist/cli/main.js')], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      CONSUMER_TOPIC: topic,
+      CONSUMER_GROUP_ID: groupId,
+      CONSUMER_HANDLER: 'noop',
+      CONSUMER_THREADS: '2',
+      CONSUMER_METRICS_PORT: '0',
+      CONSUMER_PROGRESS_INTERVAL_MS: '0',
+      CONSUMER_COMMIT_INTERVAL_MS: String(PROCESS_COMMIT_INTERVAL_MS),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = exitOf(child);
+  try {
+    let firstMs: number | undefined;
+    let firstCommitted = 0;
+    let total = 0;
+    const poll = async () => {
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`consumer-worker exited with ${child.exitCode}: ${stderr.slice(-2_000)}`);
+        total = await committedTotal(admin, groupId, topic).catch(() => total);
+        if (total > 0 && firstMs === undefined) {
+          firstMs = performance.now();
+          firstCommitted = total;
+        }
+        if (total >= count) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await withTimeout('consumer-worker process', poll());
+    const end = performance.now();
+    const seconds = (end - started) / 1000;
+    const first = firstMs ?? started;
+    return {
+      name: 'consumer-worker noop, 2 threads (process, built)',
+      records: total,
+      seconds,
+      recordsPerSec: total / seconds,
+      startupSeconds: (first - started) / 1000,
+      steadyPerSec: (total - firstCommitted) / Math.max(0.001, (end - first) / 1000),
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await exited.catch(() => undefined);
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
 const broker = process.env.KAFKA_BROKERS ? undefined : await startEmbeddedBroker();
 const kafkaConfig: KafkaConfig = { ...defaultKafkaConfig, brokers: resolveBrokers(), logLevel: 'error' };
 const admin = createKafka(kafkaConfig).admin();
@@ -167,6 +297,38 @@ try {
   const cpu2 = await consumerWorker(kafkaConfig, topic, 'consumer-worker cpu 0.2 ms, 2 threads', CPU_RECORDS, { CONSUMER_HANDLER: 'cpu', CONSUMER_HANDLER_OPTIONS: 'costUs=200', CONSUMER_THREADS: '2' });
   console.log(`cpu, 2 threads: ${Math.round(cpu2.recordsPerSec).toLocaleString()} records/s`);
 
+  // Whole processes, alternating, so load from elsewhere falls on both alike.
+  const brokers = kafkaConfig.brokers.join(',');
+  const java: ProcessResult[] = [];
+  const worker: ProcessResult[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    java.push(await javaConsumerPerformance(brokers, topic, RECORDS));
+    worker.push(await consumerWorkerProcess(admin, brokers, topic, RECORDS));
+    const j = java.at(-1) as ProcessResult;
+    const w = worker.at(-1) as ProcessResult;
+    console.log(`round ${round + 1}: Java ${j.seconds.toFixed(2)} s, consumer-worker ${w.seconds.toFixed(2)} s (${(j.seconds / w.seconds).toFixed(2)}× Java)`);
+  }
+  const processRow = (runs: ProcessResult[], baseline: ProcessResult[]): BenchRow => {
+    const seconds = median(runs.map((r) => r.seconds));
+    const ratios = runs.map((r, i) => (baseline[i]?.seconds ?? NaN) / r.seconds);
+    const records = runs[0]?.records ?? 0;
+    return {
+      name: runs[0]?.name ?? '',
+      opsPerSec: records / seconds,
+      meanMs: (seconds * 1000) / records,
+      mbPerSec: ((records / seconds) * RECORD_BYTES) / 1024 ** 2,
+      extra: {
+        records,
+        seconds: Number(seconds.toFixed(2)),
+        'startup s': Number(median(runs.map((r) => r.startupSeconds)).toFixed(2)),
+        'after startup/s': Math.round(median(runs.map((r) => r.steadyPerSec))),
+        ratio: `${median(ratios).toFixed(2)}× Java (whole process, median; ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+        'steady ratio': `${(median(runs.map((r) => r.steadyPerSec)) / median(baseline.map((r) => r.steadyPerSec))).toFixed(2)}× Java`,
+        rounds: runs.length,
+      },
+    };
+  };
+
   const row = (r: Result, baseline: Result, label: string): BenchRow => ({
     name: r.name,
     opsPerSec: r.recordsPerSec,
@@ -182,13 +344,16 @@ try {
   });
   await writeBenchReport(
     'consumer-throughput',
-    [row(raw, raw, 'raw'), row(floor, raw, 'raw'), row(noop, raw, 'raw'), row(cpu1, cpu1, '1 thread'), row(cpu2, cpu1, '1 thread')],
+    [row(raw, raw, 'raw'), row(floor, raw, 'raw'), row(noop, raw, 'raw'), row(cpu1, cpu1, '1 thread'), row(cpu2, cpu1, '1 thread'), processRow(java, java), processRow(worker, java)],
     {
       notes:
         `${RECORDS.toLocaleString()} pre-loaded ${RECORD_BYTES} B records on ${PARTITIONS} partitions, one embedded broker on the same 2-core machine; each run a new group from the beginning, timed from start (connect and group join included; for consumer-worker also starting its worker threads, from the built JavaScript) to the last record processed. ` +
         'startup s = until the first record was in hand (raw) or processed (consumer-worker, polled every 50 ms); after startup/s = the rate from then on. ' +
         'consumer-worker and the undecoded row use the patched kafkajs\'s rawRecordSets: record sets reach eachBatch undecoded, and consumer-worker reads offsets, keys and timestamps from the bytes (docs/decisions/0007). ' +
-        `noop goal ≥ 0.9× raw kafkajs. cpu runs stop after ${CPU_RECORDS.toLocaleString()} records (costUs=200); goal 2 threads ≥ 1.7× 1 thread, on 2 cores shared with the broker.`,
+        `noop goal ≥ 0.9× raw kafkajs. cpu runs stop after ${CPU_RECORDS.toLocaleString()} records (costUs=200); goal 2 threads ≥ 1.7× 1 thread, on 2 cores shared with the broker. ` +
+        `The two process rows: ${ROUNDS} rounds, alternating, same topic: Kafka's Java ConsumerPerformance (kafka-tools from .kafka/libs, -Xmx512m, a new group) timed from spawn to exit, its steady state its own fetch.nMsg.sec and its startup the time before its first fetch; ` +
+        `the consumer-worker CLI (built, noop, 2 threads, commits every ${PROCESS_COMMIT_INTERVAL_MS} ms so its progress shows from outside) timed from spawn until its commits cover every record, startup until its first commit, steady state from then on. ` +
+        'Seconds, startup and after-startup are medians; the ratio is the median of the per-round ratios (Java seconds ÷ consumer-worker seconds), with their range. Goal ≥ 0.9× Java.',
     },
   );
 } finally {

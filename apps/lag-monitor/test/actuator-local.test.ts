@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { AppError } from '@lagscale/kafka-core';
 import { waitFor } from '@lagscale/kafka-core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { consumerWorkerCommand, createLocalActuator, type LocalActuatorOptions, type LocalReplicaEvent } from '../src/actuators/index.js';
+import { consumerWorkerBuildIsFresh, consumerWorkerCommand, createLocalActuator, type LocalActuatorOptions, type LocalReplicaEvent } from '../src/actuators/index.js';
 import { isRunning } from './process-helpers.js';
 
 const replicaScript = fileURLToPath(new URL('./fixtures/replica.mjs', import.meta.url));
@@ -213,12 +213,22 @@ describe('local actuator', () => {
 });
 
 describe('consumerWorkerCommand', () => {
-  it('runs the consumer-worker CLI of this checkout from source, with absolute paths', () => {
-    const { command, args } = consumerWorkerCommand();
+  it('runs the consumer-worker CLI of this checkout from source through tsx, with absolute paths', () => {
+    const { command, args, from } = consumerWorkerCommand({ from: 'source' });
+    expect(from).toBe('source');
     expect(command).toBe(process.execPath);
     expect(args.slice(0, 2)).toEqual(['--conditions=lagscale-source', '--import']);
     expect(existsSync(fileURLToPath(args[2] ?? ''))).toBe(true);
     expect(args[3]).toBe(join(repoRoot, 'apps/consumer-worker/src/cli/main.ts'));
     expect(existsSync(args[3] ?? '')).toBe(true);
+  });
+
+  it('runs the built CLI, no loader, when the build is fresh, and the sources otherwise', () => {
+    const auto = consumerWorkerCommand();
+    if (consumerWorkerBuildIsFresh()) {
+      expect(auto).toEqual({ command: process.execPath, args: [join(repoRoot, 'apps/consumer-worker/dist/cli/main.js')], from: 'built' });
+    } else {
+      expect(auto).toEqual(consumerWorkerCommand({ from: 'source' }));
+    }
   });
 });

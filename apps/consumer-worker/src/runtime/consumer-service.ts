@@ -42,6 +42,15 @@ export interface ConsumerService extends Service {
 const FETCH_MAX_WAIT_MS = 250;
 
 /**
+ * How often a member heartbeats (at most; kafkajs sends one after a batch once this has passed).
+ * A member learns that its group is rebalancing from a heartbeat's answer, and the group waits for
+ * every member to rejoin before it hands out partitions: the interval is time every added replica
+ * waits before it is productive. One a second (Java's default is 3 s; the session timeout is at
+ * least 6 s) costs one small request per member per second (decision 0018).
+ */
+const HEARTBEAT_INTERVAL_MS = 1_000;
+
+/**
  * consumer-worker. A record goes, in this order:
  * 1. fetch: kafkajs `eachBatch` (record sets undecoded) hands each batch to `takeBatch` and
  *    returns without waiting for processing;
@@ -61,7 +70,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const consumerConfig: ConsumerConfig & RawRecordSetsOption = {
     groupId: settings.groupId,
     sessionTimeout: settings.sessionTimeoutMs,
-    heartbeatInterval: Math.max(1_000, Math.floor(settings.sessionTimeoutMs / 10)),
+    heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     allowAutoTopicCreation: false,
     // Record sets come undecoded (see pool/record-set.ts): the records' bytes are copied into an
