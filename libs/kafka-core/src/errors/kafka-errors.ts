@@ -14,7 +14,8 @@ const CONNECTION_ERROR_NAMES = new Set([
   'KafkaJSNonRetriableError',
 ]);
 
-function innermostCause(err: Error): Error {
+/** The error under kafkajs's retry and bail wrappers (`originalError`, `cause`): the broker's own answer. */
+export function innermostCause(err: Error): Error {
   let current: Error = err;
   for (let i = 0; i < 5; i += 1) {
     const next = (current as { originalError?: unknown }).originalError ?? current.cause;
