@@ -44,6 +44,15 @@ export function fromKafkaError(err: unknown, context: { brokers?: readonly strin
       { cause: err, retriable: false },
     );
   }
+  // Our kafkajs marks exactly these connection errors not retriable: a certificate the client
+  // does not trust, or TLS spoken to a plaintext port (vendor/kafkajs/src/network/tlsConfigurationError.js).
+  if (inner.name === 'KafkaJSConnectionError' && inner.retriable === false) {
+    return new AppError(
+      'TLS_FAILED',
+      `${context.action} failed: the TLS handshake with Kafka at ${brokers} failed (${inner.message}). Check KAFKA_SSL_CA_FILE names the CA that signed the brokers' certificates, that the broker address matches their names, and that the port is a TLS listener.`,
+      { cause: err, retriable: false },
+    );
+  }
   const isConnection =
     CONNECTION_ERROR_NAMES.has(inner.name) &&
     /connect|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|Connection|timed out|closed/i.test(inner.message);
