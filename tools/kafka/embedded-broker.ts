@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -155,6 +156,30 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
     return stopping;
   };
   return { brokers: [`${defaultEmbeddedBroker.host}:${port}`], startedByUs, stop };
+}
+
+/**
+ * SIGKILLs the broker of `dataDir` (a crash, not a shutdown: no controlled leadership handover,
+ * no flushed logs) and resolves once the process is gone. Start it again with the same options.
+ */
+export async function killBroker(dataDir: string, timeoutMs = 10_000): Promise<void> {
+  const pid = Number((await readFile(join(dataDir, 'kafka.pid'), 'utf8')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new KafkaToolError('SCRIPT_FAILED', `no broker pid in ${dataDir}/kafka.pid`);
+  process.kill(pid, 'SIGKILL');
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid)) {
+    if (Date.now() >= deadline) throw new KafkaToolError('SCRIPT_FAILED', `broker pid ${pid} still alive ${timeoutMs} ms after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    // A zombie (our own unreaped child) is gone for every purpose here.
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 async function scriptEnv(opts: EmbeddedBrokerOptions): Promise<NodeJS.ProcessEnv> {

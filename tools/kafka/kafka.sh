@@ -280,6 +280,9 @@ cmd_start() {
 
   mkdir -p "$log_dir"
   touch "$marker_file"
+  # A pid file left by a broker that was killed (SIGKILL, a crash) names a dead process; the wait
+  # below must not read it as the new broker's pid.
+  rm -f "$pid_file"
   write_properties
   format_storage "$scram_args"
 

@@ -1,8 +1,10 @@
-// When the broker goes away the monitor says so (`lag_monitor_up 0`, errors counted) and makes
-// no scaling move: a vanished metric must never read as "no lag, scale down".
+// When the broker goes away the monitor says so (`lag_monitor_up 0`, errors counted, /healthz
+// still 200) and makes no scaling move: a vanished metric must never read as "no lag, scale
+// down". When the broker is back, it resumes by itself.
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitAsGroup, TestKafka } from '@lagscale/kafka-core/testing';
-import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
+import { killBroker, startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
 import { findSample, findSamples } from '../test-support/prometheus-text.js';
 import type { Actuator } from '../src/model/index.js';
 import { produceCounts } from './collect-helpers.js';
@@ -25,12 +27,14 @@ function recordingActuator(initial: number): Actuator & { calls: number[] } {
 }
 
 describe('lag-monitor when the broker goes down', () => {
+  let brokerOptions: ThrowawayBrokerOptions;
   let broker: EmbeddedBroker | undefined;
   let t: TestKafka;
   let monitor: TestMonitor | undefined;
 
   beforeAll(async () => {
-    broker = await startEmbeddedBroker({ ...(await throwawayBrokerOptions('lag-monitor-broker-down')), deleteDataOnStop: true });
+    brokerOptions = await throwawayBrokerOptions('lag-monitor-broker-down');
+    broker = await startEmbeddedBroker(brokerOptions);
     t = new TestKafka({ brokers: broker.brokers });
     await t.connect();
   });
@@ -39,9 +43,10 @@ describe('lag-monitor when the broker goes down', () => {
     await monitor?.service.stop();
     await t.cleanup().catch(() => undefined);
     await broker?.stop();
-  });
+    if (brokerOptions !== undefined) await rm(brokerOptions.dataDir, { recursive: true, force: true });
+  }, 120_000);
 
-  it('exports up 0, counts errors and holds the replicas', async () => {
+  it('exports up 0, counts errors and holds the replicas while the broker is gone; resumes by itself when it is back', { timeout: 240_000 }, async () => {
     const topic = await t.createTopic({ partitions: 4, prefix: 'down' });
     const groupId = t.groupId('down');
     const producer = await t.producer();
@@ -68,8 +73,8 @@ describe('lag-monitor when the broker goes down', () => {
     const callsBefore = actuator.calls.length;
 
     await producer.disconnect();
-    await t.cleanup().catch(() => undefined);
-    await broker?.stop();
+    // SIGKILL: a crash, as a node lost to the kernel or a pod evicted hard.
+    await killBroker(brokerOptions.dataDir);
 
     const failed = await monitor.until((c) => !c.snapshot.ok, 30_000);
     expect(failed.snapshot.errors.some((e) => e.scope === 'broker')).toBe(true);
@@ -87,5 +92,19 @@ describe('lag-monitor when the broker goes down', () => {
     expect(findSamples(metrics, 'kafka_consumergroup_lag')).toEqual([]);
     const status = (await (await fetch(`${url}/status`)).json()) as Record<string, unknown>;
     expect(JSON.stringify(status)).toContain('collection-failed');
+    // Alive, not ready: restarting the monitor would not bring the broker back.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/readyz`)).status).toBe(503);
+
+    broker = await startEmbeddedBroker(brokerOptions);
+    const resumed = await monitor.until((c) => c.snapshot.ok && c.views.some((v) => v.groupId === groupId), 120_000);
+    expect(resumed.scaling?.decision.reason).not.toBe('collection-failed');
+    const after = await scrape(url);
+    expect(findSample(after, 'lag_monitor_up')?.value).toBe(1);
+    expect(findSamples(after, 'kafka_consumergroup_lag', { consumergroup: groupId }).reduce((sum, s) => sum + s.value, 0)).toBe(400);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // The same lag as before the gap: the same 4 replicas, and no move across the gap.
+    expect(resumed.scaling?.decision.desired).toBe(4);
+    expect(actuator.calls.length).toBe(callsBefore);
   });
 });

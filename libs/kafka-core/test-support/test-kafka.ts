@@ -75,8 +75,12 @@ export class TestKafka {
     return id;
   }
 
+  /**
+   * Idempotent by default: a test counts what it sent, and a retried send (a request that timed
+   * out on a busy machine but was written) must not store a record twice.
+   */
   async producer(config: ProducerConfig = {}): Promise<Producer> {
-    const producer = this.kafka.producer({ createPartitioner: JavaCompatiblePartitioner, ...config });
+    const producer = this.kafka.producer({ createPartitioner: JavaCompatiblePartitioner, idempotent: true, maxInFlightRequests: 1, ...config });
     await producer.connect();
     this.clients.push(producer);
     return producer;

@@ -51,6 +51,20 @@ describe('ensureTopic on a real broker', () => {
     expect(fewer.partitions).toBe(5);
   });
 
+  it('returns only when every partition, new or grown, takes records at once', async () => {
+    const topic = uniqueName('ensure-ready');
+    created.push(topic);
+    // A new producer each time: one that knew the topic before it grew keeps its old metadata.
+    const produceToEach = async (partitions: number) =>
+      (await t.producer()).send({ topic, acks: -1, messages: Array.from({ length: partitions }, (_, partition) => ({ partition, value: `p${partition}` })) });
+    await ensureTopic(t.admin, { topic, partitions: 3 });
+    await produceToEach(3);
+    await ensureTopic(t.admin, { topic, partitions: 8, growPartitions: true });
+    await produceToEach(8);
+    const offsets = await t.admin.fetchTopicOffsets(topic);
+    expect(offsets.map((o) => `${o.partition}:${o.high}`).sort()).toEqual(['0:2', '1:2', '2:2', '3:1', '4:1', '5:1', '6:1', '7:1']);
+  });
+
   it('applies topic configs at creation', async () => {
     const topic = uniqueName('ensure-config');
     created.push(topic);

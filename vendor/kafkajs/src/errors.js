@@ -62,9 +62,10 @@ class KafkaJSConnectionError extends KafkaJSError {
    * @param {object} options
    * @param {string} [options.broker]
    * @param {string} [options.code]
+   * @param {boolean} [options.retriable]
    */
-  constructor(e, { broker, code } = {}) {
-    super(e)
+  constructor(e, { broker, code, retriable = true } = {}) {
+    super(e, { retriable })
     this.broker = broker
     this.code = code
     this.name = 'KafkaJSConnectionError'

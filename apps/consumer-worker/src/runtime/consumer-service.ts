@@ -23,6 +23,7 @@ import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { registerWorkerMetrics } from './worker-metrics.js';
+import { fetchReadiness, foldFetchEvent, type FetchEvent, type FetchHealthState } from './fetch-health.js';
 
 export interface ConsumerServiceOptions {
   kafkaConfig: KafkaConfig;
@@ -117,6 +118,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   let consumed = 0;
   let stopping = false;
+  // Not ready while it cannot fetch (broker away): see fetch-health.ts.
+  let fetchHealth: FetchHealthState = {};
   let commitTimer: NodeJS.Timeout | undefined;
   let progressTimer: NodeJS.Timeout | undefined;
   let ops: OpsServer | undefined;
@@ -183,13 +186,23 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       const connected = [checkTopics(), output.start(), connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' })];
       // Building the HTTP server takes tens of ms of CPU the first time: after the connects went
       // out, so it overlaps their round trips instead of delaying them.
-      ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => ownership.joined || 'not yet joined the consumer group' } });
+      ops = createOpsServer({
+        registry,
+        logger,
+        host: settings.metricsHost,
+        port: settings.metricsPort,
+        readiness: { group: () => ownership.joined || 'not yet joined the consumer group', fetch: () => fetchReadiness(fetchHealth, Date.now()) },
+      });
       const [opsAddress] = await Promise.all([ops.start(), ...connected]);
       metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         ownership.join(payload.memberAssignment);
       });
       consumer.on(consumer.events.REBALANCING, () => void ownership.commit('rebalance'));
+      const fold = (event: FetchEvent) => (fetchHealth = foldFetchEvent(fetchHealth, event));
+      consumer.on(consumer.events.FETCH_START, ({ timestamp }) => fold({ type: 'fetch-start', atMs: timestamp }));
+      consumer.on(consumer.events.FETCH, ({ timestamp }) => fold({ type: 'fetch', atMs: timestamp }));
+      consumer.on(consumer.events.CRASH, ({ timestamp, payload }) => fold({ type: 'crash', atMs: timestamp, reason: describeError(payload.error) }));
       await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.offsetReset === 'earliest' });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
       commitTimer = setInterval(() => void ownership.commit('interval'), settings.commitIntervalMs);

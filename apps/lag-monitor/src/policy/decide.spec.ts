@@ -294,12 +294,35 @@ describe('decide: holds', () => {
   ];
   it.each(rows)('$name', check);
 
-  it('remembers nothing from a failed collection, and only learning (no history) from a rebalance', () => {
+  it('learns nothing from a failed collection (its window starts over), and only learning (no history) from a rebalance', () => {
     const state = stateWith([{ secondsAgo: 10, replicas: 4 }]);
     const failed = decide(state, policyInput({ currentReplicas: 4, collectionOk: false }), testOptions);
-    expect(failed.state).toBe(state);
+    expect(failed.state).toEqual({ ...state, recommendations: [] });
     const rebalancing = decide(state, policyInput({ currentReplicas: 4, rebalancing: true }), testOptions);
     expect(rebalancing.state.recommendations).toEqual(state.recommendations);
+  });
+});
+
+describe('decide: after a gap in the metrics', () => {
+  it('scales down only after a whole window of fresh evidence, however short the gap', () => {
+    const options = { ...testOptions, scaleDownStabilizationMs: 60_000 };
+    let state = createPolicyState();
+    let current = 1;
+    const trace: Array<{ second: number; desired: number; reason: DecisionReason }> = [];
+    // lag high until 30 s; the broker is away from 30 s to 50 s; lag low from then on
+    for (let second = 0; second <= 150; second += 5) {
+      const collectionOk = second < 30 || second >= 50;
+      const totalLag = second < 30 ? 8_000 : 2_000;
+      const result = decide(state, policyInput({ nowMs: NOW_MS + second * 1000, currentReplicas: current, totalLag, collectionOk }), options);
+      state = result.state;
+      if (result.decision.desired !== current) trace.push({ second, desired: result.decision.desired, reason: result.decision.reason });
+      current = result.decision.desired;
+    }
+    // Without the gap the last 8 (at 25 s) would allow 2 at 90 s; the window restarts at 50 s.
+    expect(trace).toEqual([
+      { second: 0, desired: 8, reason: 'lag' },
+      { second: 110, desired: 2, reason: 'lag' },
+    ]);
   });
 });
 

@@ -10,7 +10,8 @@ import { effectiveThroughput, observeThroughput } from './throughput.js';
  * comes out (the old one is never changed). Options are assumed valid (validateScalingPolicyOptions).
  *
  * Rules, first match wins:
- * - collection failed: hold; nothing is learned or remembered, never a scale-down on missing metrics;
+ * - collection failed: hold; nothing is learned, and the stabilisation window starts over, so
+ *   neither the gap nor the rates spanning it ever bring a scale-down;
  * - group rebalancing: hold; the rates of a paused group teach nothing;
  * - at 0 replicas with scaleToZero: scale to ≥ 1 only when lag > activationLag;
  * - above the recommendation: scale up at once;
@@ -31,7 +32,10 @@ export function decide(state: PolicyState, input: PolicyInput, options: ScalingP
 
   if (!input.collectionOk) {
     return {
-      state,
+      // The window forgets what it held: a gap is no evidence, and the rates right after it span
+      // it, so after a failure a scale-down waits for a whole window of fresh recommendations
+      // (recordRecommendation seeds it with the current count).
+      state: state.recommendations.length === 0 ? state : { ...state, recommendations: [] },
       decision: decision(current, current, 'collection-failed', `collection failed: holding ${current} replica(s), never scaling down on missing metrics`),
     };
   }

@@ -3,6 +3,10 @@
  * status. Clients branch on `code`; messages are for people.
  */
 export const INGEST_ERROR_STATUS = {
+  /** Not HTTP/1.1 as it must be: a body shorter or longer than its Content-Length, a bad line. */
+  MALFORMED_HTTP: 400,
+  /** A path that is not a valid URL (bad percent-encoding). */
+  INVALID_URL: 400,
   MALFORMED_JSON: 400,
   INVALID_BODY: 400,
   EMPTY_BATCH: 400,
@@ -14,12 +18,18 @@ export const INGEST_ERROR_STATUS = {
   TOPIC_NOT_ALLOWED: 403,
   TOPIC_NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  /** The request did not arrive in full within the server's receive bound. */
+  REQUEST_TIMEOUT: 408,
   // Every size limit is a 413: the remedy is always the same, send less per request.
   TOO_MANY_RECORDS: 413,
   RECORD_TOO_LARGE: 413,
   BODY_TOO_LARGE: 413,
   BATCH_TOO_LARGE: 413,
+  URL_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The request line and headers together (a very long URL counts) exceed the server's limit. */
+  HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   KAFKA_UNAVAILABLE: 503,
 } as const;

@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { describeError, type Logger } from '@lagscale/kafka-core';
 import type { BearerCheck } from './bearer-auth.js';
+import { fromFastifyError, replyWithError } from './http-errors.js';
 import { IngestError } from './ingest-errors.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { RecordIngestor } from './record-ingestor.js';
@@ -21,23 +22,11 @@ export interface IngestRoutesOptions {
 
 const REALM = 'Bearer realm="producer-gen"';
 
-// fastify's own rejections (body parsing and limits), in the gateway's vocabulary.
-function fromFastifyError(err: FastifyError, maxRequestBytes: number): IngestError | undefined {
-  switch (err.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new IngestError('MALFORMED_JSON', 'body is not valid JSON');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new IngestError('MALFORMED_JSON', 'body is empty; expected a JSON object with a records array');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new IngestError('BODY_TOO_LARGE', `body is larger than ${maxRequestBytes} bytes`);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new IngestError('UNSUPPORTED_MEDIA_TYPE', 'content-type must be application/json');
-    default:
-      if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-        return new IngestError('INVALID_REQUEST', err.message);
-      }
-      return undefined;
-  }
+const OTHER_METHODS: HTTPMethods[] = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** The answer to a path no route serves, under /v1 or not. */
+export function routeNotFound(request: FastifyRequest): IngestError {
+  return new IngestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.slice(0, 300)}; records go to POST ${INGEST_PREFIX}${INGEST_ROUTE}`);
 }
 
 function routeLabel(request: FastifyRequest): string {
@@ -52,12 +41,8 @@ function routeLabel(request: FastifyRequest): string {
 export function ingestRoutes(options: IngestRoutesOptions): FastifyPluginAsync {
   const { ingestor, metrics, logger } = options;
 
-  const sendError = (reply: FastifyReply, error: IngestError): FastifyReply => {
-    metrics.rejected.inc({ code: error.code });
-    reply.code(error.statusCode).headers(error.headers);
-    if (error.statusCode === 503) reply.header('retry-after', String(options.retryAfterSeconds));
-    return reply.send(error.toBody());
-  };
+  const sendError = (reply: FastifyReply, error: IngestError): FastifyReply =>
+    replyWithError(reply, error, { onRejected: (code) => metrics.rejected.inc({ code }), retryAfterSeconds: options.retryAfterSeconds });
 
   const authenticate = async (request: FastifyRequest): Promise<void> => {
     if (options.checkBearer === undefined) return;
@@ -92,13 +77,23 @@ export function ingestRoutes(options: IngestRoutesOptions): FastifyPluginAsync {
     });
 
     app.setNotFoundHandler((request, reply) =>
-      sendError(reply, new IngestError('ROUTE_NOT_FOUND', `no route ${request.method} ${request.url.slice(0, 300)}; records go to POST ${INGEST_PREFIX}${INGEST_ROUTE}`)),
+      sendError(reply, routeNotFound(request)),
     );
 
     app.addHook('onResponse', async (request, reply) => {
       const labels = { route: routeLabel(request), status: String(reply.statusCode) };
       metrics.requests.inc(labels);
       metrics.latency.observe(labels, reply.elapsedTime / 1_000);
+    });
+
+    // The route exists, the method does not: a 405 naming the one that does, not a 404.
+    app.route({
+      method: OTHER_METHODS,
+      url: INGEST_ROUTE,
+      exposeHeadRoute: false,
+      handler: async () => {
+        throw new IngestError('METHOD_NOT_ALLOWED', `records are sent with POST ${INGEST_PREFIX}${INGEST_ROUTE}`, { headers: { allow: 'POST' } });
+      },
     });
 
     app.post<{ Params: { topic: string } }>(

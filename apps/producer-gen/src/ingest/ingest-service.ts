@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   createKafka,
   createOpsServer,
@@ -13,7 +13,9 @@ import {
 import { createBearerCheck } from './bearer-auth.js';
 import { redactIngestConfig, type IngestConfig } from './ingest-config.js';
 import { createIngestMetrics } from './ingest-metrics.js';
-import { INGEST_PREFIX, ingestRoutes } from './ingest-routes.js';
+import { fromFastifyError, frameworkErrorOptions, replyWithError } from './http-errors.js';
+import { IngestError, type IngestErrorCode } from './ingest-errors.js';
+import { INGEST_PREFIX, ingestRoutes, routeNotFound } from './ingest-routes.js';
 import { KafkaGateway } from './kafka-gateway.js';
 import { defaultKafkaReadinessOptions, KafkaReadiness } from './kafka-readiness.js';
 import { RecordIngestor } from './record-ingestor.js';
@@ -62,11 +64,14 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const ingestor = new RecordIngestor(gateway, ingestConfig, kafkaReadiness);
   let stopping = false;
 
+  const metrics = createIngestMetrics(registry);
+  const refusals = { onRejected: (code: IngestErrorCode) => metrics.rejected.inc({ code }), retryAfterSeconds: ingestConfig.retryAfterSeconds };
   const ops = createOpsServer({
     registry,
     logger,
     host: ingestConfig.host,
     port: ingestConfig.port,
+    framework: frameworkErrorOptions(refusals),
     readiness: {
       kafka: () => {
         if (stopping) return 'shutting down';
@@ -82,10 +87,19 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     if (stopping) reply.header('connection', 'close');
     return payload;
   });
+  // Outside /v1 too (an unknown path, a failing ops endpoint) the answer has the ingest's shape.
+  ops.app.setNotFoundHandler((request, reply) =>
+    replyWithError(reply, routeNotFound(request), refusals),
+  );
+  ops.app.setErrorHandler((err, _request, reply) => {
+    const known = fromFastifyError(err as FastifyError, ingestConfig.maxRequestBytes);
+    if (known === undefined) logger.error({ err }, 'ops request failed unexpectedly');
+    return replyWithError(reply, known ?? new IngestError('INTERNAL', 'internal error'), refusals);
+  });
   void ops.app.register(
     ingestRoutes({
       ingestor,
-      metrics: createIngestMetrics(registry),
+      metrics,
       logger,
       checkBearer: ingestConfig.authToken === undefined ? undefined : createBearerCheck(ingestConfig.authToken),
       maxRequestBytes: ingestConfig.maxRequestBytes,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { msgpackCodec } from '@lagscale/codecs';
-import { encodeValue, type ValueEncoding } from './value-encoding.js';
+import { defaultValueLimits, encodeValue, jsonValueProblem, type ValueEncoding } from './value-encoding.js';
+
+/** `depth` arrays inside one another around `inner`. */
+function nested(depth: number, inner: unknown = 1): unknown {
+  let value = inner;
+  for (let i = 0; i < depth; i += 1) value = [value];
+  return value;
+}
 
 describe('encodeValue', () => {
   it.each([
@@ -27,5 +34,24 @@ describe('encodeValue', () => {
     const result = encodeValue(value, encoding);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.problem).toContain(problem);
+  });
+
+  it.each([
+    { name: 'a number that overflowed to Infinity', value: Number.POSITIVE_INFINITY, problem: 'too large for a double' },
+    { name: 'one inside an object', value: { a: { b: [1, -Infinity] } }, problem: 'too large for a double' },
+    { name: 'NaN', value: [Number.NaN], problem: 'too large for a double' },
+    { name: 'nesting one past the limit', value: nested(defaultValueLimits.maxDepth + 1), problem: 'nests deeper than 64 levels; the limit is 64' },
+    { name: 'nesting far past it', value: nested(200_000), problem: 'the limit is 64' },
+    { name: 'objects nested past it', value: JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`) as unknown, problem: 'the limit is 64' },
+  ])('json and msgpack reject $name', ({ value, problem }) => {
+    for (const encoding of ['json', 'msgpack'] as const) {
+      const result = encodeValue(value, encoding);
+      expect(result.ok ? '' : result.problem).toContain(problem);
+    }
+  });
+
+  it('accepts nesting at the limit', () => {
+    expect(jsonValueProblem(nested(defaultValueLimits.maxDepth))).toBeUndefined();
+    expect(encodeValue(nested(defaultValueLimits.maxDepth), 'json').ok).toBe(true);
   });
 });

@@ -1,6 +1,15 @@
 import type { Admin } from 'kafkajs';
 import { AppError } from '../errors/app-error.js';
-import { fromKafkaError } from '../errors/kafka-errors.js';
+import {
+  awaitTopicLeaders,
+  defaultTopicReadinessOptions,
+  isTransientAdminError,
+  kafkaErrorType,
+  retryTransient,
+  type TopicReadinessOptions,
+} from './topic-readiness.js';
+
+export { awaitTopicLeaders, defaultTopicReadinessOptions, type TopicReadinessOptions } from './topic-readiness.js';
 
 export interface EnsureTopicOptions {
   topic: string;
@@ -9,6 +18,8 @@ export interface EnsureTopicOptions {
   configs?: Record<string, string>;
   /** Add partitions when the topic exists with fewer. Kafka can never remove partitions. */
   growPartitions?: boolean;
+  /** Bound on the whole call, waits for leaders included (default `defaultTopicReadinessOptions.timeoutMs`). */
+  timeoutMs?: number;
 }
 
 export interface EnsureTopicResult {
@@ -31,83 +42,109 @@ export function validateTopicName(topic: string): void {
   }
 }
 
-/** Partition count of a topic, or undefined when it does not exist. */
-export async function topicPartitionCount(admin: Admin, topic: string): Promise<number | undefined> {
-  const topics = await admin.listTopics();
-  if (!topics.includes(topic)) return undefined;
-  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-  return metadata.topics[0]?.partitions.length;
+/**
+ * Partition count of a topic, or undefined when it does not exist. A topic the broker lists but
+ * whose metadata it cannot show yet (just created, or its metadata still propagating) is waited
+ * for, bounded: it exists, so "undefined" would be wrong and its count is what callers need.
+ */
+export async function topicPartitionCount(admin: Admin, topic: string, options: Partial<TopicReadinessOptions> = {}): Promise<number | undefined> {
+  const { timeoutMs, intervalMs } = { ...defaultTopicReadinessOptions, ...options };
+  const deadline = Date.now() + timeoutMs;
+  return retryTransient(`topicPartitionCount(${topic})`, deadline, intervalMs, async () => {
+    for (;;) {
+      const topics = await admin.listTopics();
+      if (!topics.includes(topic)) return undefined;
+      const check = await checkPartitions(admin, topic);
+      if (check !== undefined) return check;
+      if (Date.now() >= deadline) {
+        throw new AppError('TIMEOUT', `topicPartitionCount(${topic}): the broker lists the topic but shows no partitions for it within ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  });
 }
 
-/** How long a topic just created may take to show with a leader on every partition. */
-export const defaultTopicVisibleTimeoutMs = 10_000;
-
-async function hasLeaders(admin: Admin, topic: string, partitions: number): Promise<boolean> {
+async function checkPartitions(admin: Admin, topic: string): Promise<number | undefined> {
   try {
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    const found = metadata.topics[0]?.partitions ?? [];
-    return found.length >= partitions && found.every((p) => p.leader >= 0);
+    const count = metadata.topics.find((t) => t.name === topic)?.partitions.length ?? 0;
+    return count > 0 ? count : undefined;
   } catch (err) {
-    if (fromKafkaError(err, { action: 'metadata' }).code === 'TOPIC_NOT_FOUND') return false;
+    if (isTransientAdminError(err)) return undefined;
     throw err;
-  }
-}
-
-// The broker can take a new topic and still answer the metadata request kafkajs waits for
-// leaders with UNKNOWN_TOPIC_OR_PARTITION while its metadata catches up (seen on a broker that
-// just started). The topic exists: wait, bounded, until every partition has a leader.
-async function awaitCreatedTopic(admin: Admin, options: EnsureTopicOptions, cause: unknown): Promise<void> {
-  const deadline = Date.now() + defaultTopicVisibleTimeoutMs;
-  while (!(await hasLeaders(admin, options.topic, options.partitions))) {
-    if (Date.now() >= deadline) {
-      throw new AppError('TIMEOUT', `ensureTopic(${options.topic}): created, but no leader for every partition within ${defaultTopicVisibleTimeoutMs} ms`, { cause });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /**
  * Creates the topic if missing; if it exists with fewer partitions and `growPartitions` is set,
- * adds partitions. Safe to call concurrently and repeatedly: the result says what happened.
+ * adds partitions. Either way it returns only once every partition has a leader (bounded by
+ * `timeoutMs`), retrying the broker's transient answers. Safe to call concurrently and
+ * repeatedly: the result says what happened.
  */
 export async function ensureTopic(admin: Admin, options: EnsureTopicOptions): Promise<EnsureTopicResult> {
   validateTopicName(options.topic);
   if (!Number.isInteger(options.partitions) || options.partitions < 1) {
     throw new AppError('TOPIC_INVALID', `partitions must be a positive integer (got ${options.partitions})`, { retriable: false });
   }
-  try {
-    const existing = await topicPartitionCount(admin, options.topic);
+  const readiness = { ...defaultTopicReadinessOptions, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  const deadline = Date.now() + readiness.timeoutMs;
+  const remaining = () => ({ timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: readiness.intervalMs });
+  const action = `ensureTopic(${options.topic})`;
+
+  for (;;) {
+    if (Date.now() >= deadline) {
+      throw new AppError('TIMEOUT', `${action}: the topic neither existed nor could be created within ${readiness.timeoutMs} ms (is it being deleted?)`);
+    }
+    const existing = await topicPartitionCount(admin, options.topic, remaining());
     if (existing === undefined) {
-      const created = await admin
-        .createTopics({
-          waitForLeaders: true,
-          topics: [
-            {
-              topic: options.topic,
-              numPartitions: options.partitions,
-              replicationFactor: options.replicationFactor ?? 1,
-              configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
-            },
-          ],
-        })
-        .catch(async (err: unknown) => {
-          if (fromKafkaError(err, { action: 'createTopics' }).code !== 'TOPIC_NOT_FOUND') throw err;
-          await awaitCreatedTopic(admin, options, err);
-          return true;
-        });
-      if (created) return { topic: options.topic, created: true, partitions: options.partitions };
-      // Lost a creation race to another client: fall through and treat it as existing.
-      return ensureTopic(admin, options);
+      const created = await retryTransient(action, deadline, readiness.intervalMs, () => createTopic(admin, options));
+      // false: another client created it between our look and our request; treat it as existing.
+      if (!created) continue;
+      await awaitTopicLeaders(admin, options.topic, options.partitions, remaining());
+      return { topic: options.topic, created: true, partitions: options.partitions };
     }
     if (existing < options.partitions && options.growPartitions === true) {
-      await admin.createPartitions({ topicPartitions: [{ topic: options.topic, count: options.partitions }] });
+      const grown = await retryTransient(action, deadline, readiness.intervalMs, () => growTopic(admin, options.topic, options.partitions));
+      // false: another client grew it first; look again at what it has now.
+      if (!grown) continue;
+      await awaitTopicLeaders(admin, options.topic, options.partitions, remaining());
       return { topic: options.topic, created: false, partitions: options.partitions, grownFrom: existing };
     }
+    await awaitTopicLeaders(admin, options.topic, Math.min(existing, options.partitions), remaining());
     return { topic: options.topic, created: false, partitions: existing };
+  }
+}
+
+/** true when this call created the topic, false when it already existed. */
+async function createTopic(admin: Admin, options: EnsureTopicOptions): Promise<boolean> {
+  try {
+    // Our own wait for leaders (awaitTopicLeaders) replaces kafkajs's, which gives up at once on
+    // a broker whose metadata has not caught up with the controller yet.
+    return await admin.createTopics({
+      waitForLeaders: false,
+      topics: [
+        {
+          topic: options.topic,
+          numPartitions: options.partitions,
+          replicationFactor: options.replicationFactor ?? 1,
+          configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    // A concurrent creator can make createTopics fail with TOPIC_ALREADY_EXISTS.
-    if ((err as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return ensureTopic(admin, options);
-    throw fromKafkaError(err, { action: `ensureTopic(${options.topic})` });
+    if (kafkaErrorType(err) === 'TOPIC_ALREADY_EXISTS') return false;
+    throw err;
+  }
+}
+
+/** true when this call added the partitions, false when the topic already had as many. */
+async function growTopic(admin: Admin, topic: string, partitions: number): Promise<boolean> {
+  try {
+    await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
+    return true;
+  } catch (err) {
+    // A concurrent caller grew it first: the broker refuses a count that is not larger.
+    if (kafkaErrorType(err) === 'INVALID_PARTITIONS') return false;
+    throw err;
   }
 }

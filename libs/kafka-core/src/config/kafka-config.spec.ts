@@ -87,15 +87,16 @@ describe('loadKafkaConfig', () => {
   });
 });
 
-// Each test starts a node process with tsx: seconds on a busy machine, bounded by execFile's timeout.
-describe('a process with bad configuration', { timeout: 30_000 }, () => {
+// Each test starts a node process with tsx: seconds on a busy machine, bounded by execFile's timeout
+// (below the test's, so a slow child fails with its own output rather than a bare test timeout).
+describe('a process with bad configuration', { timeout: 60_000 }, () => {
   const script = fileURLToPath(new URL('../../test/fixtures/print-kafka-config.ts', import.meta.url));
   function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
         ['--conditions=lagscale-source', '--import', 'tsx', script],
-        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 45_000 },
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
       );
     });

@@ -5,6 +5,8 @@ export const ERROR_CODES = [
   /** A service other than Kafka (the Kubernetes API) cannot be reached. */
   'API_UNREACHABLE',
   'AUTH_FAILED',
+  /** The TLS handshake failed: the broker's certificate is not trusted, or TLS met a plaintext port. */
+  'TLS_FAILED',
   'KAFKA_REQUEST_FAILED',
   'TOPIC_NOT_FOUND',
   'TOPIC_INVALID',

@@ -14,7 +14,8 @@ const CONNECTION_ERROR_NAMES = new Set([
   'KafkaJSNonRetriableError',
 ]);
 
-function innermostCause(err: Error): Error {
+/** The error under kafkajs's retry and bail wrappers (`originalError`, `cause`): the broker's own answer. */
+export function innermostCause(err: Error): Error {
   let current: Error = err;
   for (let i = 0; i < 5; i += 1) {
     const next = (current as { originalError?: unknown }).originalError ?? current.cause;
@@ -40,6 +41,15 @@ export function fromKafkaError(err: unknown, context: { brokers?: readonly strin
     return new AppError(
       'AUTH_FAILED',
       `${context.action} failed: Kafka at ${brokers} rejected the credentials (${inner.message}). Check KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD.`,
+      { cause: err, retriable: false },
+    );
+  }
+  // Our kafkajs marks exactly these connection errors not retriable: a certificate the client
+  // does not trust, or TLS spoken to a plaintext port (vendor/kafkajs/src/network/tlsConfigurationError.js).
+  if (inner.name === 'KafkaJSConnectionError' && inner.retriable === false) {
+    return new AppError(
+      'TLS_FAILED',
+      `${context.action} failed: the TLS handshake with Kafka at ${brokers} failed (${inner.message}). Check KAFKA_SSL_CA_FILE names the CA that signed the brokers' certificates, that the broker address matches their names, and that the port is a TLS listener.`,
       { cause: err, retriable: false },
     );
   }

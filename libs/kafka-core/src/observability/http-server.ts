@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 
@@ -14,6 +14,11 @@ export interface OpsServerOptions {
   port?: number;
   /** Longest URL path parameter; raised so routes carrying topic names (up to 249) match. */
   maxParamLength?: number;
+  /**
+   * Server-level hooks for what fastify answers before any route runs (a bad URL, an HTTP parse
+   * error, a request that never completes): an app with its own error shape answers those too.
+   */
+  framework?: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler' | 'requestTimeout'>;
 }
 
 export const defaultOpsServerOptions = { host: '127.0.0.1', port: 9464 } satisfies Partial<OpsServerOptions>;
@@ -53,7 +58,7 @@ async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: 
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
-  const app = Fastify({ logger: false, routerOptions: { maxParamLength: options.maxParamLength ?? 256 } });
+  const app = Fastify({ logger: false, ...options.framework, routerOptions: { maxParamLength: options.maxParamLength ?? 256 } });
   const host = options.host ?? defaultOpsServerOptions.host;
   const port = options.port ?? defaultOpsServerOptions.port;
 

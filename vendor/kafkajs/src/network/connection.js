@@ -11,6 +11,9 @@ const Long = require('../utils/long')
 const SASLAuthenticator = require('../broker/saslAuthenticator')
 const apiKeys = require('../protocol/requests/apiKeys')
 
+// lagscale: TLS handshakes that fail for a reason no retry changes (see CHANGES.md).
+const isTlsConfigurationError = require('./tlsConfigurationError')
+
 const requestInfo = ({ apiName, apiKey, apiVersion }) =>
   `${apiName}(key: ${apiKey}, version: ${apiVersion})`
 
@@ -207,9 +210,12 @@ module.exports = class Connection {
       const onError = async e => {
         clearTimeout(timeoutId)
 
+        // lagscale: a certificate the client does not trust, or TLS against a plaintext port,
+        // fails the same way on every attempt; retrying only delays the error for minutes.
         const error = new KafkaJSConnectionError(`Connection error: ${e.message}`, {
           broker: `${this.host}:${this.port}`,
           code: e.code,
+          retriable: !isTlsConfigurationError(e),
         })
 
         this.logError(error.message, { stack: e.stack })
