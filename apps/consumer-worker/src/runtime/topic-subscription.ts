@@ -8,10 +8,7 @@ export const defaultTopicSubscriptionOptions = {
 
 const DEAD_LETTER_SUFFIX = '.dlq';
 
-/** A topic pattern matches a whole topic name, as the Java client's pattern subscription does. */
-export function compileTopicPattern(source: string): RegExp {
-  return new RegExp(`^(?:${source})$`);
-}
+export { compileTopicPattern } from '@lagscale/kafka-core/admin';
 
 /** The dead-letter topic of an input topic: the one set, or `<topic>.dlq`. */
 export function dlqTopicOf(settings: { dlqTopic: string | undefined }, topic: string): string {
