@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileTopicPattern } from '@lagscale/kafka-core/admin';
 import { commitAsGroup, TestKafka, uniqueName } from '@lagscale/kafka-core/testing';
 import { createCollector } from '../src/collect/index.js';
 import { connectedAdmin, produceCounts, topicsByGroup } from './collect-helpers.js';
@@ -45,5 +46,21 @@ describe('collector: groups chosen by a pattern', () => {
     const late = t.groupId(`${team}-late`);
     await commitAsGroup(t, late, { [topic]: [1, 1] });
     expect((await collector.collect()).groups.map((g) => g.groupId)).toEqual([...matching, late].sort());
+  });
+
+  it('watches the topics a topic pattern matches for every group, one created later too, before any commit', { timeout: 30_000 }, async () => {
+    const family = uniqueName('collect-topics');
+    const first = await t.createTopic({ partitions: 1, prefix: family });
+    const collector = createCollector(admin, { groups: [named], topics: [], topicPattern: compileTopicPattern(`${family}-.*`), timeoutMs: 10_000 });
+    expect(topicsByGroup(await collector.collect())[named]).toEqual([topic, first].sort());
+    const late = await t.createTopic({ partitions: 2, prefix: family });
+    await produceCounts(await t.producer(), late, [3, 5]);
+    const snapshot = await collector.collect();
+    expect(topicsByGroup(snapshot)[named]).toEqual([topic, first, late].sort());
+    // never committed there: the partitions are reported uncommitted, with their log bounds
+    expect(snapshot.groups.find((g) => g.groupId === named)?.topics.find((x) => x.topic === late)?.partitions).toEqual([
+      { partition: 0, start: 0, end: 3, committed: null },
+      { partition: 1, start: 0, end: 5, committed: null },
+    ]);
   });
 });

@@ -535,6 +535,8 @@ export type Admin = {
   }>
   setOffsets(options: { groupId: string; topic: string; partitions: SeekEntry[] }): Promise<void>
   resetOffsets(options: { groupId: string; topic: string; earliest: boolean }): Promise<void>
+  /** lagscale: commit offsets of a group with no members, without joining it (generation -1). */
+  commitGroupOffsets(options: { groupId: string; topics: Array<{ topic: string; partitions: SeekEntry[] }> }): Promise<void>
   describeConfigs(configs: {
     resources: ResourceConfigQuery[]
     includeSynonyms: boolean

@@ -4,10 +4,13 @@ import { Command } from 'commander';
 import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
+import { registerOffsetsCommand } from './offsets-command.js';
 
 const program = new Command('consumer-worker')
   .description('Consume a Kafka topic on a worker-thread pool: per-key order, at-least-once, retries and a dead-letter topic')
   .showHelpAfterError()
+  // Options before a subcommand are the worker's, after it the subcommand's (both have --topic).
+  .enablePositionalOptions()
   .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
 const bindings = [
   ...addEnvOptions(program, kafkaCliFlags),
@@ -31,4 +34,5 @@ program.action(async (options: Record<string, unknown>) => {
   const service = createConsumerService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.shutdownTimeoutMs + 5_000 });
 });
+registerOffsetsCommand(program);
 await program.parseAsync(process.argv);

@@ -74,4 +74,13 @@ describe('loadWorkerSettings', () => {
     expect(program.helpInformation()).toContain('--max-uncommitted-records');
     expect(program.helpInformation()).not.toContain('--max-in-flight-records');
   });
+
+  it('takes one topic or a pattern, never both nor neither', () => {
+    expect(load({}).settings).toMatchObject({ subscription: { kind: 'topic', topic: 'in' }, dlqTopic: 'in.dlq' });
+    const pattern = loadWorkerSettings({ CONSUMER_TOPIC_PATTERN: 'orders-.*', CONSUMER_TOPIC_REFRESH_INTERVAL_MS: '500' });
+    expect(pattern).toMatchObject({ subscription: { kind: 'pattern', source: 'orders-.*' }, dlqTopic: undefined, topicRefreshIntervalMs: 500 });
+    expect(() => loadWorkerSettings({ CONSUMER_TOPIC: 'in', CONSUMER_TOPIC_PATTERN: 'orders-.*' })).toThrow(/CONSUMER_TOPIC and CONSUMER_TOPIC_PATTERN exclude each other/);
+    expect(() => loadWorkerSettings({})).toThrow(/CONSUMER_TOPIC is required \(Topic to consume\), or CONSUMER_TOPIC_PATTERN/);
+    expect(() => loadWorkerSettings({ CONSUMER_TOPIC_PATTERN: 'orders-(' })).toThrow(/CONSUMER_TOPIC_PATTERN must be a regular expression \(got "orders-\("/);
+  });
 });

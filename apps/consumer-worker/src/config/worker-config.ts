@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers, type FlagBinding } from '@lagscale/kafka-core';
 import { defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
+import { compileTopicPattern, defaultTopicSubscriptionOptions, dlqTopicOf, type Subscription } from '../runtime/topic-subscription.js';
 
 /**
  * Every consumer-worker setting, each a flag (its key) and an env variable. Defaults come from the
@@ -9,10 +10,17 @@ import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
  * table is generated from too.
  */
 export const workerEnv = {
-  topic: envVar('CONSUMER_TOPIC', parsers.string(), { description: 'Topic to consume' }),
+  topic: optionalEnvVar('CONSUMER_TOPIC', parsers.string(), { description: 'Topic to consume (or CONSUMER_TOPIC_PATTERN)' }),
+  topicPattern: optionalEnvVar('CONSUMER_TOPIC_PATTERN', parsers.string(), {
+    description: 'Consume every topic whose whole name matches this regular expression, and those created later (instead of CONSUMER_TOPIC)',
+  }),
+  topicRefreshIntervalMs: envVar('CONSUMER_TOPIC_REFRESH_INTERVAL_MS', parsers.int(100, 3_600_000), {
+    description: 'With a topic pattern: how often the topic list is read to find new matching topics (ms)',
+    default: defaultTopicSubscriptionOptions.refreshIntervalMs,
+  }),
   groupId: envVar('CONSUMER_GROUP_ID', parsers.string(), { description: 'Consumer group id', default: 'lagscale-workers' }),
   outputTopic: optionalEnvVar('CONSUMER_OUTPUT_TOPIC', parsers.string(), { description: 'Topic handler outputs go to (unset: outputs are an error unless they name a topic)' }),
-  dlqTopic: optionalEnvVar('CONSUMER_DLQ_TOPIC', parsers.string(), { description: 'Dead-letter topic (default: <topic>.dlq)' }),
+  dlqTopic: optionalEnvVar('CONSUMER_DLQ_TOPIC', parsers.string(), { description: 'Dead-letter topic (default: <topic>.dlq, per input topic)' }),
   handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: 'Handler: noop, cpu, io-wait, sensor-alerts, user-events, or a module path', default: defaultWorkerPoolOptions.handler }),
   handlerOptions: optionalEnvVar('CONSUMER_HANDLER_OPTIONS', parsers.string(), { description: 'Handler options as key=value,key=value' }),
   threads: envVar('CONSUMER_THREADS', parsers.int(1, 256), { description: 'Worker threads', default: defaultWorkerPoolOptions.threads }),
@@ -44,7 +52,13 @@ export const workerEnv = {
 };
 
 type Values = { [K in keyof typeof workerEnv]: ReturnType<(typeof workerEnv)[K]['schema']['parse']> };
-export type WorkerSettings = Omit<Values, 'handlerOptions' | 'dlqTopic'> & { handlerOptions: Record<string, string>; dlqTopic: string };
+export type WorkerSettings = Omit<Values, 'handlerOptions' | 'dlqTopic' | 'topic' | 'topicPattern'> & {
+  handlerOptions: Record<string, string>;
+  /** What to consume: one topic, or every topic a pattern matches (now and later). */
+  subscription: Subscription;
+  /** The dead-letter topic when set (CONSUMER_DLQ_TOPIC); unset: `<topic>.dlq` per input topic (`dlqTopicOf`). */
+  dlqTopic: string | undefined;
+};
 
 /** Settings renamed so that one word names one quantity; the old names still work, each with a deprecation line. */
 export const renamedWorkerSettings = [
@@ -114,7 +128,17 @@ export function loadWorkerSettings(source: Record<string, string | undefined> = 
     problems.push(`CONSUMER_RETRY_BASE_MS must not exceed CONSUMER_RETRY_MAX_MS (got ${values.retryBaseMs} > ${values.retryMaxMs})`);
   }
   if (values.topic !== undefined && values.outputTopic === values.topic) problems.push('CONSUMER_OUTPUT_TOPIC must differ from CONSUMER_TOPIC');
-  if (problems.length > 0) throw new ConfigError(problems);
-  const v = values as Values;
-  return { ...v, handlerOptions, dlqTopic: v.dlqTopic ?? `${v.topic}.dlq` };
+  let subscription: Subscription | undefined;
+  if (values.topic !== undefined && values.topicPattern !== undefined) problems.push('CONSUMER_TOPIC and CONSUMER_TOPIC_PATTERN exclude each other: set one');
+  else if (values.topic !== undefined) subscription = { kind: 'topic', topic: values.topic };
+  else if (values.topicPattern !== undefined) {
+    try {
+      subscription = { kind: 'pattern', source: values.topicPattern, pattern: compileTopicPattern(values.topicPattern) };
+    } catch (err) {
+      problems.push(`CONSUMER_TOPIC_PATTERN must be a regular expression (got "${values.topicPattern}": ${(err as Error).message})`);
+    }
+  } else problems.push('CONSUMER_TOPIC is required (Topic to consume), or CONSUMER_TOPIC_PATTERN');
+  if (problems.length > 0 || subscription === undefined) throw new ConfigError(problems);
+  const { topic: _topic, topicPattern: _topicPattern, ...v } = values as Values;
+  return { ...v, subscription, handlerOptions, dlqTopic: v.dlqTopic ?? (values.topic === undefined ? undefined : dlqTopicOf({ dlqTopic: undefined }, values.topic)) };
 }

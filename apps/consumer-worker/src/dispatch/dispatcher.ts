@@ -13,7 +13,7 @@ import { FlowControl } from './flow-control.js';
 import { Intake } from './intake.js';
 import { LaneScheduler, type Chunk } from './lane-scheduler.js';
 import type { PartitionState } from './partition-state.js';
-import { PartitionTable } from './partition-table.js';
+import { PartitionTable, type TopicStats } from './partition-table.js';
 import { failedAttempt, planCrash, planOutcomes, rerunDelayMs, type DeadLetter, type RecoveryPlan, type Rerun } from './recovery.js';
 
 type Counters = Pick<DispatcherStats, 'chunksStarted' | 'chunkQueueWaitMsTotal' | 'processed' | 'failed' | 'retries' | 'deadLettered' | 'chunkCrashes' | 'produceErrors'>;
@@ -181,6 +181,7 @@ export class Dispatcher {
         lane = entry.lane;
       }
       this.counters.processed += 1;
+      part.processed += 1;
       if (!part.complete(entry.offset)) continue;
       if (touched.length === 0 || (touched[touched.length - 1] !== part && !touched.includes(part))) touched.push(part);
       if (entry.enqueuedAtMs !== sameSinceMs) {
@@ -258,6 +259,7 @@ export class Dispatcher {
       }
     }
     this.counters.processed += 1;
+    entry.part.processed += 1;
     this.completeEntry(entry);
     return undefined;
   }
@@ -287,6 +289,11 @@ export class Dispatcher {
   /** Records commits that succeeded; partitions no longer held are ignored. */
   markCommitted(offsets: readonly TopicPartitionOffset[]): void {
     this.parts.markCommitted(offsets);
+  }
+
+  /** The dispatcher's state per topic (a pattern subscription's metrics are labelled by topic). */
+  topicStats(): Map<string, TopicStats> {
+    return this.parts.topicStats();
   }
 
   /** Offsets taken past the last commit, over all partitions. */

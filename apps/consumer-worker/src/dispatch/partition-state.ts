@@ -33,6 +33,9 @@ export class PartitionState {
   #reportedRecords = 0;
   #reportedBytes = 0;
 
+  /** Records of this partition whose processing completed (the dispatcher counts them, per topic in metrics). */
+  processed = 0;
+
   constructor(
     readonly topic: string,
     readonly partition: number,

@@ -9,8 +9,20 @@ function keyOf(topic: string, partition: number): string {
  * The partitions the dispatcher holds records of: a partition's state is made on its first record
  * and dropped when the group takes it away. What to commit is read here, from their trackers.
  */
+/** One topic's share of the dispatcher's state, for per-topic metrics (read at scrape time). */
+export interface TopicStats {
+  /** Records processed since start, partitions revoked since included. */
+  processed: number;
+  uncommittedRecords: number;
+  pendingRecords: number;
+  pausedPartitions: number;
+  commitLag: number;
+}
+
 export class PartitionTable {
   readonly #parts = new Map<string, PartitionState>();
+  /** Records processed on partitions since removed, by topic: counters never go back. */
+  readonly #retiredProcessed = new Map<string, number>();
 
   get size(): number {
     return this.#parts.size;
@@ -39,6 +51,7 @@ export class PartitionTable {
       const part = this.#parts.get(key);
       if (part === undefined) continue;
       this.#parts.delete(key);
+      this.#retiredProcessed.set(topic, (this.#retiredProcessed.get(topic) ?? 0) + part.processed);
       removed.push(part);
     }
     return removed;
@@ -71,5 +84,28 @@ export class PartitionTable {
     let pending = 0;
     for (const part of this.#parts.values()) pending += part.pendingRecords;
     return pending;
+  }
+
+  /** Per topic: processed, uncommitted, pending, paused partitions and commit lag. */
+  topicStats(): Map<string, TopicStats> {
+    const stats = new Map<string, TopicStats>();
+    const of = (topic: string) => {
+      let s = stats.get(topic);
+      if (s === undefined) {
+        s = { processed: this.#retiredProcessed.get(topic) ?? 0, uncommittedRecords: 0, pendingRecords: 0, pausedPartitions: 0, commitLag: 0 };
+        stats.set(topic, s);
+      }
+      return s;
+    };
+    for (const topic of this.#retiredProcessed.keys()) of(topic);
+    for (const part of this.#parts.values()) {
+      const s = of(part.topic);
+      s.processed += part.processed;
+      s.uncommittedRecords += part.uncommittedRecords;
+      s.pendingRecords += part.pendingRecords;
+      s.pausedPartitions += part.paused ? 1 : 0;
+      s.commitLag += part.commitLag;
+    }
+    return stats;
   }
 }

@@ -74,3 +74,39 @@ describe('sensor-alerts handler', () => {
     expect(() => createSensorAlertsHandler({ windowMs: '-5' })).toThrow(/sensor-alerts handler option windowMs/);
   });
 });
+
+describe('sensor-alerts sliding windows', () => {
+  it('counts a reading in every window that holds it and emits each window when the sensor passes its end', async () => {
+    // windows of 1000 ms every 500 ms: [0,1000), [500,1500), [1000,2000), …
+    const handler = await createSensorAlertsHandler({ windowMs: '1000', slideMs: '500', statsTopic: 'stats' });
+    const stats = async (value: number, ts: number) =>
+      (await handle(handler, reading('a', 'temperature', value, ts))).filter((o) => o.topic === 'stats').map((o) => {
+        const v = o.value as { windowStartMs: number; count: number; min: number; max: number; alerts: number };
+        return { start: v.windowStartMs, count: v.count, min: v.min, max: v.max, alerts: v.alerts };
+      });
+    expect(await stats(10, 100)).toEqual([]); // in [0,1000) (windows start at 0 or later)
+    expect(await stats(20, 600)).toEqual([]); // in [0,1000), [500,1500)
+    expect(await stats(150, 900)).toEqual([]); // alert, in [0,1000), [500,1500)
+    expect(await stats(30, 1_600)).toEqual([
+      { start: 0, count: 3, min: 10, max: 150, alerts: 1 },
+      { start: 500, count: 2, min: 20, max: 150, alerts: 1 },
+    ]);
+    // late: its windows [500,1500) and [0,1000) are closed, [1000,2000)… it is not in; not counted anywhere
+    expect(await stats(99, 700)).toEqual([]);
+    expect(await stats(40, 2_000)).toEqual([{ start: 1_000, count: 1, min: 30, max: 30, alerts: 0 }]);
+  });
+
+  it('equals the tumbling windows when the slide is the length', async () => {
+    const sliding = await createSensorAlertsHandler({ windowMs: '1000', slideMs: '1000' });
+    const tumbling = await createSensorAlertsHandler({ windowMs: '1000' });
+    const times = [10, 400, 999, 1_000, 1_500, 3_100, 2_900, 3_200, 5_000];
+    for (const [i, ts] of times.entries()) {
+      const value = reading(i % 2 === 0 ? 'a' : 'b', 'humidity', i * 20, ts);
+      expect(await handle(sliding, value)).toEqual(await handle(tumbling, value));
+    }
+  });
+
+  it('rejects a slide longer than the window', () => {
+    expect(() => createSensorAlertsHandler({ windowMs: '1000', slideMs: '2000' })).toThrow(/slideMs must not exceed windowMs/);
+  });
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Handler, HandlerFactory, HandlerOutput, HandlerRecord } from './handler.js';
 import { parseHandlerOptions } from './handler-options.js';
 import { sequenceHeadersOf } from './pass-through.js';
+import { SensorWindowStore, type ClosedWindow } from './sensor-windows.js';
 
 const SENSOR_TYPES = ['temperature', 'humidity', 'pressure'] as const;
 type SensorType = (typeof SENSOR_TYPES)[number];
@@ -31,8 +32,10 @@ export interface SensorAlertsOptions {
   alertsTopic: string;
   /** Topic for window statistics; the output topic when empty. */
   statsTopic: string;
-  /** Tumbling window length for per-sensor statistics, milliseconds (0 turns stats off). */
+  /** Window length for per-sensor statistics, milliseconds (0 turns stats off). */
   windowMs: number;
+  /** A new window starts every `slideMs` (sliding windows); 0: every `windowMs` (tumbling). */
+  slideMs: number;
   /** Sensors whose open window a thread keeps; the least recently started is dropped beyond. */
   maxSensors: number;
 }
@@ -41,6 +44,7 @@ export const defaultSensorAlertsOptions = {
   alertsTopic: '',
   statsTopic: '',
   windowMs: 60_000,
+  slideMs: 0,
   maxSensors: 100_000,
 } satisfies SensorAlertsOptions;
 
@@ -48,6 +52,7 @@ const optionsSchema = z.object({
   alertsTopic: z.string().default(defaultSensorAlertsOptions.alertsTopic),
   statsTopic: z.string().default(defaultSensorAlertsOptions.statsTopic),
   windowMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.windowMs),
+  slideMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.slideMs),
   maxSensors: z.coerce.number().int().positive().default(defaultSensorAlertsOptions.maxSensors),
 });
 
@@ -86,23 +91,14 @@ export function breachOf(reading: Pick<SensorReadingInput, 'type' | 'value'>): '
   return undefined;
 }
 
-interface OpenWindow {
-  type: SensorType;
-  startMs: number;
-  count: number;
-  min: number;
-  max: number;
-  sum: number;
-  alerts: number;
-}
-
-function closeWindow(sensorId: string, window: OpenWindow, windowMs: number): SensorWindowStats {
+function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
+  const { window } = closed;
   return {
     kind: 'sensor-window-stats',
-    sensorId,
-    type: window.type,
+    sensorId: closed.sensorId,
+    type: closed.tag,
     windowStartMs: window.startMs,
-    windowEndMs: window.startMs + windowMs,
+    windowEndMs: window.endMs,
     count: window.count,
     min: window.min,
     max: window.max,
@@ -117,42 +113,24 @@ function closeWindow(sensorId: string, window: OpenWindow, windowMs: number): Se
  * - Each reading outside `SENSOR_THRESHOLDS` yields one alert record (key: the sensor id), with
  *   the input's sequence headers. A value that is not a valid reading throws, so it is retried
  *   and dead-lettered like any failure.
- * - Statistics: tumbling windows of `windowMs` by reading time, per sensor. When a reading of a
- *   later window arrives, the sensor's previous window is emitted. The state lives in the worker
- *   thread, so it is per thread and approximate: in key ordering mode a sensor's readings stay
+ * - Statistics: windows of `windowMs` by reading time, per sensor: tumbling, or sliding with a new
+ *   window every `slideMs` (`sensor-windows.ts`). A window is emitted when a reading of the sensor
+ *   at or past its end arrives. The state lives in the worker thread, so it is per thread and
+ *   approximate: in key ordering mode a sensor's readings stay
  *   in order but may run on different threads, each of which then holds a partial window; a
  *   window still open at shutdown, or a reading of an already closed window (late, or retried),
  *   is not merged. Exact statistics would need a keyed state store, which this toolkit does
  *   not have.
  */
 const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
-  const { alertsTopic, statsTopic, windowMs, maxSensors } = parseHandlerOptions('sensor-alerts', optionsSchema, options);
-  const windows = new Map<string, OpenWindow>();
+  const { alertsTopic, statsTopic, windowMs, slideMs, maxSensors } = parseHandlerOptions('sensor-alerts', optionsSchema, options);
+  if (windowMs > 0 && slideMs > windowMs) throw new Error(`sensor-alerts handler option slideMs must not exceed windowMs (got ${slideMs} > ${windowMs})`);
+  const windows = windowMs > 0 ? new SensorWindowStore<SensorType>({ lengthMs: windowMs, slideMs: slideMs === 0 ? windowMs : slideMs }, maxSensors) : undefined;
 
-  function track(reading: SensorReadingInput, alert: boolean, outputs: HandlerOutput[]): void {
-    const startMs = reading.ts - (reading.ts % windowMs);
-    let window = windows.get(reading.sensorId);
-    if (window !== undefined && window.startMs < startMs) {
-      const stats = closeWindow(reading.sensorId, window, windowMs);
-      outputs.push({ key: reading.sensorId, value: stats, ...(statsTopic ? { topic: statsTopic } : {}) });
-      windows.delete(reading.sensorId);
-      window = undefined;
+  function track(store: SensorWindowStore<SensorType>, reading: SensorReadingInput, alert: boolean, outputs: HandlerOutput[]): void {
+    for (const closed of store.add(reading.sensorId, reading.type, reading.ts, reading.value, alert)) {
+      outputs.push({ key: reading.sensorId, value: windowStats(closed), ...(statsTopic ? { topic: statsTopic } : {}) });
     }
-    // a reading older than the open window (late, or a retry) is not counted: see the JSDoc
-    if (window !== undefined && window.startMs > startMs) return;
-    if (window === undefined) {
-      if (windows.size >= maxSensors) {
-        const oldest = windows.keys().next();
-        if (oldest.done !== true) windows.delete(oldest.value);
-      }
-      window = { type: reading.type, startMs, count: 0, min: Infinity, max: -Infinity, sum: 0, alerts: 0 };
-      windows.set(reading.sensorId, window);
-    }
-    window.count += 1;
-    window.sum += reading.value;
-    window.min = Math.min(window.min, reading.value);
-    window.max = Math.max(window.max, reading.value);
-    if (alert) window.alerts += 1;
   }
 
   return {
@@ -169,7 +147,7 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
         const alert: SensorAlert = { kind: 'sensor-alert', sensorId: reading.sensorId, type: reading.type, value: reading.value, breach, min: range.min, max: range.max, ts: reading.ts };
         outputs.push({ key: reading.sensorId, value: alert, headers: sequenceHeadersOf(record), ...(alertsTopic ? { topic: alertsTopic } : {}) });
       }
-      if (windowMs > 0) track(reading, breach !== undefined, outputs);
+      if (windows !== undefined) track(windows, reading, breach !== undefined, outputs);
       return outputs;
     },
   };

@@ -1,4 +1,5 @@
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import {
   AppError,
   connectClient,
@@ -22,8 +23,9 @@ import { takeBatch, type BatchIntakeContext, type RawRecordSetsOption } from './
 import { deadLetterMessage } from './dead-letter.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
 import { PartitionOwnership } from './partition-ownership.js';
-import { registerWorkerMetrics } from './worker-metrics.js';
 import { fetchReadiness, foldFetchEvent, type FetchEvent, type FetchHealthState } from './fetch-health.js';
+import { dlqTopicOf, TopicSubscriber, type SubscriptionChange } from './topic-subscription.js';
+import { registerWorkerMetrics, type TopicSeries } from './worker-metrics.js';
 
 export interface ConsumerServiceOptions {
   kafkaConfig: KafkaConfig;
@@ -38,6 +40,9 @@ export interface ConsumerService extends Service {
   /** True once the member joined its group and got an assignment. */
   readonly joined: boolean;
 }
+
+/** Re-subscribing (a pattern matched a new topic): how long pending records get to finish before the member leaves. */
+const RESUBSCRIBE_SETTLE_MS = 5_000;
 
 /** How long a fetch waits for records on the broker: short, so a paused-then-resumed partition is fetched soon. */
 const FETCH_MAX_WAIT_MS = 250;
@@ -64,7 +69,10 @@ const HEARTBEAT_INTERVAL_MS = 1_000;
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { kafkaConfig, settings, logger } = options;
   // Every series names the group and topic, as lag-monitor's do, so dashboards filter both alike.
-  const registry = options.registry ?? createRegistry({ app: 'consumer-worker', labels: { consumergroup: settings.groupId, topic: settings.topic } });
+  // With a pattern, the per-topic series carry the record's topic and the process-wide ones none.
+  const registry =
+    options.registry ??
+    createRegistry({ app: 'consumer-worker', labels: { consumergroup: settings.groupId, ...(settings.subscription.kind === 'topic' ? { topic: settings.subscription.topic } : {}) } });
   const kafka: Kafka = createKafka(kafkaConfig, logger);
 
   // 1. fetch
@@ -85,16 +93,20 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
   const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
   let outputs = 0;
+  // Counted per input topic here (the dispatcher keeps the rest per partition): see `topicSeries`.
+  const perTopic = { consumed: new Map<string, number>(), outputs: new Map<string, number>(), deadLettered: new Map<string, number>() };
   const dispatcher = new Dispatcher(
     {
       executor: pool,
-      async onOutputs(_record, records) {
+      async onOutputs(record, records) {
         await output.sendOutputs(records, settings.outputTopic, settings.handler);
         outputs += records.length;
+        perTopic.outputs.set(record.topic, (perTopic.outputs.get(record.topic) ?? 0) + records.length);
       },
       async onDeadLetter(record, reason, attempts) {
         logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, attempts, reason }, 'dead-lettering record');
-        await output.send(settings.dlqTopic, [deadLetterMessage(record, reason, attempts)]);
+        await output.send(dlqTopicOf(settings, record.topic), [deadLetterMessage(record, reason, attempts)]);
+        perTopic.deadLettered.set(record.topic, (perTopic.deadLettered.get(record.topic) ?? 0) + 1);
       },
       pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
       resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
@@ -125,15 +137,35 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   let ops: OpsServer | undefined;
   let metricsUrl: string | undefined;
 
+  /** Every topic consumed since start (or assigned now), with its numbers. */
+  function topicSeries(): Map<string, TopicSeries> {
+    const dispatched = dispatcher.topicStats();
+    const assigned = ownership.assignedByTopic();
+    const topics = new Set([...perTopic.consumed.keys(), ...dispatched.keys(), ...assigned.keys()]);
+    const series = new Map<string, TopicSeries>();
+    for (const topic of topics) {
+      const d = dispatched.get(topic);
+      series.set(topic, {
+        consumed: perTopic.consumed.get(topic) ?? 0,
+        processed: d?.processed ?? 0,
+        deadLettered: perTopic.deadLettered.get(topic) ?? 0,
+        outputs: perTopic.outputs.get(topic) ?? 0,
+        uncommittedRecords: d?.uncommittedRecords ?? 0,
+        pendingRecords: d?.pendingRecords ?? 0,
+        pausedPartitions: d?.pausedPartitions ?? 0,
+        assignedPartitions: assigned.get(topic) ?? 0,
+        commitLag: d?.commitLag ?? 0,
+      });
+    }
+    return series;
+  }
+
   registerWorkerMetrics(registry, {
     handler: settings.handler,
     dispatcher: () => dispatcher.stats(),
     pool: () => (pool.threadCount > 0 ? pool.stats() : undefined),
-    consumed: () => consumed,
-    outputs: () => outputs,
+    topics: () => topicSeries(),
     commits: () => ownership.commits,
-    commitLag: () => dispatcher.commitLag(),
-    assignedPartitions: () => ownership.size,
     poolBusyMs: () => pool.busyMs,
     handlerSeconds: () => pool.handlerSeconds(),
     endToEndSeconds: () => dispatcher.endToEndSeconds(),
@@ -153,7 +185,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { heartbeat, isStale } = payload;
-    consumed += (await takeBatch(payload, intake))?.taken ?? 0;
+    const taken = (await takeBatch(payload, intake))?.taken ?? 0;
+    consumed += taken;
+    if (taken > 0) perTopic.consumed.set(payload.batch.topic, (perTopic.consumed.get(payload.batch.topic) ?? 0) + taken);
     // With every partition paused, kafkajs sleeps its maxWaitTime before fetching again, however
     // soon one resumes; waiting for the resume here lets the next fetch go out at once.
     while (!stopping && !isStale() && ownership.size > 0 && dispatcher.pausedPartitions >= ownership.size) {
@@ -163,17 +197,73 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     await heartbeat();
   }
 
-  /** Fails fast on a missing input topic; creates the dead-letter and output topics if needed. */
-  async function checkTopics(): Promise<void> {
-    const admin = await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
-    try {
-      const partitions = await topicPartitionCount(admin, settings.topic);
-      if (partitions === undefined) throw new AppError('TOPIC_NOT_FOUND', `topic ${settings.topic} does not exist (CONSUMER_TOPIC)`, { retriable: false });
-      await ensureTopic(admin, { topic: settings.dlqTopic, partitions });
-      if (settings.outputTopic !== undefined) await ensureTopic(admin, { topic: settings.outputTopic, partitions });
-    } finally {
-      await admin.disconnect();
+  // What to consume (one topic, or a pattern's topics as they appear) and its side topics.
+  const own = { outputTopic: settings.outputTopic, dlqTopic: settings.dlqTopic };
+  let admin: Admin | undefined;
+  let outputReady = settings.outputTopic === undefined;
+  let consuming = false;
+
+  /** Fails fast on a missing input topic; creates the dead-letter (and output) topics if needed. */
+  async function prepareTopics(topics: readonly string[]): Promise<void> {
+    admin ??= await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
+    for (const topic of topics) {
+      const partitions = await topicPartitionCount(admin, topic);
+      if (partitions === undefined) {
+        // A pattern's topic was listed a moment ago: deleted since, it simply is not consumed.
+        if (settings.subscription.kind === 'pattern') continue;
+        throw new AppError('TOPIC_NOT_FOUND', `topic ${topic} does not exist (CONSUMER_TOPIC)`, { retriable: false });
+      }
+      await ensureTopic(admin, { topic: dlqTopicOf(settings, topic), partitions });
+      if (!outputReady && settings.outputTopic !== undefined) {
+        await ensureTopic(admin, { topic: settings.outputTopic, partitions });
+        outputReady = true;
+      }
     }
+  }
+
+  /**
+   * Subscribes the consumer to exactly `topics`. kafkajs cannot change a running consumer's
+   * subscription, so a running one first finishes what it holds (bounded), commits, and leaves
+   * the group; it then joins again with the new topics (a rebalance, as in any client).
+   */
+  async function consume(topics: readonly string[], change: SubscriptionChange): Promise<void> {
+    if (consuming) {
+      logger.info({ added: change.added, removed: change.removed }, 'topics changed: re-subscribing');
+      ownership.pauseAll();
+      // Rare (a topic appeared), so a short poll, not a dispatcher event.
+      const settleBy = Date.now() + RESUBSCRIBE_SETTLE_MS;
+      while (dispatcher.stats().pendingRecords > 0 && Date.now() < settleBy) await delay(50);
+      await output.flush().catch((err: unknown) => logger.warn({ err: describeError(err) }, 'flushing outputs before re-subscribing failed'));
+      await ownership.commit('resubscribe');
+      await consumer.stop();
+      // Left the group: what is still pending is dropped here and redelivered from the commit.
+      ownership.leave();
+      consuming = false;
+    }
+    if (topics.length === 0 || stopping) return;
+    await consumer.subscribe({ topics: [...topics], fromBeginning: settings.offsetReset === 'earliest' });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+    consuming = true;
+  }
+
+  const subscriber = new TopicSubscriber(
+    settings.subscription,
+    own,
+    {
+      listTopics: async () => {
+        admin ??= await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
+        return admin.listTopics();
+      },
+      prepare: prepareTopics,
+      consume,
+    },
+    { refreshIntervalMs: settings.topicRefreshIntervalMs, onError: (err) => logger.warn({ err: describeError(err) }, 'reading the topics to consume failed; retrying at the next refresh') },
+  );
+
+  async function disconnectAdmin(): Promise<void> {
+    const current = admin;
+    admin = undefined;
+    await current?.disconnect().catch(() => undefined);
   }
 
   const service = defineService({
@@ -183,7 +273,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       // Kafka and join the group; what is fetched meanwhile waits in the dispatcher.
       const poolStarted = pool.start();
       dispatcher.holdUntil(poolStarted);
-      const connected = [checkTopics(), output.start(), connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' })];
+      const connected = [output.start(), connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' })];
       // Building the HTTP server takes tens of ms of CPU the first time: after the connects went
       // out, so it overlaps their round trips instead of delaying them.
       ops = createOpsServer({
@@ -203,8 +293,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       consumer.on(consumer.events.FETCH_START, ({ timestamp }) => fold({ type: 'fetch-start', atMs: timestamp }));
       consumer.on(consumer.events.FETCH, ({ timestamp }) => fold({ type: 'fetch', atMs: timestamp }));
       consumer.on(consumer.events.CRASH, ({ timestamp, payload }) => fold({ type: 'crash', atMs: timestamp, reason: describeError(payload.error) }));
-      await consumer.subscribe({ topic: settings.topic, fromBeginning: settings.offsetReset === 'earliest' });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
+      await subscriber.start();
+      // A single topic needs the admin only to check it; a pattern keeps it to watch the topic list.
+      if (settings.subscription.kind === 'topic') await disconnectAdmin();
       commitTimer = setInterval(() => void ownership.commit('interval'), settings.commitIntervalMs);
       if (settings.progressIntervalMs > 0) {
         progressTimer = setInterval(() => {
@@ -218,6 +309,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     },
     async onStop() {
       stopping = true;
+      await subscriber.stop();
       clearInterval(commitTimer);
       clearInterval(progressTimer);
       // Stop fetching, finish the pending records (bounded), commit them, then leave the group.
@@ -228,6 +320,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       await ownership.commit('shutdown');
       await consumer.disconnect().catch(() => undefined);
       await output.stop().catch(() => undefined);
+      await disconnectAdmin();
       await pool.close();
       await ops?.stop();
     },

@@ -69,6 +69,13 @@ export class PartitionOwnership {
     return this.#owned.size;
   }
 
+  /** Partitions owned now, counted by topic. */
+  assignedByTopic(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const { topic } of this.#owned.values()) counts.set(topic, (counts.get(topic) ?? 0) + 1);
+    return counts;
+  }
+
   /** Commits that succeeded. */
   get commits(): number {
     return this.#commits;
@@ -84,6 +91,18 @@ export class PartitionOwnership {
     this.#owned = change.owned;
     this.#joined = true;
     this.logger.info({ assignment, revoked: Object.fromEntries(byTopic(change.revoked).map((t) => [t.topic, t.partitions])) }, 'joined group');
+    return change;
+  }
+
+  /**
+   * The member left the group (to change its subscription): every partition is revoked and
+   * dropped from the dispatcher; not joined until the next assignment.
+   */
+  leave(): AssignmentChange {
+    const change = assignmentChange(this.#owned, {});
+    for (const { topic, partitions } of byTopic(change.revoked)) this.dispatcher.revoke(topic, partitions);
+    this.#owned = change.owned;
+    this.#joined = false;
     return change;
   }
 

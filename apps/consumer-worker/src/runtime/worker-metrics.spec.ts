@@ -5,7 +5,7 @@ import type { WorkerPoolStats } from '../pool/index.js';
 import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS, HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
-import { registerWorkerMetrics } from './worker-metrics.js';
+import { registerWorkerMetrics, type TopicSeries } from './worker-metrics.js';
 
 const dispatcherStats: DispatcherStats = {
   uncommittedRecords: 20,
@@ -35,6 +35,19 @@ const pool: WorkerPoolStats = {
   runTime: { mean: 0, p50: 0, p99: 0, max: 0 },
 };
 
+const topic = (over: Partial<TopicSeries>): TopicSeries => ({
+  consumed: 0,
+  processed: 0,
+  deadLettered: 0,
+  outputs: 0,
+  uncommittedRecords: 0,
+  pendingRecords: 0,
+  pausedPartitions: 0,
+  assignedPartitions: 0,
+  commitLag: 0,
+  ...over,
+});
+
 describe('registerWorkerMetrics', () => {
   async function scrape() {
     const registry = createRegistry({ app: 'test', defaultMetrics: false });
@@ -47,11 +60,8 @@ describe('registerWorkerMetrics', () => {
       handler: 'noop',
       dispatcher: () => dispatcherStats,
       pool: () => pool,
-      consumed: () => 1_020,
-      outputs: () => 0,
+      topics: () => new Map([['t', topic({ consumed: 1_020, commitLag: 20, assignedPartitions: 3 })]]),
       commits: () => 4,
-      commitLag: () => 20,
-      assignedPartitions: () => 3,
       poolBusyMs: () => 1_500,
       handlerSeconds: () => handlerSeconds.snapshot(),
       endToEndSeconds: () => endToEnd.snapshot(),
@@ -80,7 +90,7 @@ describe('registerWorkerMetrics', () => {
     expect(text).toContain(`${WORKER_METRICS.endToEndLatency}_count{app="test"} 1002`);
     expect(text).toContain(`${WORKER_METRICS.failed}{app="test"} 7`);
     expect(text).toContain(`${WORKER_METRICS.retried}{app="test"} 5`);
-    expect(text).toContain(`${WORKER_METRICS.commitLag}{app="test"} 20`);
+    expect(text).toContain(`${WORKER_METRICS.commitLag}{topic="t",app="test"} 20`);
     expect(text).toContain(`${WORKER_METRICS.poolBusy}{app="test"} 1.5`);
   });
 
@@ -96,17 +106,45 @@ describe('registerWorkerMetrics', () => {
       handler: 'noop',
       dispatcher: () => dispatcherStats,
       pool: () => pool,
-      consumed: () => 1,
-      outputs: () => 0,
+      topics: () => new Map([['t', topic({ consumed: 1 })]]),
       commits: () => 0,
-      commitLag: () => 0,
-      assignedPartitions: () => 0,
       poolBusyMs: () => 0,
       handlerSeconds: () => new BucketCounts(HANDLER_SECONDS_BUCKETS).snapshot(),
       endToEndSeconds: () => new BucketCounts(END_TO_END_SECONDS_BUCKETS).snapshot(),
     });
     const text = await registry.metrics();
-    expect(text).toContain(`${WORKER_METRICS.consumed}{consumergroup="g",topic="t",app="consumer-worker"} 1`);
+    expect(text).toContain(`${WORKER_METRICS.consumed}{topic="t",consumergroup="g",app="consumer-worker"} 1`);
     expect(text).toContain(`${WORKER_METRICS.processingLatency}_count{handler="noop",consumergroup="g",topic="t",app="consumer-worker"} 0`);
+  });
+
+  it('labels the per-topic series by each input topic (a pattern subscription), counters only moving forward', async () => {
+    const registry = createRegistry({ app: 'consumer-worker', defaultMetrics: false, labels: { consumergroup: 'g' } });
+    let topics = new Map([
+      ['orders-eu', topic({ consumed: 10, processed: 8, deadLettered: 1, outputs: 8, uncommittedRecords: 2, assignedPartitions: 2 })],
+      ['orders-us', topic({ consumed: 5, processed: 5, assignedPartitions: 1 })],
+    ]);
+    registerWorkerMetrics(registry, {
+      handler: 'noop',
+      dispatcher: () => dispatcherStats,
+      pool: () => pool,
+      topics: () => topics,
+      commits: () => 0,
+      poolBusyMs: () => 0,
+      handlerSeconds: () => new BucketCounts(HANDLER_SECONDS_BUCKETS).snapshot(),
+      endToEndSeconds: () => new BucketCounts(END_TO_END_SECONDS_BUCKETS).snapshot(),
+    });
+    let text = await registry.metrics();
+    expect(text).toContain(`${WORKER_METRICS.consumed}{topic="orders-eu",consumergroup="g",app="consumer-worker"} 10`);
+    expect(text).toContain(`${WORKER_METRICS.consumed}{topic="orders-us",consumergroup="g",app="consumer-worker"} 5`);
+    expect(text).toContain(`${WORKER_METRICS.deadLettered}{topic="orders-eu",consumergroup="g",app="consumer-worker"} 1`);
+    expect(text).toContain(`${WORKER_METRICS.assignedPartitions}{topic="orders-eu",consumergroup="g",app="consumer-worker"} 2`);
+    expect(text).toContain(`${WORKER_METRICS.poolThreads}{consumergroup="g",app="consumer-worker"} 2`);
+    topics = new Map([
+      ['orders-eu', topic({ consumed: 12, processed: 12 })],
+      ['orders-us', topic({ consumed: 5, processed: 5 })],
+    ]);
+    text = await registry.metrics();
+    expect(text).toContain(`${WORKER_METRICS.consumed}{topic="orders-eu",consumergroup="g",app="consumer-worker"} 12`);
+    expect(text).toContain(`${WORKER_METRICS.assignedPartitions}{topic="orders-eu",consumergroup="g",app="consumer-worker"} 0`);
   });
 });

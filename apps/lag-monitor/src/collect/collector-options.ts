@@ -9,6 +9,8 @@ export interface CollectorOptions {
   groupPattern?: RegExp;
   /** Topics watched for every group even without commits: a group that never committed shows its lag here. */
   topics: readonly string[];
+  /** Also every existing topic whose name matches (whole-name: `compileTopicPattern`); listed again each cycle. */
+  topicPattern?: RegExp;
   /** A cycle never takes longer: past it the snapshot is ok=false with a broker-scope TIMEOUT error. */
   timeoutMs: number;
   /** Admin requests of one cycle in flight at once (committed offsets per group, log offsets per topic). */

@@ -109,7 +109,8 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
     const groupIds = [...new Set([...options.groups, ...listed.value.filter((g) => pattern?.test(g) === true)])];
     const ctx: CycleContext = { admin: current, limiter: createLimiter(settings.concurrency, signal), existingTopics };
     const topics = readTopics(ctx);
-    for (const topic of settings.topics) topics.want(topic);
+    const watched = watchedTopics(settings, existingTopics);
+    for (const topic of watched) topics.want(topic);
 
     const describing = groupIds.length === 0
       ? Promise.resolve<Reading<GroupDescription[]>>({ ok: true, value: [] })
@@ -130,7 +131,7 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
     const readings: CycleReadings = {
       groupIds,
       namedGroups,
-      configuredTopics: settings.topics,
+      configuredTopics: watched,
       descriptions,
       committed,
       topicOffsets,
@@ -169,4 +170,13 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
       }
     },
   };
+}
+
+/** The topics watched for every group: those named, then those the pattern matches now. Pure. */
+export function watchedTopics(options: Pick<CollectorOptions, 'topics' | 'topicPattern'>, existing: Iterable<string>): string[] {
+  const named = new Set(options.topics);
+  const pattern = options.topicPattern;
+  if (pattern === undefined) return [...named];
+  const matched = [...existing].filter((t) => !named.has(t) && !t.startsWith('__') && pattern.test(t)).sort();
+  return [...named, ...matched];
 }

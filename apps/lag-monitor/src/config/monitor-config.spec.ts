@@ -31,7 +31,16 @@ describe('loadMonitorSettings', () => {
     expect(settings.groupPattern?.test('workers')).toBe(true);
   });
 
+  it('scales on the topics a pattern matches (whole names) and watches them, with any watch pattern', () => {
+    const settings = loadMonitorSettings({ LAG_MONITOR_SCALE_GROUP: 'workers', LAG_MONITOR_SCALE_TOPIC_PATTERN: 'orders-.*', LAG_MONITOR_TOPIC_PATTERN: 'audit' });
+    expect(settings.scaling?.topicPattern?.test('orders-eu')).toBe(true);
+    expect(settings.scaling?.topicPattern?.test('old-orders-eu')).toBe(false);
+    expect(['orders-eu', 'audit', 'audit-2'].filter((t) => settings.topicPattern?.test(t) === true)).toEqual(['orders-eu', 'audit']);
+  });
+
   it.each([
+    { name: 'a scale pattern without a group to scale', env: { LAG_MONITOR_GROUPS: 'a', LAG_MONITOR_SCALE_TOPIC_PATTERN: 'x' }, problem: 'LAG_MONITOR_SCALE_TOPIC_PATTERN needs LAG_MONITOR_SCALE_GROUP' },
+    { name: 'a bad topic pattern', env: { LAG_MONITOR_GROUPS: 'a', LAG_MONITOR_TOPIC_PATTERN: '(' }, problem: 'LAG_MONITOR_TOPIC_PATTERN must be a regular expression' },
     { name: 'nothing to watch', env: {}, problem: 'LAG_MONITOR_GROUPS or LAG_MONITOR_GROUP_PATTERN must name at least one group' },
     { name: 'a bad pattern', env: { LAG_MONITOR_GROUP_PATTERN: '(' }, problem: 'LAG_MONITOR_GROUP_PATTERN must be a regular expression' },
     { name: 'min above max, by variable', env: { LAG_MONITOR_GROUPS: 'a', LAG_MONITOR_MIN_REPLICAS: '5', LAG_MONITOR_MAX_REPLICAS: '2' }, problem: 'LAG_MONITOR_MIN_REPLICAS must not exceed LAG_MONITOR_MAX_REPLICAS (got 5 > 2)' },

@@ -1,4 +1,5 @@
 import { collectEnv, ConfigError, defaultOpsServerOptions, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
+import { compileTopicPattern } from '@lagscale/kafka-core/admin';
 import { ACTUATOR_KINDS, defaultKubernetesActuatorOptions, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
 import { defaultCollectorOptions } from '../collect/index.js';
 import { defaultDeriveOptions } from '../derive/index.js';
@@ -21,6 +22,9 @@ export const monitorEnv = {
   groups: optionalEnvVar('LAG_MONITOR_GROUPS', parsers.list(), { description: 'Consumer groups to watch, comma-separated' }),
   groupPattern: optionalEnvVar('LAG_MONITOR_GROUP_PATTERN', parsers.string(), { description: 'Also watch every group whose id matches this regular expression' }),
   topics: optionalEnvVar('LAG_MONITOR_TOPICS', parsers.list(), { description: 'Topics watched for every group even before it commits (groups are also watched on the topics they commit on)' }),
+  topicPattern: optionalEnvVar('LAG_MONITOR_TOPIC_PATTERN', parsers.string(), {
+    description: 'Also watch, for every group, each topic whose whole name matches this regular expression (as a consumer-worker --topic-pattern), those created later too',
+  }),
   intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: defaultMonitorSettings.intervalMs }),
   collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs }),
   windowMs: envVar('LAG_MONITOR_WINDOW_MS', parsers.durationMs(), { description: 'Window of the rates and health rules (e.g. 60s)', default: defaultDeriveOptions.windowMs }),
@@ -28,6 +32,9 @@ export const monitorEnv = {
   offsetReset: envVar('LAG_MONITOR_OFFSET_RESET', parsers.oneOf(OFFSET_RESET_POLICIES), { description: 'Lag of a partition a group never committed: earliest (end − start) or latest (0)', default: defaultDeriveOptions.resetPolicy }),
   scaleGroup: optionalEnvVar('LAG_MONITOR_SCALE_GROUP', parsers.string(), { description: 'The group whose replicas are scaled (unset: watch and export only)' }),
   scaleTopics: optionalEnvVar('LAG_MONITOR_SCALE_TOPICS', parsers.list(), { description: 'Topics of the scaled group the policy looks at (default: all it is watched on)' }),
+  scaleTopicPattern: optionalEnvVar('LAG_MONITOR_SCALE_TOPIC_PATTERN', parsers.string(), {
+    description: "The scaled group's topics the policy looks at, as a pattern (a consumer-worker --topic-pattern); matching topics are also watched",
+  }),
   scaleMode: envVar('LAG_MONITOR_SCALE_MODE', parsers.oneOf(SCALING_MODES), { description: 'rate: drain the backlog within the drain target; lag: ceil(lag / lag per replica)', default: defaultScalingPolicyOptions.mode }),
   minReplicas: envVar('LAG_MONITOR_MIN_REPLICAS', parsers.int(0, 10_000), { description: 'Fewest replicas (0 needs LAG_MONITOR_SCALE_TO_ZERO)', default: defaultScalingPolicyOptions.minReplicas }),
   maxReplicas: envVar('LAG_MONITOR_MAX_REPLICAS', parsers.int(1, 10_000), { description: 'Most replicas (never above the partition count either)', default: defaultScalingPolicyOptions.maxReplicas }),
@@ -50,16 +57,32 @@ export const monitorEnv = {
   metricsHost: envVar('LAG_MONITOR_METRICS_HOST', parsers.string(), { description: 'Address of the HTTP server', default: defaultMonitorSettings.metricsHost }),
 };
 
+/** The scaled group and which of its topics the policy looks at: named, matched, or (neither) all. */
+export interface ScalingTarget {
+  groupId: string;
+  topics: string[];
+  topicPattern?: RegExp;
+  policy: ScalingPolicyOptions;
+}
+
+/** Whether the policy looks at the scaled group's lag on `topic`. Pure. */
+export function scalesOnTopic(target: Pick<ScalingTarget, 'topics' | 'topicPattern'>, topic: string): boolean {
+  if (target.topics.length === 0 && target.topicPattern === undefined) return true;
+  return target.topics.includes(topic) || (target.topicPattern?.test(topic) ?? false);
+}
+
 export interface MonitorSettings {
   groups: string[];
   groupPattern: RegExp | undefined;
   topics: string[];
+  /** Topics watched by pattern (the watch and scale patterns together), whole-name. */
+  topicPattern: RegExp | undefined;
   intervalMs: number;
   collectTimeoutMs: number;
   windowMs: number;
   historyMs: number;
   offsetReset: (typeof OFFSET_RESET_POLICIES)[number];
-  scaling: { groupId: string; topics: string[]; policy: ScalingPolicyOptions } | undefined;
+  scaling: ScalingTarget | undefined;
   actuator: (typeof ACTUATOR_KINDS)[number];
   kubernetes: { namespace: string; deployment: string | undefined; auth: (typeof KUBERNETES_AUTH_MODES)[number]; kubeconfigPath: string | undefined };
   /** Several replicas, one actuating: the Lease and the election timing; undefined when off. */
@@ -87,12 +110,12 @@ function withEnvNames(problem: string): string {
   return problem.replace(/\b[a-z][A-Za-z]+\b/g, (word) => POLICY_ENV_NAMES[word] ?? word);
 }
 
-function compilePattern(raw: string | undefined, problems: string[]): RegExp | undefined {
+function compilePattern(raw: string | undefined, problems: string[], name = 'LAG_MONITOR_GROUP_PATTERN', compile = (source: string) => new RegExp(source)): RegExp | undefined {
   if (raw === undefined) return undefined;
   try {
-    return new RegExp(raw);
+    return compile(raw);
   } catch (err) {
-    problems.push(`LAG_MONITOR_GROUP_PATTERN must be a regular expression (got "${raw}": ${(err as Error).message})`);
+    problems.push(`${name} must be a regular expression (got "${raw}": ${(err as Error).message})`);
     return undefined;
   }
 }
@@ -101,6 +124,11 @@ function compilePattern(raw: string | undefined, problems: string[]): RegExp | u
 export function loadMonitorSettings(source: Record<string, string | undefined> = process.env): MonitorSettings {
   const { values: v, problems } = collectEnv(monitorEnv, source);
   const groupPattern = compilePattern(v.groupPattern, problems);
+  const watchPattern = compilePattern(v.topicPattern, problems, 'LAG_MONITOR_TOPIC_PATTERN', compileTopicPattern);
+  const scalePattern = compilePattern(v.scaleTopicPattern, problems, 'LAG_MONITOR_SCALE_TOPIC_PATTERN', compileTopicPattern);
+  if (v.scaleTopicPattern !== undefined && v.scaleGroup === undefined) problems.push('LAG_MONITOR_SCALE_TOPIC_PATTERN needs LAG_MONITOR_SCALE_GROUP');
+  // The scaled topics are watched for every group too, so a topic created later counts before its first commit.
+  const topicPattern = watchPattern === undefined || scalePattern === undefined ? (watchPattern ?? scalePattern) : new RegExp(`${watchPattern.source}|${scalePattern.source}`);
   const groups = v.groups ?? [];
   if (v.scaleGroup !== undefined && !groups.includes(v.scaleGroup) && !(groupPattern?.test(v.scaleGroup) ?? false)) {
     // The scaled group is always watched; adding it here saves a surprising "no data" hold.
@@ -144,12 +172,13 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     groups,
     groupPattern,
     topics: v.topics ?? [],
+    topicPattern,
     intervalMs: all.intervalMs,
     collectTimeoutMs: all.collectTimeoutMs,
     windowMs: all.windowMs,
     historyMs: all.historyMs,
     offsetReset: all.offsetReset,
-    scaling: v.scaleGroup === undefined ? undefined : { groupId: v.scaleGroup, topics: v.scaleTopics ?? [], policy },
+    scaling: v.scaleGroup === undefined ? undefined : { groupId: v.scaleGroup, topics: v.scaleTopics ?? [], ...(scalePattern === undefined ? {} : { topicPattern: scalePattern }), policy },
     actuator: all.actuator,
     kubernetes: { namespace: all.k8sNamespace, deployment: v.k8sDeployment, auth: all.k8sAuth, kubeconfigPath: v.kubeconfig },
     leaderElection,

@@ -67,8 +67,10 @@ export interface StatusTopic {
 
 export interface StatusScaling {
   groupId: string;
-  /** Topics the policy looks at; empty means all the group is watched on. */
+  /** Topics the policy looks at; empty (and no pattern) means all the group is watched on. */
   topics: string[];
+  /** Also the topics whose whole name matches this pattern (`--scale-topic-pattern`). */
+  topicPattern?: string;
   /** Actuator kind: none, kubernetes, local. */
   actuator: string;
   /** Policy mode: lag or rate. */

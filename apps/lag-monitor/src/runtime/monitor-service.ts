@@ -17,7 +17,7 @@ import {
 import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand, defaultKubernetesActuatorOptions, loadKubeConfig } from '../actuators/index.js';
 import { createCollector, monitorAdminRetry, type Collector } from '../collect/index.js';
 import { failedSnapshotBody } from '../collect/assemble-snapshot.js';
-import type { MonitorSettings } from '../config/monitor-config.js';
+import { scalesOnTopic, type MonitorSettings } from '../config/monitor-config.js';
 import { createDeriveState, defaultDeriveOptions, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
 import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
 import { createKubernetesLeaseApi, createLeaderElector, registerLeaderGauge, type LeaderElector, type LeaderStatus } from '../leader/index.js';
@@ -81,6 +81,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     groups: settings.groups,
     ...(settings.groupPattern === undefined ? {} : { groupPattern: settings.groupPattern }),
     topics: settings.topics,
+    ...(settings.topicPattern === undefined ? {} : { topicPattern: settings.topicPattern }),
     timeoutMs: settings.collectTimeoutMs,
   });
   const deriveOptions: DeriveOptions = {
@@ -183,7 +184,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       logger.warn({ err: describeError(err) }, 'actuator could not read the current replicas; holding');
       return lastScaling === undefined ? undefined : { ...lastScaling, actuatorError: describeError(err) };
     }
-    const groupViews = views.filter((v) => v.groupId === scaling.groupId && (scaling.topics.length === 0 || scaling.topics.includes(v.topic)));
+    const groupViews = views.filter((v) => v.groupId === scaling.groupId && scalesOnTopic(scaling, v.topic));
     // not ok: the broker failed; policyInputFrom also holds when no view of the group was read
     const groupFailed = snapshot.errors.some((e) => e.scope === 'group' && e.groupId === scaling.groupId);
     const input = policyInputFrom(groupViews, { nowMs, currentReplicas: current, collectionOk: snapshot.ok && !groupFailed });
@@ -317,7 +318,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       decisions,
       ...(scaling === undefined || lastScaling === undefined
         ? {}
-        : { scaling: { groupId: scaling.groupId, topics: scaling.topics, actuator: actuator?.kind ?? settings.actuator, current: lastScaling.current, desired: lastScaling.desired, mode: scaling.policy.mode } }),
+        : { scaling: { groupId: scaling.groupId, topics: scaling.topics, ...(scaling.topicPattern === undefined ? {} : { topicPattern: scaling.topicPattern.source }), actuator: actuator?.kind ?? settings.actuator, current: lastScaling.current, desired: lastScaling.desired, mode: scaling.policy.mode } }),
       startedAtMs,
       nowMs: Date.now(),
     });

@@ -1,3 +1,4 @@
 export * from './groups.js';
 export * from './offsets.js';
 export * from './topics.js';
+export * from './topic-pattern.js';

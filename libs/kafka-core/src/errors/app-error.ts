@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'TOPIC_NOT_FOUND',
   'TOPIC_INVALID',
   'GROUP_NOT_FOUND',
+  /** The group has members, so its offsets cannot be changed from outside (reset, replay). */
+  'GROUP_ACTIVE',
   'OFFSET_INVALID',
   'DECODE_FAILED',
   'TIMEOUT',

@@ -478,6 +478,48 @@ module.exports = ({
   }
 
   /**
+   * Commits offsets for a group that has no members, as Kafka's AdminClient
+   * alterConsumerGroupOffsets does: an OffsetCommit to the group's coordinator with generation -1
+   * and no member id, which the broker accepts only while the group is empty (or does not exist).
+   * No consumer joins the group, so nothing is fetched and no rebalance happens (lagscale).
+   *
+   * @param {string} groupId
+   * @param {Array<{ topic: string, partitions: Array<{ partition: number, offset: string }> }>} topics
+   * @return {Promise}
+   */
+  const commitGroupOffsets = async ({ groupId, topics }) => {
+    if (!groupId) {
+      throw new KafkaJSNonRetriableError(`Invalid groupId ${groupId}`)
+    }
+
+    if (!Array.isArray(topics) || topics.length === 0) {
+      throw new KafkaJSNonRetriableError('Expected a non-empty topics array')
+    }
+
+    const retrier = createRetry(retry)
+    return retrier(async (bail, retryCount, retryTime) => {
+      try {
+        const coordinator = await cluster.findGroupCoordinator({ groupId })
+        await coordinator.offsetCommit({
+          groupId,
+          groupGenerationId: -1,
+          memberId: '',
+          topics: topics.map(({ topic, partitions }) => ({
+            topic,
+            partitions: partitions.map(({ partition, offset }) => ({ partition, offset: String(offset) })),
+          })),
+        })
+      } catch (e) {
+        if (e.type === 'NOT_COORDINATOR_FOR_GROUP' || e.type === 'GROUP_COORDINATOR_NOT_AVAILABLE' || e.type === 'GROUP_LOAD_IN_PROGRESS') {
+          logger.debug('Coordinator not ready, retrying', { groupId, retryCount, retryTime })
+          throw e
+        }
+        bail(e)
+      }
+    })
+  }
+
+  /**
    * @param {string} groupId
    * @param {string} topic
    * @param {boolean} [earliest=false]
@@ -1588,6 +1630,7 @@ module.exports = ({
     fetchTopicOffsets,
     fetchTopicOffsetsByTimestamp,
     setOffsets,
+    commitGroupOffsets,
     resetOffsets,
     describeConfigs,
     alterConfigs,
