@@ -48,7 +48,10 @@ export const generatorEnv = {
     description: 'Bytes of records buffered or awaiting acknowledgement; the generator waits above it',
     default: defaultRecordProducerOptions.bufferBytes,
   }),
-  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), { description: 'Produce requests in flight at once; above 1, records of a key may be reordered', default: defaultRecordProducerOptions.maxInFlightRequests }),
+  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), {
+    description: 'Produce requests in flight at once without idempotence (a retried request may then land after a later one); the idempotent producer sends one at a time',
+    default: defaultRecordProducerOptions.maxInFlightRequests,
+  }),
   partitioner: envVar('PRODUCER_PARTITIONER', parsers.string(), {
     description: 'murmur2 (by key, as the Java client), round-robin, random, or the path of a module exporting a partitioner',
     default: defaultGeneratorSettings.partitioner,

@@ -17,7 +17,10 @@ export interface RecordProducerOptions extends DeliveryRetryOptions {
   batchRecords: number;
   batchBytes: number;
   lingerMs: number;
-  /** Produce requests awaiting acknowledgement at once; more waits (backpressure). */
+  /**
+   * Produce requests awaiting acknowledgement at once (Java's max.in.flight.requests.per.connection).
+   * The idempotent producer sends one at a time: kafkajs serialises its requests per broker.
+   */
   maxInFlightRequests: number;
   /** Broker-side ack timeout per request. */
   requestTimeoutMs: number;
@@ -32,9 +35,10 @@ export const defaultRecordProducerOptions = {
   compression: 'none',
   // Retries resend a batch with its sequence numbers, so the broker drops what it already has.
   idempotent: true,
-  // One request at a time keeps every key in order: with more, a retried or delayed request can land
-  // after a later one (Java's max.in.flight.requests.per.connection > 1 without idempotence).
-  maxInFlightRequests: 1,
+  // Requests are written in the order they were sent (vendor/kafkajs CHANGES.md, "Write order"),
+  // so pipelining keeps each key in order; only a retried request can land after a later one,
+  // as with the Java producer's max.in.flight.requests.per.connection > 1 without idempotence.
+  maxInFlightRequests: 5,
   requestTimeoutMs: 30_000,
   bufferBytes: 32 * 1024 * 1024,
 } satisfies Partial<RecordProducerOptions>;
@@ -63,8 +67,8 @@ function acksNumber(acks: AcksSetting): number {
 /**
  * The producer-gen hot path: records are placed by the Java-compatible partitioner
  * (`partitionFor`), buffered per partition and sent with `sendBatch`, up to
- * `maxInFlightRequests` requests at once (one by default, which keeps each key in order), so the
- * generator never waits for one round trip per record. `send()` only awaits when the in-flight
+ * `maxInFlightRequests` requests at once (written in the order sent, so each key stays in order),
+ * so the generator never waits for one round trip per record. `send()` only awaits when the in-flight
  * limit or the buffer bound applies.
  *
  * A request that fails is sent again, the same batch with the same sequence numbers, until it is
@@ -92,7 +96,7 @@ export class RecordProducer {
     private readonly stats: DeliveryStats,
     private readonly logger: Logger,
   ) {
-    this.options = options;
+    this.options = options.idempotent ? { ...options, maxInFlightRequests: 1 } : options;
     if (options.idempotent && options.acks !== 'all') {
       throw new AppError('CONFIG_INVALID', 'idempotence needs acks=all (PRODUCER_ACKS / --acks)', { retriable: false });
     }
