@@ -1,48 +1,7 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SequenceStamper } from '@lagscale/kafka-core/sequence';
-import { TestKafka, testBrokers, waitFor } from '@lagscale/kafka-core/testing';
-
-const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { onStart?: (child: ReturnType<typeof spawn>) => void; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=lagscale-source', '--import', 'tsx', main, ...args], {
-      env: { ...process.env, KAFKA_BROKERS: testBrokers().join(','), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`producer-gen ${args[0]} did not finish within ${options.timeoutMs ?? 60_000} ms\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    options.onStart?.(child);
-  });
-}
-
-interface Summary {
-  generated: number;
-  acked: number;
-  failed: number;
-  stoppedEarly: boolean;
-  producerId: string;
-}
-
-const lastJson = (stdout: string): Summary => JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Summary;
+import { TestKafka, waitFor } from '@lagscale/kafka-core/testing';
+import { cli, lastJson } from './cli-process.js';
 
 describe('producer-gen CLI on a real broker', () => {
   const t = new TestKafka();

@@ -1327,7 +1327,7 @@ export interface KafkaJSServerDoesNotSupportApiKeyMetadata {
 
 // lagscale: this fork's additions (src/lagscale, CHANGES.md)
 
-export type LagscaleFeature = 'produce-fast-path' | 'raw-record-sets' | 'protocol-exports'
+export type LagscaleFeature = 'produce-fast-path' | 'raw-record-sets' | 'protocol-exports' | 'write-order'
 
 /** A 64-bit integer as kafkajs's protocol code carries it (src/utils/long.js). */
 export interface ProtocolLong {

@@ -10,7 +10,10 @@ import {
   loadFromFlags,
   loadKafkaConfig,
   runCommand,
+  ConfigError,
+  isAppError,
 } from '@lagscale/kafka-core';
+import { loadPartitioner, type LoadedPartitioner } from '@lagscale/kafka-core/partitioner';
 import { generatorEnv, loadGeneratorSettings } from '../config/generator-config.js';
 import { GeneratorRun, type RunSummary } from '../producer/generator-run.js';
 import { createProgressReporter } from '../producer/progress.js';
@@ -18,6 +21,16 @@ import { profileFromSettings } from '../schedule/index.js';
 
 
 const runFlags = flagsFor(generatorEnv);
+
+// A partitioner module that is missing or exports none is a configuration error (exit 2).
+async function partitionerFromSettings(spec: string): Promise<LoadedPartitioner> {
+  try {
+    return await loadPartitioner(spec, { setting: `${generatorEnv.partitioner.name} (--partitioner)` });
+  } catch (err) {
+    if (isAppError(err) && err.code === 'CONFIG_INVALID') throw new ConfigError([err.message]);
+    throw err;
+  }
+}
 
 function printSummary(summary: RunSummary, json: boolean): void {
   if (json) {
@@ -42,17 +55,17 @@ export function registerRunCommand(program: Command): void {
 
   command.action(async (options: Record<string, unknown>) => {
     await runCommand(async () => {
-      const { kafkaConfig, settings, profile } = await loadFromFlags(bindings, options, async (source) => {
+      const { kafkaConfig, settings, profile, partitioner } = await loadFromFlags(bindings, options, async (source) => {
         const kafkaConfig = loadKafkaConfig(source);
         const settings = loadGeneratorSettings(source);
-        return { kafkaConfig, settings, profile: await profileFromSettings(settings) };
+        return { kafkaConfig, settings, profile: await profileFromSettings(settings), partitioner: await partitionerFromSettings(settings.partitioner) };
       });
       const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
       const registry = createRegistry({ app: 'producer-gen' });
-      const run = new GeneratorRun({ kafka: createKafka(kafkaConfig, logger), brokers: kafkaConfig.brokers, settings, profile, registry, logger });
+      const run = new GeneratorRun({ kafka: createKafka(kafkaConfig, logger), brokers: kafkaConfig.brokers, settings, profile, partitioner, registry, logger });
       const ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { producing: () => true } });
       const progress = createProgressReporter(
-        { snapshot: () => run.stats.snapshot(), targetRate: () => run.currentTargetRate(), ...(settings.count !== undefined ? { total: settings.count } : {}) },
+        { snapshot: () => run.stats.snapshot(), targetRate: () => run.currentTargetRate(), producerState: () => run.producerState(), ...(settings.count !== undefined ? { total: settings.count } : {}) },
         { logger, intervalMs: settings.progressIntervalMs },
       );
 

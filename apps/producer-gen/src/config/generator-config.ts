@@ -20,6 +20,7 @@ export const defaultGeneratorSettings = {
   metricsPort: 9_465,
   metricsHost: defaultOpsServerOptions.host,
   progressIntervalMs: 5_000,
+  partitioner: 'murmur2',
 } as const;
 
 /** Settings of `producer-gen run`, each a flag (key) and an env variable. */
@@ -32,11 +33,29 @@ export const generatorEnv = {
   codec: optionalEnvVar('PRODUCER_CODEC', parsers.oneOf(codecNames), { description: 'Value codec (default: json; bytes for the bytes workload)' }),
   compression: envVar('PRODUCER_COMPRESSION', parsers.oneOf(compressionNames), { description: 'none, gzip, snappy, lz4 or zstd', default: defaultRecordProducerOptions.compression }),
   acks: envVar('PRODUCER_ACKS', parsers.oneOf(ACKS_VALUES), { description: 'all, 1 or 0', default: defaultRecordProducerOptions.acks }),
-  idempotent: envVar('PRODUCER_IDEMPOTENT', parsers.bool(), { description: 'Idempotent producer (needs acks=all)', default: defaultRecordProducerOptions.idempotent }),
+  idempotent: envVar('PRODUCER_IDEMPOTENT', parsers.bool(), {
+    description: 'Idempotent producer: retries neither duplicate nor reorder (needs acks=all; off unless asked for with acks 1 or 0)',
+    default: defaultRecordProducerOptions.idempotent,
+  }),
   batchRecords: envVar('PRODUCER_BATCH_RECORDS', parsers.int(1, 1_000_000), { description: 'Records per partition that fill a batch', default: defaultRecordProducerOptions.batchRecords }),
   batchBytes: envVar('PRODUCER_BATCH_BYTES', parsers.int(1_024, 64 * 1024 * 1024), { description: 'Bytes per partition that fill a batch; keep under the broker message.max.bytes (1 MiB by default)', default: defaultRecordProducerOptions.batchBytes }),
   lingerMs: envVar('PRODUCER_LINGER_MS', parsers.int(0, 60_000), { description: 'Longest wait for a batch to fill (ms)', default: defaultRecordProducerOptions.lingerMs }),
-  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), { description: 'Produce requests in flight at once; above 1, records of a key may be reordered', default: defaultRecordProducerOptions.maxInFlightRequests }),
+  deliveryTimeout: envVar('PRODUCER_DELIVERY_TIMEOUT', parsers.durationMs(), {
+    description: 'How long a record may take to be acknowledged, retries included, before it counts as failed (e.g. 120s)',
+    default: defaultRecordProducerOptions.deliveryTimeoutMs,
+  }),
+  bufferBytes: envVar('PRODUCER_BUFFER_BYTES', parsers.int(64 * 1024, 2 * 1024 * 1024 * 1024), {
+    description: 'Bytes of records buffered or awaiting acknowledgement; the generator waits above it',
+    default: defaultRecordProducerOptions.bufferBytes,
+  }),
+  maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), {
+    description: 'Produce requests in flight at once without idempotence (a retried request may then land after a later one); the idempotent producer sends one at a time',
+    default: defaultRecordProducerOptions.maxInFlightRequests,
+  }),
+  partitioner: envVar('PRODUCER_PARTITIONER', parsers.string(), {
+    description: 'murmur2 (by key, as the Java client), round-robin, random, or the path of a module exporting a partitioner',
+    default: defaultGeneratorSettings.partitioner,
+  }),
   rate: envVar('PRODUCER_RATE', rateParser, { description: 'Records per second (the base rate of the profile), or "max"', default: String(defaultProfileOptions.rate) }),
   profile: envVar('PRODUCER_PROFILE', parsers.oneOf(PROFILE_KINDS), { description: 'constant, ramp, step, spike or trace', default: defaultProfileOptions.profile }),
   peakRate: optionalEnvVar('PRODUCER_PEAK_RATE', parsers.number(0), { description: 'Peak rate of spike, end rate of ramp, second rate of step' }),
@@ -70,8 +89,15 @@ export function defaultProducerId(): string {
 /** Reads and checks the run settings; ConfigError lists every problem by variable. */
 export function loadGeneratorSettings(source: Record<string, string | undefined> = process.env): GeneratorSettings {
   const { values, problems } = collectEnv(generatorEnv, source);
-  if (values.idempotent === true && values.acks !== undefined && values.acks !== 'all') {
-    problems.push('PRODUCER_IDEMPOTENT needs PRODUCER_ACKS=all');
+  // Idempotence is the default with acks=all; asking for acks 1 or 0 turns it off unless it was
+  // asked for as well (as the Java producer does since 3.0).
+  const idempotenceAsked = (source[generatorEnv.idempotent.name] ?? '').trim() !== '';
+  if (values.acks !== undefined && values.acks !== 'all') {
+    if (idempotenceAsked && values.idempotent === true) problems.push('PRODUCER_IDEMPOTENT needs PRODUCER_ACKS=all');
+    else values.idempotent = false;
+  }
+  if (values.deliveryTimeout !== undefined && values.lingerMs !== undefined && values.deliveryTimeout < values.lingerMs + 1_000) {
+    problems.push(`PRODUCER_DELIVERY_TIMEOUT must be at least PRODUCER_LINGER_MS + 1s (got ${values.deliveryTimeout} ms)`);
   }
   // Profile settings are checked by parseProfile, which names each flag.
   const rate = values.rate === undefined ? undefined : values.rate.toLowerCase() === 'max' || Number(values.rate) === 0 ? 'max' : Number(values.rate);

@@ -33,6 +33,7 @@ describe('loadIngestConfig', () => {
         INGEST_REQUEST_TIMEOUT_MS: '2500',
         INGEST_RETRY_AFTER_S: '3',
         INGEST_METADATA_MAX_AGE_MS: '0',
+        INGEST_PARTITIONER: './partitioners/by-region.mjs',
       }),
     ).toEqual({
       host: '0.0.0.0',
@@ -48,6 +49,7 @@ describe('loadIngestConfig', () => {
       requestTimeoutMs: 2_500,
       retryAfterSeconds: 3,
       metadataMaxAgeMs: 0,
+      partitioner: './partitioners/by-region.mjs',
     });
   });
 

@@ -32,6 +32,8 @@ export interface IngestConfig {
   retryAfterSeconds: number;
   /** How long a topic's partition count is trusted before it is looked up again. */
   metadataMaxAgeMs: number;
+  /** Where records without a partition go: murmur2, round-robin, random, or a module path. */
+  partitioner: string;
 }
 
 export const defaultIngestConfig = {
@@ -50,6 +52,7 @@ export const defaultIngestConfig = {
   requestTimeoutMs: 10_000,
   retryAfterSeconds: 5,
   metadataMaxAgeMs: 30_000,
+  partitioner: 'murmur2',
 } satisfies IngestConfig;
 
 const d = defaultIngestConfig;
@@ -104,6 +107,10 @@ export const ingestEnv = {
     description: 'How long a topic partition count is cached (ms)',
     default: d.metadataMaxAgeMs,
   }),
+  partitioner: envVar('INGEST_PARTITIONER', parsers.string(), {
+    description: 'Partition of records that name none: murmur2 (by key, as the Java client), round-robin, random, or the path of a module exporting a partitioner',
+    default: d.partitioner,
+  }),
 };
 
 function topicNameProblem(topic: string): string | undefined {
@@ -156,6 +163,7 @@ export function loadIngestConfig(source: Record<string, string | undefined> = pr
     requestTimeoutMs: env.requestTimeoutMs,
     retryAfterSeconds: env.retryAfterSeconds,
     metadataMaxAgeMs: env.metadataMaxAgeMs,
+    partitioner: env.partitioner,
   };
   const crossProblems = validateIngestConfig(config);
   if (crossProblems.length > 0) throw new ConfigError(crossProblems);

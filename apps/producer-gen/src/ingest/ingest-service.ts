@@ -10,6 +10,7 @@ import {
   type Service,
   type ServiceState,
 } from '@lagscale/kafka-core';
+import { loadPartitioner } from '@lagscale/kafka-core/partitioner';
 import { createBearerCheck } from './bearer-auth.js';
 import { redactIngestConfig, type IngestConfig } from './ingest-config.js';
 import { createIngestMetrics } from './ingest-metrics.js';
@@ -56,6 +57,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     acks: ingestConfig.acks,
     compression: ingestConfig.compression,
     ackTimeoutMs: ingestConfig.requestTimeoutMs,
+    requestTimeoutMs: ingestConfig.requestTimeoutMs,
   });
   const kafkaReadiness = new KafkaReadiness(() => gateway.probe(), {
     ...defaultKafkaReadinessOptions,
@@ -112,6 +114,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
   const service = defineService({
     name: 'producer-gen-ingest',
     async onStart() {
+      ingestor.usePartitioner(await loadPartitioner(ingestConfig.partitioner, { setting: 'INGEST_PARTITIONER' }));
       await gateway.start();
       kafkaReadiness.up();
       address = await ops.start();

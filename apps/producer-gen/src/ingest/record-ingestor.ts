@@ -1,4 +1,5 @@
 import { validateTopicName } from '@lagscale/kafka-core';
+import { builtInPartitioner, type LoadedPartitioner } from '@lagscale/kafka-core/partitioner';
 import { encodeRecords } from './encode-records.js';
 import type { IngestSink } from './kafka-gateway.js';
 import { ingestErrorFromKafka, type KafkaPhase } from './kafka-failure.js';
@@ -37,6 +38,7 @@ export class RecordIngestor {
   private readonly topics: TopicPartitionCache;
   private readonly allowedTopics: ReadonlySet<string> | undefined;
   private keylessCursor = 0;
+  private partitioner: LoadedPartitioner = builtInPartitioner('murmur2');
 
   constructor(
     private readonly sink: IngestSink,
@@ -48,6 +50,11 @@ export class RecordIngestor {
     this.allowedTopics = options.allowedTopics === undefined ? undefined : new Set(options.allowedTopics);
   }
 
+  /** Places records that name no partition from now on (loaded by the service at start). */
+  usePartitioner(partitioner: LoadedPartitioner): void {
+    this.partitioner = partitioner;
+  }
+
   async ingest(topic: string, body: unknown): Promise<RecordPosition[]> {
     // the records' CreateTime: when the gateway got them, not when a produce call took them
     const receivedAtMs = Date.now();
@@ -57,7 +64,7 @@ export class RecordIngestor {
     let phase: KafkaPhase = 'metadata';
     const kafkaWork = async (): Promise<RecordPosition[]> => {
       const partitionCount = await this.partitionCountFor(topic, highestRequestedPartition(records));
-      const placed = placeRecords(records, partitionCount, this.nextKeylessPartition(partitionCount));
+      const placed = placeRecords(records, { topic, partitionCount, keylessPartition: this.nextKeylessPartition(partitionCount), partitioner: this.partitioner });
       phase = 'produce';
       const acks = await this.sink.send(topic, placed, receivedAtMs);
       return recordPositions(placed.map((record) => record.partition), acks);

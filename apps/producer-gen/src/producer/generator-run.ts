@@ -2,13 +2,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { CONTENT_TYPE_HEADER, getCodec, type Codec } from '@lagscale/codecs';
 import { connectClient, ensureTopic, Gauge, type Logger, type Registry } from '@lagscale/kafka-core';
+import { checkedPartition, loadPartitioner, type LoadedPartitioner } from '@lagscale/kafka-core/partitioner';
 import { SequenceStamper } from '@lagscale/kafka-core/sequence';
 import type { GeneratorSettings } from '../config/generator-config.js';
 import { PRODUCER_METRICS } from '../metrics/metric-names.js';
 import { createKeyChooser, isDone, keyName, rateAt, recordsDue, type RateProfile } from '../schedule/index.js';
 import { createWorkload, workloadSpecs } from '../workloads/index.js';
 import { DeliveryStats, type DeliverySnapshot } from './delivery-stats.js';
-import { RecordProducer } from './record-producer.js';
+import { defaultRecordProducerOptions, RecordProducer } from './record-producer.js';
 
 export interface RunSummary extends DeliverySnapshot {
   producerId: string;
@@ -28,6 +29,8 @@ export interface GeneratorRunOptions {
   settings: GeneratorSettings;
   /** Undefined for `--rate max`: as fast as the broker acknowledges. */
   profile: RateProfile | undefined;
+  /** Default: murmur2, or what `settings.partitioner` names. */
+  partitioner?: LoadedPartitioner;
   registry: Registry;
   logger: Logger;
 }
@@ -66,7 +69,12 @@ export class GeneratorRun {
         batchBytes: settings.batchBytes,
         lingerMs: settings.lingerMs,
         maxInFlightRequests: settings.maxInFlight,
-        requestTimeoutMs: 30_000,
+        // A request's own timeout never outlasts the delivery timeout of its records.
+        requestTimeoutMs: Math.min(defaultRecordProducerOptions.requestTimeoutMs, settings.deliveryTimeout),
+        deliveryTimeoutMs: settings.deliveryTimeout,
+        retryBackoffMs: defaultRecordProducerOptions.retryBackoffMs,
+        maxRetryBackoffMs: defaultRecordProducerOptions.maxRetryBackoffMs,
+        bufferBytes: settings.bufferBytes,
       },
       this.stats,
       options.logger,
@@ -97,7 +105,9 @@ export class GeneratorRun {
         await admin.disconnect();
       }
     }
+    const partitioner = this.options.partitioner ?? (await loadPartitioner(settings.partitioner, { setting: 'PRODUCER_PARTITIONER (--partitioner)' }));
     await this.producer.start();
+    const place = this.placement(partitioner);
 
     const spec = workloadSpecs[settings.workload];
     const workload = createWorkload(settings.workload, { seed: settings.seed, sizeBytes: settings.recordBytes, outOfRangeRate: settings.outOfRangeRate });
@@ -139,7 +149,7 @@ export class GeneratorRun {
         const value = codec.encode(workload.generate({ seq: this.generated, key, timestampMs: Date.now() }));
         const headers = this.stamper.stamp({ [CONTENT_TYPE_HEADER]: codec.contentType }, key);
         this.generated += 1;
-        const backpressure = this.producer.send(key, value, headers, this.producer.partitionFor(key));
+        const backpressure = this.producer.send(key, value, headers, place(key, value));
         if (backpressure !== undefined) await backpressure;
       }
       await yieldToEventLoop();
@@ -158,6 +168,19 @@ export class GeneratorRun {
       ackedPerSec: Math.round(snapshot.acked / (durationTotalMs / 1000)),
       stoppedEarly: this.stopping && this.generated < maxRecords && durationTotalMs < durationMs,
     };
+  }
+
+  // murmur2 keeps the hot path to a hash; any other partitioner is asked, and checked, per record.
+  private placement(partitioner: LoadedPartitioner): (key: string, value: Buffer) => number {
+    if (partitioner.name === 'murmur2') return (key) => this.producer.partitionFor(key);
+    const topic = this.options.settings.topic;
+    const partitionCount = this.producer.partitionCount;
+    return (key, value) => checkedPartition(partitioner, { topic, partitionCount, key, value });
+  }
+
+  /** What holds the generator back now, for the progress line. */
+  producerState(): { bufferFull: boolean; retrying: number; pendingBytes: number } {
+    return { bufferFull: this.producer.bufferFull, retrying: this.producer.retrying, pendingBytes: this.producer.pendingBytes };
   }
 
   /** Where the last failed produce request went wrong, if any did. */

@@ -56,3 +56,36 @@ describe('PartitionAccumulator', () => {
     expect(() => acc.add(2, message('a'), 1, 0)).toThrow(RangeError);
   });
 });
+
+describe('PartitionAccumulator when records pile up', () => {
+  it('drains at most one batch per partition, oldest first, and keeps the rest in order', () => {
+    const acc = new PartitionAccumulator({ batchRecords: 3, batchBytes: 1_000, lingerMs: 5, partitionCount: 2 });
+    for (const value of ['a', 'b', 'c', 'd', 'e']) acc.add(0, message(value), 10, 0);
+    acc.add(1, message('z'), 10, 0);
+    expect(acc.bytes).toBe(60);
+    const first = acc.drain();
+    expect(first.partitions.map((p) => [p.partition, p.messages.map((m) => m.value)])).toEqual([
+      [0, ['a', 'b', 'c']],
+      [1, ['z']],
+    ]);
+    expect(first).toMatchObject({ records: 4, bytes: 40 });
+    expect(acc.size).toBe(2);
+    expect(acc.bytes).toBe(20);
+    expect(acc.drain().partitions.map((p) => p.messages.map((m) => m.value))).toEqual([['d', 'e']]);
+    expect(acc.size).toBe(0);
+    expect(acc.bytes).toBe(0);
+  });
+
+  it('cuts a batch by bytes, but always takes at least one record', () => {
+    const acc = new PartitionAccumulator({ batchRecords: 100, batchBytes: 25, lingerMs: 5, partitionCount: 1 });
+    acc.add(0, message('huge'), 40, 0);
+    acc.add(0, message('a'), 10, 0);
+    acc.add(0, message('b'), 10, 0);
+    acc.add(0, message('c'), 10, 0);
+    expect(acc.drain().partitions[0]?.messages.map((m) => m.value)).toEqual(['huge']);
+    expect(acc.isReady(0)).toBe(true);
+    expect(acc.drain().partitions[0]?.messages.map((m) => m.value)).toEqual(['a', 'b']);
+    expect(acc.isReady(0)).toBe(false);
+    expect(acc.drain().partitions[0]?.messages.map((m) => m.value)).toEqual(['c']);
+  });
+});

@@ -7,11 +7,22 @@ export interface ProgressSource {
   /** Total records planned, when the run is bounded by a count. */
   total?: number;
   targetRate(): number | 'max';
+  /** What holds the producer back, when anything does. */
+  producerState?(): { bufferFull: boolean; retrying: number; pendingBytes: number };
 }
 
 export interface ProgressReporter {
   start(): void;
   stop(): void;
+}
+
+/** ", waiting: buffer full (32.0 MB)" / ", retrying 2 batches": what the run is waiting for, or ''. */
+export function waitingText(state: { bufferFull: boolean; retrying: number; pendingBytes: number } | undefined): string {
+  if (state === undefined) return '';
+  const parts: string[] = [];
+  if (state.retrying > 0) parts.push(`retrying ${state.retrying} batch${state.retrying === 1 ? '' : 'es'}`);
+  if (state.bufferFull) parts.push(`waiting: buffer full (${(state.pendingBytes / 1_048_576).toFixed(1)} MB)`);
+  return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
 }
 
 function rateText(rate: number): string {
@@ -41,9 +52,19 @@ export function createProgressReporter(source: ProgressSource, options: { logger
         timer = setInterval(() => {
           const { s, rate } = rates();
           const target = source.targetRate();
+          const state = source.producerState?.();
           options.logger.info(
-            { sent: s.sent, acked: s.acked, failed: s.failed, inFlight: s.inFlight, ratePerSec: Math.round(rate), targetPerSec: target, meanLatencyMs: Number(s.meanLatencyMs.toFixed(2)) },
-            `progress: ${s.acked} acked (${rateText(rate)}/s, target ${target === 'max' ? 'max' : rateText(target)}/s), ${s.failed} failed, ${s.inFlight} in flight`,
+            {
+              sent: s.sent,
+              acked: s.acked,
+              failed: s.failed,
+              inFlight: s.inFlight,
+              ratePerSec: Math.round(rate),
+              targetPerSec: target,
+              meanLatencyMs: Number(s.meanLatencyMs.toFixed(2)),
+              ...(state === undefined ? {} : { bufferFull: state.bufferFull, retryingBatches: state.retrying }),
+            },
+            `progress: ${s.acked} acked (${rateText(rate)}/s, target ${target === 'max' ? 'max' : rateText(target)}/s), ${s.failed} failed, ${s.inFlight} in flight${waitingText(state)}`,
           );
         }, options.intervalMs);
         timer.unref();
@@ -57,8 +78,8 @@ export function createProgressReporter(source: ProgressSource, options: { logger
   const bar = new cliProgress.SingleBar(
     {
       format: source.total === undefined
-        ? 'producing | {acked} acked | {rate}/s (target {target}/s) | failed {failed} | in flight {inFlight} | latency {latency} ms'
-        : 'producing [{bar}] {percentage}% | {acked}/{total} acked | {rate}/s (target {target}/s) | failed {failed} | latency {latency} ms',
+        ? 'producing | {acked} acked | {rate}/s (target {target}/s) | failed {failed} | in flight {inFlight} | latency {latency} ms{waiting}'
+        : 'producing [{bar}] {percentage}% | {acked}/{total} acked | {rate}/s (target {target}/s) | failed {failed} | latency {latency} ms{waiting}',
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: false,
@@ -67,11 +88,11 @@ export function createProgressReporter(source: ProgressSource, options: { logger
   );
   return {
     start() {
-      bar.start(source.total ?? 0, 0, { rate: '0', target: '-', failed: 0, inFlight: 0, latency: '0', acked: 0 });
+      bar.start(source.total ?? 0, 0, { rate: '0', target: '-', failed: 0, inFlight: 0, latency: '0', acked: 0, waiting: '' });
       timer = setInterval(() => {
         const { s, rate } = rates();
         const target = source.targetRate();
-        bar.update(s.acked, { acked: s.acked, rate: rateText(rate), target: target === 'max' ? 'max' : rateText(target), failed: s.failed, inFlight: s.inFlight, latency: s.meanLatencyMs.toFixed(1) });
+        bar.update(s.acked, { acked: s.acked, rate: rateText(rate), target: target === 'max' ? 'max' : rateText(target), failed: s.failed, inFlight: s.inFlight, latency: s.meanLatencyMs.toFixed(1), waiting: waitingText(source.producerState?.()).replace(/^, /, ' | ') });
       }, 250);
       timer.unref();
     },

@@ -2,12 +2,13 @@ import type { IHeaders, Kafka, Producer } from 'kafkajs';
 import { compressionTypeFromName, type CompressionName } from '@lagscale/codecs';
 import { connectClient, describeError, JavaCompatiblePartitioner, partitionForKey, topicPartitionCount, AppError, type Logger } from '@lagscale/kafka-core';
 import type { DeliveryStats } from './delivery-stats.js';
+import { defaultDeliveryRetryOptions, isRetriableProduceError, nextDeliveryStep, type DeliveryRetryOptions } from './delivery-retry.js';
 import { defaultAccumulatorOptions, PartitionAccumulator, type DrainedBatch } from './partition-accumulator.js';
 
 export const ACKS_VALUES = ['all', '1', '0'] as const;
 export type AcksSetting = (typeof ACKS_VALUES)[number];
 
-export interface RecordProducerOptions {
+export interface RecordProducerOptions extends DeliveryRetryOptions {
   topic: string;
   brokers: readonly string[];
   acks: AcksSetting;
@@ -16,22 +17,35 @@ export interface RecordProducerOptions {
   batchRecords: number;
   batchBytes: number;
   lingerMs: number;
-  /** Produce requests awaiting acknowledgement at once; more waits (backpressure). */
+  /**
+   * Produce requests awaiting acknowledgement at once (Java's max.in.flight.requests.per.connection).
+   * The idempotent producer sends one at a time: kafkajs serialises its requests per broker.
+   */
   maxInFlightRequests: number;
   /** Broker-side ack timeout per request. */
   requestTimeoutMs: number;
+  /** Bytes of records buffered, in flight or awaiting a retry; `send()` waits above it (Java's buffer.memory). */
+  bufferBytes: number;
 }
 
 export const defaultRecordProducerOptions = {
   ...defaultAccumulatorOptions,
+  ...defaultDeliveryRetryOptions,
   acks: 'all',
   compression: 'none',
-  idempotent: false,
-  // One request at a time keeps every key in order: with more, a retried or delayed request can land
-  // after a later one (Java's max.in.flight.requests.per.connection > 1 without idempotence).
-  maxInFlightRequests: 1,
+  // Retries resend a batch with its sequence numbers, so the broker drops what it already has.
+  idempotent: true,
+  // Requests are written in the order they were sent (vendor/kafkajs CHANGES.md, "Write order"),
+  // so pipelining keeps each key in order; only a retried request can land after a later one,
+  // as with the Java producer's max.in.flight.requests.per.connection > 1 without idempotence.
+  maxInFlightRequests: 5,
   requestTimeoutMs: 30_000,
+  bufferBytes: 32 * 1024 * 1024,
 } satisfies Partial<RecordProducerOptions>;
+
+// kafkajs's own retries of one attempt: a few quick ones for a leader moving; the delivery
+// timeout, not kafkajs, decides when a record is lost.
+const ATTEMPT_RETRY = { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 };
 
 /**
  * Bytes a record adds to its batch, near enough to keep a partition's batch under the broker's
@@ -53,16 +67,25 @@ function acksNumber(acks: AcksSetting): number {
 /**
  * The producer-gen hot path: records are placed by the Java-compatible partitioner
  * (`partitionFor`), buffered per partition and sent with `sendBatch`, up to
- * `maxInFlightRequests` requests at once (one by default, which keeps each key in order), so the
- * generator never waits for one round trip per record. `send()` only awaits when the in-flight
- * limit is reached.
+ * `maxInFlightRequests` requests at once (written in the order sent, so each key stays in order),
+ * so the generator never waits for one round trip per record. `send()` only awaits when the in-flight
+ * limit or the buffer bound applies.
+ *
+ * A request that fails is sent again, the same batch with the same sequence numbers, until it is
+ * acknowledged or its oldest record is older than the delivery timeout (Java's
+ * delivery.timeout.ms): a broker restart costs latency, not records. While a batch is retried it
+ * keeps its in-flight slot, so nothing sent after it can overtake it.
  */
 export class RecordProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private readonly options: RecordProducerOptions;
   private accumulator: PartitionAccumulator | undefined;
   private partitions = 0;
   private inFlight = new Set<Promise<void>>();
+  /** Bytes of records drained and not yet acknowledged or failed. */
+  private unsettledBytes = 0;
+  private bufferWaiters: Array<() => void> = [];
+  private retryingBatches = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
   private lastError: string | undefined;
   private stopped: Promise<void> | undefined;
@@ -73,20 +96,55 @@ export class RecordProducer {
     private readonly stats: DeliveryStats,
     private readonly logger: Logger,
   ) {
-    this.options = options;
+    this.options = options.idempotent ? { ...options, maxInFlightRequests: 1 } : options;
     if (options.idempotent && options.acks !== 'all') {
       throw new AppError('CONFIG_INVALID', 'idempotence needs acks=all (PRODUCER_ACKS / --acks)', { retriable: false });
     }
-    this.producer = kafka.producer({
+    this.producer = this.createProducer();
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({
       createPartitioner: JavaCompatiblePartitioner,
-      idempotent: options.idempotent,
+      idempotent: this.options.idempotent,
       allowAutoTopicCreation: false,
-      ...(options.idempotent ? { maxInFlightRequests: 1 } : {}),
+      retry: ATTEMPT_RETRY,
+      ...(this.options.idempotent ? { maxInFlightRequests: 1 } : {}),
+    });
+  }
+
+  /**
+   * After a batch is given up, the broker may hold it or not, and kafkajs hands its sequence
+   * numbers to the next batch: were the broker to hold it, it would take that batch for a
+   * duplicate and acknowledge records it never stored. A new producer id starts clean sequences
+   * (the Java producer bumps its epoch for the same reason).
+   */
+  private async renewProducerId(): Promise<void> {
+    const old = this.producer;
+    this.producer = this.createProducer();
+    await old.disconnect().catch(() => undefined);
+    await connectClient(this.producer, { brokers: this.options.brokers, what: 'producer-gen producer' }).catch((err: unknown) => {
+      this.logger.error({ err: describeError(err) }, 'could not reconnect the producer after a failed batch');
     });
   }
 
   get partitionCount(): number {
     return this.partitions;
+  }
+
+  /** Bytes of records buffered, in flight or awaiting a retry. */
+  get pendingBytes(): number {
+    return (this.accumulator?.bytes ?? 0) + this.unsettledBytes;
+  }
+
+  /** True while `send()` holds the caller back because the buffer is full. */
+  get bufferFull(): boolean {
+    return this.bufferWaiters.length > 0;
+  }
+
+  /** Batches waiting to be sent again after a failed request. */
+  get retrying(): number {
+    return this.retryingBatches;
   }
 
   async start(): Promise<void> {
@@ -111,32 +169,29 @@ export class RecordProducer {
 
   /**
    * Buffers one record. Returns nothing when the record was simply buffered (the common case,
-   * kept free of promise allocation), or a promise to await when the in-flight limit applies
-   * backpressure.
+   * kept free of promise allocation), or a promise to await when the buffer is full: it resolves
+   * once acknowledgements have made room.
    */
   send(key: string | Buffer | null, value: Buffer, headers: IHeaders, partition: number): Promise<void> | undefined {
     const accumulator = this.accumulator;
     if (accumulator === undefined) throw new AppError('INTERNAL', 'RecordProducer.send() before start()');
     const now = performance.now();
-    if (!accumulator.add(partition, { key, value, headers, partition }, recordSize(key, value, headers), now)) {
-      this.armLinger(now);
-      return undefined;
-    }
-    if (this.inFlight.size < this.options.maxInFlightRequests) {
-      this.dispatch(accumulator.drain());
-      return undefined;
-    }
-    return this.dispatchWhenSlotFree();
+    const batchFull = accumulator.add(partition, { key, value, headers, partition }, recordSize(key, value, headers), now);
+    // A full batch goes out when a slot is free; otherwise it waits in the buffer, which a
+    // settling request drains (Java's RecordAccumulator does the same).
+    if (batchFull && this.inFlight.size < this.options.maxInFlightRequests) this.dispatch(accumulator.drain());
+    else if (!batchFull) this.armLinger(now);
+    if (this.pendingBytes >= this.options.bufferBytes) return this.bufferSpace();
+    return undefined;
   }
 
-  private async dispatchWhenSlotFree(): Promise<void> {
-    while (this.inFlight.size >= this.options.maxInFlightRequests) await Promise.race(this.inFlight);
-    if (this.accumulator !== undefined && this.accumulator.size > 0) this.dispatch(this.accumulator.drain());
+  private bufferSpace(): Promise<void> {
+    return new Promise((resolve) => this.bufferWaiters.push(resolve));
   }
 
   /** Sends everything buffered and waits for every request in flight. */
   async flush(): Promise<void> {
-    if (this.accumulator !== undefined && this.accumulator.size > 0) {
+    while (this.accumulator !== undefined && this.accumulator.size > 0) {
       while (this.inFlight.size >= this.options.maxInFlightRequests) await Promise.race(this.inFlight);
       this.dispatch(this.accumulator.drain());
     }
@@ -165,8 +220,9 @@ export class RecordProducer {
       this.lingerTimer = undefined;
       const accumulator = this.accumulator;
       if (accumulator === undefined || accumulator.size === 0) return;
-      if (this.inFlight.size >= this.options.maxInFlightRequests || !accumulator.isReady(performance.now())) {
-        // Re-check shortly: a request in flight will free a slot, or the linger has not expired.
+      // Every slot taken: the request that settles first sends what is ready (afterSettled).
+      if (this.inFlight.size >= this.options.maxInFlightRequests) return;
+      if (!accumulator.isReady(performance.now())) {
         this.armLinger(performance.now());
         return;
       }
@@ -174,31 +230,64 @@ export class RecordProducer {
     }, Math.max(1, wait));
   }
 
+  // After a request settles: send what became ready meanwhile, wake a generator held by the buffer.
+  private afterSettled(): void {
+    const accumulator = this.accumulator;
+    while (accumulator !== undefined && this.inFlight.size < this.options.maxInFlightRequests && accumulator.isReady(performance.now())) {
+      this.dispatch(accumulator.drain());
+    }
+    if (accumulator !== undefined && accumulator.size > 0) this.armLinger(performance.now());
+    if (this.pendingBytes < this.options.bufferBytes && this.bufferWaiters.length > 0) {
+      const waiters = this.bufferWaiters;
+      this.bufferWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
   private dispatch(batch: DrainedBatch): void {
     if (batch.records === 0) return;
     this.stats.onSent(batch.records, batch.bytes);
-    const request = this.producer
-      .sendBatch({
-        topicMessages: [{ topic: this.options.topic, messages: batch.partitions.flatMap((p) => p.messages) }],
-        acks: acksNumber(this.options.acks),
-        timeout: this.options.requestTimeoutMs,
-        compression: compressionTypeFromName(this.options.compression),
-      })
-      .then(
-        () => {
-          const now = performance.now();
-          for (const p of batch.partitions) this.stats.onAcked(p.enqueuedAtMs, now);
-        },
-        (err: unknown) => {
-          this.stats.onFailed(batch.records);
-          const message = describeError(err);
-          if (message !== this.lastError) this.logger.error({ records: batch.records, err: message }, 'produce request failed after retries');
-          this.lastError = message;
-        },
-      )
-      .finally(() => {
-        this.inFlight.delete(request);
-      });
+    this.unsettledBytes += batch.bytes;
+    const request = this.deliver(batch).finally(() => {
+      this.unsettledBytes -= batch.bytes;
+      this.inFlight.delete(request);
+      this.afterSettled();
+    });
     this.inFlight.add(request);
+  }
+
+  // One batch until acknowledged, or failed for good; never rejects.
+  private async deliver(batch: DrainedBatch): Promise<void> {
+    const oldestEnqueuedAtMs = Math.min(...batch.partitions.map((p) => p.enqueuedAtMs[0] ?? Infinity));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.producer.sendBatch({
+          topicMessages: [{ topic: this.options.topic, messages: batch.partitions.flatMap((p) => p.messages) }],
+          acks: acksNumber(this.options.acks),
+          timeout: this.options.requestTimeoutMs,
+          compression: compressionTypeFromName(this.options.compression),
+        });
+        const now = performance.now();
+        for (const p of batch.partitions) this.stats.onAcked(p.enqueuedAtMs, now);
+        if (attempt > 1) this.logger.info({ records: batch.records, attempts: attempt }, 'produce request succeeded after retries');
+        return;
+      } catch (err) {
+        const message = describeError(err);
+        const step = nextDeliveryStep({ retriable: isRetriableProduceError(err), attempt, oldestEnqueuedAtMs, nowMs: performance.now() }, this.options);
+        if (step.action === 'fail') {
+          this.stats.onFailed(batch.records);
+          const why = step.reason === 'delivery-timeout' ? `not acknowledged within the delivery timeout (${this.options.deliveryTimeoutMs} ms)` : 'not retriable';
+          this.lastError = `${message} (${why})`;
+          this.logger.error({ records: batch.records, attempts: attempt, err: message }, `produce request failed: ${why}`);
+          if (this.options.idempotent) await this.renewProducerId();
+          return;
+        }
+        if (message !== this.lastError) this.logger.warn({ records: batch.records, attempt, retryInMs: Math.round(step.waitMs), err: message }, 'produce request failed; retrying');
+        this.lastError = message;
+        this.retryingBatches += 1;
+        await new Promise((resolve) => setTimeout(resolve, step.waitMs));
+        this.retryingBatches -= 1;
+      }
+    }
   }
 }

@@ -1,1 +1,2 @@
 export * from './murmur2.js';
+export * from './record-partitioner.js';

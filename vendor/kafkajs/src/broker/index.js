@@ -236,19 +236,21 @@ module.exports = class Broker {
     acks = -1,
     timeout = 30000,
     compression = Compression.None,
+    onWriteTurn,
   }) {
     const produce = this.lookupRequest(apiKeys.Produce, requests.Produce)
-    return await this[PRIVATE.SEND_REQUEST](
-      produce({
-        acks,
-        timeout,
-        compression,
-        topicData,
-        transactionalId,
-        producerId,
-        producerEpoch,
-      })
-    )
+    const request = produce({
+      acks,
+      timeout,
+      compression,
+      topicData,
+      transactionalId,
+      producerId,
+      producerEpoch,
+    })
+    // lagscale: told when the request has its place in the connection's write order
+    if (onWriteTurn) request.onWriteTurn = onWriteTurn
+    return await this[PRIVATE.SEND_REQUEST](request)
   }
 
   /**

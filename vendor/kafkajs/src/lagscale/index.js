@@ -27,6 +27,8 @@ const FEATURES = Object.freeze([
   'raw-record-sets',
   // this object
   'protocol-exports',
+  // produce requests written in the order they were sent (connection, request queue, sendMessages)
+  'write-order',
 ])
 
 module.exports = Object.freeze({

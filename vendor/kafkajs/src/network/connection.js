@@ -93,6 +93,8 @@ module.exports = class Connection {
 
     this.connectionStatus = CONNECTION_STATUS.DISCONNECTED
     this.correlationId = 0
+    // lagscale: requests awaiting their turn to be written, in correlation id order (see send)
+    this.writeOrder = []
     this.requestQueue = new RequestQueue({
       instrumentationEmitter,
       maxInFlightRequests,
@@ -394,7 +396,23 @@ module.exports = class Connection {
       const { clientId } = this
       const correlationId = this.nextCorrelationId()
 
-      const requestPayload = await createRequest({ request, correlationId, clientId })
+      // lagscale: a request takes its place in the write order when it gets its correlation id,
+      // and is written only after every request before it. Encoding is asynchronous and takes
+      // longer for more partitions or compression; upstream wrote each request as soon as it was
+      // encoded, so a smaller request sent later could overtake a larger one (a key's records
+      // reordered, an idempotent producer's sequence numbers out of order).
+      const turn = { ready: false, write: null }
+      this.writeOrder.push(turn)
+      if (request.onWriteTurn) request.onWriteTurn()
+      let requestPayload
+      try {
+        requestPayload = await createRequest({ request, correlationId, clientId })
+      } catch (e) {
+        turn.write = () => {}
+        turn.ready = true
+        this.writeInOrder()
+        throw e
+      }
       const { apiKey, apiName, apiVersion } = request
       this.logDebug(`Request ${requestInfo(request)}`, {
         correlationId,
@@ -403,21 +421,25 @@ module.exports = class Connection {
       })
 
       return new Promise((resolve, reject) => {
-        try {
-          this.failIfNotConnected()
-          const entry = { apiKey, apiName, apiVersion, correlationId, resolve, reject }
+        turn.write = () => {
+          try {
+            this.failIfNotConnected()
+            const entry = { apiKey, apiName, apiVersion, correlationId, resolve, reject }
 
-          this.requestQueue.push({
-            entry,
-            expectResponse,
-            requestTimeout,
-            sendRequest: () => {
-              this.socket.write(requestPayload.buffer, 'binary')
-            },
-          })
-        } catch (e) {
-          reject(e)
+            this.requestQueue.push({
+              entry,
+              expectResponse,
+              requestTimeout,
+              sendRequest: () => {
+                this.socket.write(requestPayload.buffer, 'binary')
+              },
+            })
+          } catch (e) {
+            reject(e)
+          }
         }
+        turn.ready = true
+        this.writeInOrder()
       })
     }
 
@@ -463,6 +485,16 @@ module.exports = class Connection {
       })
 
       throw e
+    }
+  }
+
+  /**
+   * lagscale: hands encoded requests to the request queue in the order they took their turn.
+   * @private
+   */
+  writeInOrder() {
+    while (this.writeOrder.length > 0 && this.writeOrder[0].ready) {
+      this.writeOrder.shift().write()
     }
   }
 

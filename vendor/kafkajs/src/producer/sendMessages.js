@@ -15,12 +15,27 @@ const { keys } = Object
  * @param {import("../retry").Retrier} options.retrier
  */
 module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
+  // lagscale: attempts write their produce requests in the order they start. Each attempt awaits
+  // metadata, a lock and a broker before it produces, and these waits differ between concurrent
+  // attempts (a contended lock, a metadata refresh), so upstream let a later request reach the
+  // connection first: with several sends in flight, a key's records were reordered (and an
+  // idempotent producer's sequence numbers would be). An attempt now waits for the one before it
+  // to take its place in the connection's write order (`onWriteTurn`), not for its response.
+  let previousTurn = Promise.resolve()
+  const takeTurn = () => {
+    let release
+    const released = new Promise(resolve => (release = resolve))
+    const ready = previousTurn
+    previousTurn = released
+    return { ready, release }
+  }
+
   return async ({ acks, timeout, compression, topicMessages }) => {
     /** @type {Map<import("../../types").Broker, any[]>} */
     const responsePerBroker = new Map()
 
     /** @param {Map<import("../../types").Broker, any[]>} responsePerBroker */
-    const createProducerRequests = async responsePerBroker => {
+    const createProducerRequests = async (responsePerBroker, onWriteTurn) => {
       const topicMetadata = new Map()
 
       await cluster.refreshMetadataIfNecessary()
@@ -63,8 +78,22 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
 
       const brokers = Array.from(responsePerBroker.keys())
       const brokersWithoutResponse = brokers.filter(broker => !responsePerBroker.get(broker))
+      // the turn passes on once every broker's request has its place in the write order
+      let waitingForTurn = brokersWithoutResponse.length
+      const tookTurn = () => {
+        waitingForTurn -= 1
+        if (waitingForTurn === 0) onWriteTurn()
+      }
+      if (waitingForTurn === 0) onWriteTurn()
 
       return brokersWithoutResponse.map(async broker => {
+        let turnTaken = false
+        const onBrokerWriteTurn = () => {
+          if (!turnTaken) {
+            turnTaken = true
+            tookTurn()
+          }
+        }
         const entries = Array.from(topicMetadata.entries())
         const topicDataForBroker = entries
           .filter(([_, { partitionsPerLeader }]) => !!partitionsPerLeader[broker.nodeId])
@@ -101,6 +130,7 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
               timeout,
               compression,
               topicData,
+              onWriteTurn: onBrokerWriteTurn,
             })
           } catch (e) {
             topicData.forEach(({ topic, partitions }) => {
@@ -119,20 +149,24 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
           responsePerBroker.delete(broker)
           throw e
         } finally {
+          // a request that failed before it reached the connection passes the turn on here
+          onBrokerWriteTurn()
           await eosManager.releaseBrokerLock(broker)
         }
       })
     }
 
     return retrier(async (bail, retryCount, retryTime) => {
-      const topics = topicMessages.map(({ topic }) => topic)
-      await cluster.addMultipleTargetTopics(topics)
-
+      const turn = takeTurn()
       try {
-        const requests = await createProducerRequests(responsePerBroker)
+        await turn.ready
+        const topics = topicMessages.map(({ topic }) => topic)
+        await cluster.addMultipleTargetTopics(topics)
+        const requests = await createProducerRequests(responsePerBroker, turn.release)
         await Promise.all(requests)
         return Array.from(responsePerBroker.values()).flat()
       } catch (e) {
+        turn.release()
         if (e.name === 'KafkaJSConnectionClosedError') {
           cluster.removeBroker({ host: e.host, port: e.port })
         }

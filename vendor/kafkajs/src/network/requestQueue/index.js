@@ -158,7 +158,9 @@ module.exports = class RequestQueue extends EventEmitter {
     const { correlationId } = pushedRequest.entry
     const socketRequest = this.createSocketRequest(pushedRequest)
 
-    if (this.canSendSocketRequestImmediately()) {
+    // lagscale: never ahead of a request already waiting (upstream let a new request overtake
+    // the pending ones once a slot or the throttle window opened before they were consumed)
+    if (this.pending.length === 0 && this.canSendSocketRequestImmediately()) {
       this.sendSocketRequest(socketRequest)
       return
     }
