@@ -26,7 +26,7 @@ program.action(async (options: Record<string, unknown>) => {
     for (const line of deprecated) process.stderr.write(`warning: ${line}\n`);
     process.exit(reportFatal(withFlagNames(err, bindings)));
   }
-  const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel });
+  const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
   for (const line of deprecated) logger.warn(line);
   const service = createConsumerService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.shutdownTimeoutMs + 5_000 });

@@ -16,7 +16,7 @@ program.action(async (options: Record<string, unknown>) => {
     kafkaConfig: loadKafkaConfig(source),
     settings: loadMonitorSettings(source),
   })).catch((err: unknown) => process.exit(reportFatal(err)));
-  const logger = createLogger({ name: 'lag-monitor', level: kafkaConfig.logLevel });
+  const logger = createLogger({ name: 'lag-monitor', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
   const service = createMonitorService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.local.stopTimeoutMs + 10_000 });
 });

@@ -47,7 +47,7 @@ export function registerRunCommand(program: Command): void {
         const settings = loadGeneratorSettings(source);
         return { kafkaConfig, settings, profile: await profileFromSettings(settings) };
       });
-      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
+      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat, destination: 'stderr' });
       const registry = createRegistry({ app: 'producer-gen' });
       const run = new GeneratorRun({ kafka: createKafka(kafkaConfig, logger), brokers: kafkaConfig.brokers, settings, profile, registry, logger });
       const ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { producing: () => true } });

@@ -78,7 +78,7 @@ export function registerVerifyCommand(program: Command): void {
         const settings = readEnv(verifyEnv, source);
         return { kafkaConfig, settings, expected: parseExpected(settings.expected) };
       });
-      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel === 'info' ? 'warn' : kafkaConfig.logLevel });
+      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel === 'info' ? 'warn' : kafkaConfig.logLevel, format: kafkaConfig.logFormat, destination: 'stderr' });
       const report = await verifyTopic(createKafka(kafkaConfig, logger), {
         topic: settings.topic,
         timeoutMs: settings.timeout,
