@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // consumer-worker: consumes a topic with a worker-thread pool, per-key ordering and safe commits.
 import { Command } from 'commander';
-import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
 
-const program = new Command('consumer-worker')
+const program = configureCliHelp(new Command('consumer-worker')
   .description('Consume a Kafka topic on a worker-thread pool: per-key order, at-least-once, retries and a dead-letter topic')
-  .showHelpAfterError()
-  .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
+  .addHelpText('after', ENV_HELP));
 const bindings = [
   ...addEnvOptions(program, kafkaCliFlags),
   ...addEnvOptions(program, flagsFor(workerEnv)),

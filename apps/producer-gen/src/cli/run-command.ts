@@ -36,7 +36,7 @@ function printSummary(summary: RunSummary, json: boolean): void {
 export function registerRunCommand(program: Command): void {
   const command = program
     .command('run')
-    .description('Generate a workload at a rate profile and produce it to a topic, with sequence headers for the verifier')
+    .description('Generate a workload at a rate profile and produce it to a topic, with sequence headers for the verifier. Needs --topic, and --duration or --count.')
     .option('--json', 'print the final summary as one JSON line');
   const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, runFlags)];
 
