@@ -1,17 +1,16 @@
 #!/usr/bin/env node
 // consumer-worker: consumes a topic with a worker-thread pool, per-key ordering and safe commits.
 import { Command } from 'commander';
-import { addEnvOptions, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
 import { registerOffsetsCommand } from './offsets-command.js';
 
-const program = new Command('consumer-worker')
+const program = configureCliHelp(new Command('consumer-worker')
   .description('Consume a Kafka topic on a worker-thread pool: per-key order, at-least-once, retries and a dead-letter topic')
-  .showHelpAfterError()
   // Options before a subcommand are the worker's, after it the subcommand's (both have --topic).
   .enablePositionalOptions()
-  .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
+  .addHelpText('after', ENV_HELP));
 const bindings = [
   ...addEnvOptions(program, kafkaCliFlags),
   ...addEnvOptions(program, flagsFor(workerEnv)),
@@ -29,7 +28,7 @@ program.action(async (options: Record<string, unknown>) => {
     for (const line of deprecated) process.stderr.write(`warning: ${line}\n`);
     process.exit(reportFatal(withFlagNames(err, bindings)));
   }
-  const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel });
+  const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
   for (const line of deprecated) logger.warn(line);
   const service = createConsumerService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.shutdownTimeoutMs + 5_000 });

@@ -2,6 +2,9 @@ import type { Consumer } from 'kafkajs';
 import { describeError, type Logger } from '@lagscale/kafka-core';
 import type { Dispatcher, TopicPartitionOffset } from '../dispatch/index.js';
 
+/** kafkajs error types of a commit that lost to a rebalance (the group moved on). */
+const LOST_TO_REBALANCE = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']);
+
 export interface TopicPartition {
   topic: string;
   partition: number;
@@ -119,8 +122,11 @@ export class PartitionOwnership {
         this.logger.debug({ reason, offsets }, 'committed');
       })
       .catch((err: unknown) => {
-        // A commit racing a rebalance fails; the next one (or the new owner) covers it.
-        this.logger.warn({ reason, err: describeError(err) }, 'commit failed');
+        // A commit racing a rebalance fails; the next one (or the new owner) covers it: normal
+        // during a scale event, so info. Any other failure is worth a warning.
+        const type = (err as { type?: unknown } | undefined)?.type;
+        if (typeof type === 'string' && LOST_TO_REBALANCE.has(type)) this.logger.info({ reason, type }, 'commit lost to a rebalance; the next owner resumes from the last commit');
+        else this.logger.warn({ reason, err: describeError(err) }, 'commit failed');
       })
       .finally(() => {
         this.#committing = undefined;

@@ -2,21 +2,20 @@
 // lag-monitor: per-partition lag, health and time lag of consumer groups, Prometheus export, and
 // a scaling policy that sets the consumer fleet's replica count.
 import { Command } from 'commander';
-import { addEnvOptions, createLogger, flagsFor, kafkaCliFlags, loadFromFlags, loadKafkaConfig, reportFatal, runService } from '@lagscale/kafka-core';
+import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagsFor, kafkaCliFlags, loadFromFlags, loadKafkaConfig, reportFatal, runService } from '@lagscale/kafka-core';
 import { loadMonitorSettings, monitorEnv } from '../config/monitor-config.js';
 import { createMonitorService } from '../runtime/monitor-service.js';
 
-const program = new Command('lag-monitor')
+const program = configureCliHelp(new Command('lag-monitor')
   .description('Watch consumer-group lag, export it to Prometheus, and scale the consumer fleet on it')
-  .showHelpAfterError()
-  .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka TLS/SASL settings are env-only: see the README.');
+  .addHelpText('after', ENV_HELP));
 const bindings = [...addEnvOptions(program, kafkaCliFlags), ...addEnvOptions(program, flagsFor(monitorEnv))];
 program.action(async (options: Record<string, unknown>) => {
   const { kafkaConfig, settings } = await loadFromFlags(bindings, options, (source) => ({
     kafkaConfig: loadKafkaConfig(source),
     settings: loadMonitorSettings(source),
   })).catch((err: unknown) => process.exit(reportFatal(err)));
-  const logger = createLogger({ name: 'lag-monitor', level: kafkaConfig.logLevel });
+  const logger = createLogger({ name: 'lag-monitor', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
   const service = createMonitorService({ kafkaConfig, settings, logger });
   await runService(service, { logger, shutdownTimeoutMs: settings.local.stopTimeoutMs + 10_000 });
 });

@@ -54,7 +54,7 @@ describe('loadMonitorSettings', () => {
 
   it('lists every problem at once', () => {
     expect(problemsOf({ LAG_MONITOR_INTERVAL_MS: 'soon', LAG_MONITOR_MAX_REPLICAS: '0' })).toEqual([
-      'LAG_MONITOR_INTERVAL_MS must be a duration like 500ms, 30s, 5m (got "soon")',
+      'LAG_MONITOR_INTERVAL_MS must be a number of milliseconds or a duration like 500ms, 30s, 5m, 1h (got "soon")',
       'LAG_MONITOR_MAX_REPLICAS must be an integer from 1 to 10000 (got "0")',
       'LAG_MONITOR_GROUPS or LAG_MONITOR_GROUP_PATTERN must name at least one group to watch',
     ]);

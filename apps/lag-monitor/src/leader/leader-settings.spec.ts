@@ -46,7 +46,7 @@ describe('leader election settings', () => {
     { name: 'a retry period too close to the deadline', env: { LAG_MONITOR_LEASE_RETRY_PERIOD_MS: '9s' }, problem: 'LAG_MONITOR_LEASE_RETRY_PERIOD_MS must be under LAG_MONITOR_LEASE_RENEW_DEADLINE_MS / 1.2' },
     { name: 'a Lease name Kubernetes refuses', env: { LAG_MONITOR_LEASE_NAME: 'Lag_Monitor' }, problem: 'LAG_MONITOR_LEASE_NAME must be a DNS-1123 name' },
     { name: 'a bad namespace', env: { LAG_MONITOR_LEASE_NAMESPACE: 'a.b' }, problem: 'LAG_MONITOR_LEASE_NAMESPACE must be a DNS-1123 label' },
-    { name: 'a duration that is not one', env: { LAG_MONITOR_LEASE_DURATION_MS: 'long' }, problem: 'LAG_MONITOR_LEASE_DURATION_MS must be a duration like 500ms, 30s, 5m (got "long")' },
+    { name: 'a duration that is not one', env: { LAG_MONITOR_LEASE_DURATION_MS: 'long' }, problem: 'LAG_MONITOR_LEASE_DURATION_MS must be a number of milliseconds or a duration like 500ms, 30s, 5m, 1h (got "long")' },
   ])('reject $name, by variable', ({ env, problem }) => {
     const load = () => loadMonitorSettings({ ...base, LAG_MONITOR_LEADER_ELECTION: 'true', ...env });
     expect(load).toThrow(ConfigError);

@@ -2,14 +2,14 @@
 // producer-gen: synthetic Kafka workloads at a chosen rate and shape (`run`), an HTTP ingest
 // gateway (`serve`), and the sequence verifier that proves nothing was lost (`verify`).
 import { Command } from 'commander';
+import { configureCliHelp, ENV_HELP } from '@lagscale/kafka-core';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerVerifyCommand } from './verify-command.js';
 
-const program = new Command('producer-gen')
+const program = configureCliHelp(new Command('producer-gen')
   .description('Produce synthetic workloads to Kafka, ingest records over HTTP, and verify sequences')
-  .showHelpAfterError()
-  .addHelpText('after', '\nEvery option can also be set by the environment variable shown with it. Kafka connection settings (TLS, SASL, timeouts) are env-only: see the README.');
+  .addHelpText('after', ENV_HELP));
 registerRunCommand(program);
 registerServeCommand(program);
 registerVerifyCommand(program);

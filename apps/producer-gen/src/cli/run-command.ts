@@ -49,7 +49,7 @@ function printSummary(summary: RunSummary, json: boolean): void {
 export function registerRunCommand(program: Command): void {
   const command = program
     .command('run')
-    .description('Generate a workload at a rate profile and produce it to a topic, with sequence headers for the verifier')
+    .description('Generate a workload at a rate profile and produce it to a topic, with sequence headers for the verifier. Needs --topic, and --duration or --count.')
     .option('--json', 'print the final summary as one JSON line');
   const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, runFlags)];
 
@@ -60,7 +60,7 @@ export function registerRunCommand(program: Command): void {
         const settings = loadGeneratorSettings(source);
         return { kafkaConfig, settings, profile: await profileFromSettings(settings), partitioner: await partitionerFromSettings(settings.partitioner) };
       });
-      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
+      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat, destination: 'stderr' });
       const registry = createRegistry({ app: 'producer-gen' });
       const run = new GeneratorRun({ kafka: createKafka(kafkaConfig, logger), brokers: kafkaConfig.brokers, settings, profile, partitioner, registry, logger });
       const ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { producing: () => true } });

@@ -16,7 +16,7 @@ export function registerServeCommand(program: Command): void {
       kafkaConfig: loadKafkaConfig(source),
       ingestConfig: loadIngestConfig(source),
     })).catch((err: unknown) => process.exit(reportFatal(err)));
-    const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel });
+    const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
     const service = createIngestService({ kafkaConfig, ingestConfig, logger });
     await runService(service, { logger, shutdownTimeoutMs: 30_000 });
     if (service.address !== undefined) logger.info({ url: service.address.url }, 'ingest gateway listening');

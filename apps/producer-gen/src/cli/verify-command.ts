@@ -21,7 +21,7 @@ export const verifyEnv = {
   expected: optionalEnvVar('VERIFY_EXPECTED', parsers.string(), {
     description: 'Records sent: a total (e.g. 20000) or per producer (id=count,id=count); finds loss at the tail too',
   }),
-  timeout: envVar('VERIFY_TIMEOUT', parsers.durationMs(), { description: 'Give up after this long', default: defaultVerifyTopicOptions.timeoutMs }),
+  timeout: envVar('VERIFY_TIMEOUT', parsers.duration(), { description: 'Give up after this long (a duration: 30s, 2m)', default: defaultVerifyTopicOptions.timeoutMs }),
   failOnDuplicates: envVar('VERIFY_FAIL_ON_DUPLICATES', parsers.bool(), {
     description: 'Exit non-zero on duplicates too (at-least-once allows them)',
     default: false,
@@ -78,7 +78,7 @@ export function registerVerifyCommand(program: Command): void {
         const settings = readEnv(verifyEnv, source);
         return { kafkaConfig, settings, expected: parseExpected(settings.expected) };
       });
-      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel === 'info' ? 'warn' : kafkaConfig.logLevel });
+      const logger = createLogger({ name: 'producer-gen', level: kafkaConfig.logLevel === 'info' ? 'warn' : kafkaConfig.logLevel, format: kafkaConfig.logFormat, destination: 'stderr' });
       const report = await verifyTopic(createKafka(kafkaConfig, logger), {
         topic: settings.topic,
         timeoutMs: settings.timeout,

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Logger } from '@lagscale/kafka-core';
+import { setLiveLine, type Logger } from '@lagscale/kafka-core';
 import type { DeliverySnapshot } from './delivery-stats.js';
 
 export interface ProgressSource {
@@ -86,8 +86,11 @@ export function createProgressReporter(source: ProgressSource, options: { logger
     },
     cliProgress.Presets.shades_classic,
   );
+  let unsetLiveLine: (() => void) | undefined;
   return {
     start() {
+      // Log lines on this terminal erase the bar, print, and redraw it: they never glue onto it.
+      unsetLiveLine = setLiveLine({ fd: 2, redraw: () => cliProgress.GenericBar.prototype.render.call(bar, true) });
       bar.start(source.total ?? 0, 0, { rate: '0', target: '-', failed: 0, inFlight: 0, latency: '0', acked: 0, waiting: '' });
       timer = setInterval(() => {
         const { s, rate } = rates();
@@ -98,6 +101,7 @@ export function createProgressReporter(source: ProgressSource, options: { logger
     },
     stop() {
       clearInterval(timer);
+      unsetLiveLine?.();
       bar.stop();
     },
   };

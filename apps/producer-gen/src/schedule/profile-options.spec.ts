@@ -90,7 +90,7 @@ describe('parseProfile', () => {
       problems: [
         '--rate must be a number ≥ 0 (got "-5")',
         '--peak-rate must be a number ≥ 0 (got "lots")',
-        '--spike-at must be a duration like 500ms, 30s, 5m (got "soon")',
+        '--spike-at must be a duration with a unit: ms, s, m or h (e.g. 500ms, 30s, 5m) (got "soon")',
         '--spike-duration must be a duration longer than 0 (got "0s")',
       ],
     },
@@ -99,7 +99,7 @@ describe('parseProfile', () => {
     { name: 'step without steps', options: { profile: 'step' }, problems: ['--steps, or --peak-rate with --spike-at, is required with --profile step'] },
     { name: 'steps entry not time:rate', options: { profile: 'step', steps: '0s:1000,abc' }, problems: ['--steps entry 2 must be time:rate like 30s:5000 (got "abc")'] },
     { name: 'steps rate not a number', options: { profile: 'step', steps: '0s:x' }, problems: ['--steps entry 1 rate must be a number ≥ 0 (got "x")'] },
-    { name: 'steps time not a duration', options: { profile: 'step', steps: 'later:5' }, problems: ['--steps entry 1 time must be a duration like 500ms, 30s, 5m (got "later")'] },
+    { name: 'steps time not a duration', options: { profile: 'step', steps: 'later:5' }, problems: ['--steps entry 1 time must be a duration with a unit: ms, s, m or h (e.g. 500ms, 30s, 5m) (got "later")'] },
     { name: 'steps out of order', options: { profile: 'step', steps: '10s:1,5s:2' }, problems: ['--steps times must increase ("5s:2" is not after "10s:1")'] },
     { name: 'steps empty list', options: { profile: 'step', steps: ',' }, problems: ['--steps must list time:rate pairs like 0s:1000,30s:5000 (got ",")'] },
     { name: 'trace without a file', options: { profile: 'trace' }, problems: ['--trace-file is required with --profile trace'] },

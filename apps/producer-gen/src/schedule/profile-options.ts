@@ -36,7 +36,7 @@ export const defaultProfileOptions = {
 type Raw = number | string | undefined;
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-const durationParser = parsers.durationMs();
+const durationParser = parsers.duration();
 
 function isUnset(raw: Raw): raw is undefined {
   return raw === undefined || (typeof raw === 'string' && raw.trim() === '');
@@ -65,7 +65,7 @@ function readDurationMs(raw: Raw, flag: string, positive: boolean, problems: str
   } else {
     const parsed = durationParser.safeParse(raw ?? '');
     if (!parsed.success) {
-      problems.push(`${flag} ${parsed.error.issues[0]?.message ?? 'must be a duration like 500ms, 30s, 5m'} ${got(raw)}`);
+      problems.push(`${flag} ${parsed.error.issues[0]?.message ?? 'must be a duration with a unit: ms, s, m or h'} ${got(raw)}`);
       return undefined;
     }
     value = parsed.data;

@@ -1,7 +1,8 @@
-import kafkajs, { type Kafka, type KafkaConfig as KafkaJsConfig, type logCreator, type RetryOptions, type SASLOptions } from 'kafkajs';
+import kafkajs, { type Kafka, type KafkaConfig as KafkaJsConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
 import { registerCompressionCodecs } from '@lagscale/codecs';
 import type { KafkaConfig } from '../config/kafka-config.js';
 import type { Logger } from '../observability/logger.js';
+import { pinoLogCreator } from './kafkajs-log.js';
 
 const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
 
@@ -21,18 +22,6 @@ function toKafkaJsLevel(level: KafkaConfig['logLevel']): number {
   if (level === 'silent') return KafkaLogLevel.NOTHING;
   if (level === 'fatal' || level === 'error') return KafkaLogLevel.ERROR;
   return KafkaLogLevel.WARN;
-}
-
-function pinoLogCreator(logger: Logger): logCreator {
-  return () =>
-    ({ namespace, level, log }) => {
-      const { message, ...extra } = log;
-      const fields = { kafkajs: namespace, ...extra };
-      if (level === KafkaLogLevel.ERROR) logger.error(fields, message);
-      else if (level === KafkaLogLevel.WARN) logger.warn(fields, message);
-      else if (level === KafkaLogLevel.INFO) logger.info(fields, message);
-      else logger.debug(fields, message);
-    };
 }
 
 function toSasl(sasl: NonNullable<KafkaConfig['sasl']>): SASLOptions {

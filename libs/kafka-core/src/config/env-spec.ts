@@ -48,6 +48,21 @@ export function optionalEnvVar<T>(
 // Parsers from the raw string; each message completes "NAME <message> (got "raw")".
 const trimmed = z.string().trim();
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+function durationParser(bareIsMs: boolean) {
+  const expectation = bareIsMs
+    ? 'must be a number of milliseconds or a duration like 500ms, 30s, 5m, 1h'
+    : 'must be a duration with a unit: ms, s, m or h (e.g. 500ms, 30s, 5m)';
+  // Zero needs no unit.
+  const pattern = bareIsMs ? /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/ : /^(\d+(?:\.\d+)?)(ms|s|m|h)$|^(0)$/;
+  return trimmed.regex(pattern, { error: expectation }).transform((s) => {
+    const match = pattern.exec(s);
+    const unit = (match?.[2] ?? 'ms') as keyof typeof DURATION_UNITS_MS;
+    return match?.[3] === '0' ? 0 : Math.round(Number(match?.[1]) * DURATION_UNITS_MS[unit]);
+  });
+}
+
 export const parsers = {
   string: () => trimmed.min(1, { error: 'must not be empty' }),
   int: (min = 0, max = Number.MAX_SAFE_INTEGER) => {
@@ -100,17 +115,17 @@ export const parsers = {
       .refine((list) => list.every((hp) => /^[^\s:/]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i.test(hp)), {
         error: 'must be a comma-separated list of host:port',
       }),
-  /** Durations like `500ms`, `30s`, `5m`, `1h`, or a bare number of milliseconds. */
-  durationMs: () =>
-    trimmed
-      .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, { error: 'must be a duration like 500ms, 30s, 5m' })
-      .transform((s) => {
-        const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s);
-        const amount = Number(match?.[1]);
-        const unit = match?.[2] ?? 'ms';
-        const factor = unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : unit === 's' ? 1000 : 1;
-        return Math.round(amount * factor);
-      }),
+  /**
+   * A duration in ms for a setting whose name carries the unit (`LAG_MONITOR_INTERVAL_MS`,
+   * `--interval-ms`): a bare number is milliseconds, as the name says; `500ms`, `30s`, `5m`, `1h`
+   * work too.
+   */
+  durationMs: () => durationParser(true),
+  /**
+   * A duration in ms for a setting whose name carries no unit (`PRODUCER_DURATION`, `--duration`):
+   * the unit is required, so `--duration 2` is an error rather than 2 ms.
+   */
+  duration: () => durationParser(false),
 } as const;
 
 /**

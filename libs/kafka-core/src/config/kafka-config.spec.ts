@@ -42,6 +42,7 @@ describe('loadKafkaConfig', () => {
       KAFKA_RETRY_INITIAL_MS: '100',
       KAFKA_RETRY_MAX_MS: '1000',
       LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
     });
     expect(config).toEqual({
       brokers: ['a:9092', 'b:9093'],
@@ -52,6 +53,7 @@ describe('loadKafkaConfig', () => {
       requestTimeoutMs: 2000,
       retry: { retries: 0, initialRetryTimeMs: 100, maxRetryTimeMs: 1000 },
       logLevel: 'debug',
+      logFormat: 'json',
     });
   });
 

@@ -11,6 +11,9 @@ export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /**
  * The defaults of every Kafka setting: the env variables below, the README table and the client
  * factory read them here. Retries are bounded, so an unreachable cluster fails in seconds.
@@ -24,6 +27,7 @@ export const defaultKafkaConfig = {
   requestTimeoutMs: 30_000,
   retry: { retries: 5, initialRetryTimeMs: 300, maxRetryTimeMs: 5_000 },
   logLevel: 'info',
+  logFormat: 'auto',
 } satisfies KafkaConfig;
 
 /** Every Kafka connection setting; the env variable names live here and nowhere else. */
@@ -67,6 +71,10 @@ export const kafkaEnv = {
     default: defaultKafkaConfig.retry.maxRetryTimeMs,
   }),
   logLevel: envVar('LOG_LEVEL', parsers.oneOf(LOG_LEVELS), { description: 'Log level', default: defaultKafkaConfig.logLevel }),
+  logFormat: envVar('LOG_FORMAT', parsers.oneOf(LOG_FORMATS), {
+    description: 'Log lines: pretty (for a person), json (for a log shipper), auto (pretty on a terminal)',
+    default: defaultKafkaConfig.logFormat,
+  }),
 };
 
 /** The Kafka settings every app also offers as flags; the rest (TLS, SASL, timeouts) are env-only. */
@@ -74,6 +82,7 @@ export const kafkaCliFlags = {
   brokers: kafkaEnv.brokers,
   'client-id': kafkaEnv.clientId,
   'log-level': kafkaEnv.logLevel,
+  'log-format': kafkaEnv.logFormat,
 };
 
 export interface KafkaConfig {
@@ -85,6 +94,7 @@ export interface KafkaConfig {
   requestTimeoutMs: number;
   retry: { retries: number; initialRetryTimeMs: number; maxRetryTimeMs: number };
   logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 function readPem(path: string, variable: string, problems: string[]): string | undefined {
@@ -148,6 +158,7 @@ export function loadKafkaConfig(source: Record<string, string | undefined> = pro
     requestTimeoutMs: ok.requestTimeoutMs,
     retry: { retries: ok.retries, initialRetryTimeMs: ok.retryInitialMs, maxRetryTimeMs: ok.retryMaxMs },
     logLevel: ok.logLevel,
+    logFormat: ok.logFormat,
   };
 }
 
