@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 export const exclusiveSuites: readonly string[] = [
   'apps/consumer-worker/test/bounded-memory.test.ts',
+  'apps/consumer-worker/test/broker-restart.test.ts',
   'apps/consumer-worker/test/crash-restart.test.ts',
   'apps/consumer-worker/test/graceful-stop.test.ts',
   'apps/consumer-worker/test/no-loss-key-order.test.ts',
   'apps/consumer-worker/test/rebalance-during-load.test.ts',
   'apps/lag-monitor/test/demo.test.ts',
   'apps/lag-monitor/test/local-scaling.test.ts',
+  'apps/producer-gen/test/run-broker-restart.test.ts',
   'load/test/load-smoke.test.ts',
 ];
 
