@@ -66,12 +66,26 @@ export async function checkLeaders(admin: Admin, topic: string, partitions: numb
     if (leaderless.length > 0) return { ready: false, missing: `no leader for partition(s) ${leaderless.join(',')}` };
     // The metadata can name a leader before that broker has loaded the partition (it answers
     // NOT_LEADER_FOR_PARTITION for a moment): a ListOffsets, served by each leader, proves it has.
-    const offsets = await admin.fetchTopicOffsets(topic);
-    if (offsets.length < partitions) return { ready: false, missing: `offsets for ${offsets.length} of ${partitions} partitions` };
+    const offsets = await listOffsets(admin, topic);
+    if (typeof offsets === 'string') return { ready: false, missing: offsets };
+    if (offsets < partitions) return { ready: false, missing: `offsets for ${offsets} of ${partitions} partitions` };
     return { ready: true, partitions: found.length };
   } catch (err) {
     if (isTransientAdminError(err)) return { ready: false, missing: `the broker answered ${kafkaErrorType(err) ?? (err as Error).message}` };
     throw err;
+  }
+}
+
+/**
+ * How many partitions answered a ListOffsets, or why none could. The metadata just said every
+ * leader is there, so any failure here is the broker catching up: kafkajs itself even throws a
+ * TypeError while its cached metadata of a new topic lacks partitions. Bounded by the caller.
+ */
+async function listOffsets(admin: Admin, topic: string): Promise<number | string> {
+  try {
+    return (await admin.fetchTopicOffsets(topic)).length;
+  } catch (err) {
+    return `ListOffsets failed: ${kafkaErrorType(err) ?? (err instanceof Error ? err.message : String(err))}`;
   }
 }
 

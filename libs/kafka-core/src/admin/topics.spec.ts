@@ -124,6 +124,19 @@ describe('ensureTopic waits until the topic is usable', () => {
     expect(calls.create).toBe(1);
   });
 
+  it('keeps waiting while ListOffsets fails, even with kafkajs\'s own TypeError on half-known metadata', async () => {
+    const { admin } = scriptedAdmin({});
+    const scripted = admin as unknown as { fetchTopicOffsets: () => Promise<unknown> };
+    const real = scripted.fetchTopicOffsets;
+    let failures = 2;
+    scripted.fetchTopicOffsets = async () => {
+      if (failures-- > 0) throw new TypeError("Cannot destructure property 'partitions' of 'low.pop(...)' as it is undefined.");
+      return real();
+    };
+    await expect(ensureTopic(admin, { topic: 't', partitions: 2, ...fast })).resolves.toMatchObject({ created: true });
+    expect(failures).toBe(-1);
+  });
+
   it('gives up with TIMEOUT naming what is missing when leaders never come', async () => {
     const { admin } = scriptedAdmin({ leaderlessFor: Number.MAX_SAFE_INTEGER });
     await expect(ensureTopic(admin, { topic: 't', partitions: 2, timeoutMs: 300 })).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('no leader for partition(s) 0,1') });
