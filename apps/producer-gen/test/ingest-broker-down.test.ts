@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, silentLogger } from '@lagscale/kafka-core';
 import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
-import { sigkillBroker } from './broker-crash.js';
 import { createIngestService, defaultIngestConfig, type IngestService, type RecordPosition } from '../src/ingest/index.js';
 
 interface Outcome {
@@ -185,49 +184,5 @@ describe('HTTP ingest when the broker goes away', () => {
     const acknowledged = acknowledgedIn(outcomes);
     expect(acknowledged.length).toBeGreaterThan(4 + 2);
     await expectStored(acknowledged);
-  });
-
-  it('requests in flight when the broker is SIGKILLed are retried, and each is answered 200 once it is back within the request timeout', { timeout: 420_000 }, async () => {
-    // A gateway that allows Kafka 5 min: a restart fits in it (recovering a crash's logs takes
-    // over a minute on a busy machine), so no request may fail.
-    const patient = createIngestService({
-      kafkaConfig: testKafkaConfig({
-        brokers: broker?.brokers ?? [],
-        connectionTimeoutMs: 1_000,
-        requestTimeoutMs: 5_000,
-        retry: { retries: 2, initialRetryTimeMs: 100, maxRetryTimeMs: 500 },
-      }),
-      ingestConfig: { ...defaultIngestConfig, port: 0, requestTimeoutMs: 300_000 },
-      logger: silentLogger(),
-      registry: createRegistry({ app: 'producer-gen', defaultMetrics: false }),
-    });
-    await patient.start();
-    try {
-      const outcomes: Outcome[] = [];
-      let restarted = false;
-      let sequence = 0;
-      // Each client keeps one request in flight until the broker is back, then sends one more.
-      const client = async (id: number): Promise<void> => {
-        for (let last = false; !last; ) {
-          last = restarted;
-          const values = Array.from({ length: 10 }, (_, i) => `k${id}-${sequence}-${i}`);
-          sequence += 1;
-          outcomes.push(await ingest(patient, topic, values));
-        }
-      };
-      const clients = Promise.all([client(0), client(1), client(2)]);
-      await waitFor(() => outcomes.length >= 6, { timeoutMs: 20_000, description: 'traffic before the crash' });
-      const answeredBeforeCrash = outcomes.length;
-      await sigkillBroker(brokerOptions.dataDir, brokerOptions.port);
-      broker = await startEmbeddedBroker({ ...brokerOptions, deleteDataOnStop: true, waitTimeoutS: 240 });
-      restarted = true;
-      await clients;
-
-      expect(outcomes.length).toBeGreaterThan(answeredBeforeCrash + 3);
-      for (const outcome of outcomes) expect({ status: outcome.status, body: outcome.status === 200 ? undefined : outcome.body }).toEqual({ status: 200, body: undefined });
-      await expectStored(acknowledgedIn(outcomes));
-    } finally {
-      await patient.stop();
-    }
   });
 });

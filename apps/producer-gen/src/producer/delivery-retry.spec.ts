@@ -26,6 +26,7 @@ describe('isRetriableProduceError', () => {
     { name: 'a request timeout', err: new KafkaJSRequestTimeoutError('Request produce(key: 0, version: 7) timed out'), retriable: true },
     { name: 'leader moving', err: spent(protocol('NOT_LEADER_OR_FOLLOWER', true)), retriable: true },
     { name: 'not enough replicas', err: protocol('NOT_ENOUGH_REPLICAS', true), retriable: true },
+    { name: 'a partition not loaded yet by a restarting broker', err: spent(protocol('UNKNOWN_TOPIC_OR_PARTITION', true)), retriable: true },
     { name: 'a record too large', err: new KafkaJSNonRetriableError(protocol('MESSAGE_TOO_LARGE', false)), retriable: false },
     { name: 'a denied topic', err: protocol('TOPIC_AUTHORIZATION_FAILED', false), retriable: false },
     { name: 'a bug', err: new TypeError('x is not a function'), retriable: false },

@@ -61,15 +61,16 @@ function errorTypes(err: unknown): string[] {
 
 /**
  * Whether a failed produce may succeed when sent again: broker unreachable, leader moving,
- * timeouts and kafkajs's own "retries exhausted" over any of these are; a record too large, a
- * denied topic or a missing topic are not. kafkajs marks some retriable errors as fatal once its
- * own retries are spent, so the innermost error decides.
+ * timeouts, a partition the broker has not loaded yet (UNKNOWN_TOPIC_OR_PARTITION while it
+ * restarts, retriable for the Java producer too) and kafkajs's own "retries exhausted" over any
+ * of these are; a record too large or a denied topic are not. kafkajs marks some retriable errors
+ * as fatal once its own retries are spent, so the innermost error decides.
  */
 export function isRetriableProduceError(err: unknown): boolean {
   if (errorTypes(err).some((type) => FATAL_TYPES.has(type))) return false;
   const appError = fromKafkaError(err, { action: 'produce' });
   if (appError.code === 'BROKER_UNREACHABLE') return true;
-  if (appError.code === 'TOPIC_NOT_FOUND' || appError.code === 'AUTH_FAILED') return false;
+  if (appError.code === 'AUTH_FAILED') return false;
   let current: unknown = err;
   for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
     const name = current.name;
