@@ -29,7 +29,10 @@ export type SensorReadingInput = z.output<typeof readingSchema>;
 export interface SensorAlertsOptions {
   /** Topic for alerts; the output topic when empty. */
   alertsTopic: string;
-  /** Topic for window statistics; the output topic when empty. */
+  /**
+   * Topic for window statistics; empty (the default) turns them off, so the output topic holds
+   * only alerts (sequenced records that `producer-gen verify` can check).
+   */
   statsTopic: string;
   /** Tumbling window length for per-sensor statistics, milliseconds (0 turns stats off). */
   windowMs: number;
@@ -117,7 +120,7 @@ function closeWindow(sensorId: string, window: OpenWindow, windowMs: number): Se
  * - Each reading outside `SENSOR_THRESHOLDS` yields one alert record (key: the sensor id), with
  *   the input's sequence headers. A value that is not a valid reading throws, so it is retried
  *   and dead-lettered like any failure.
- * - Statistics: tumbling windows of `windowMs` by reading time, per sensor. When a reading of a
+ * - Statistics (only with a `statsTopic`): tumbling windows of `windowMs` by reading time, per sensor. When a reading of a
  *   later window arrives, the sensor's previous window is emitted. The state lives in the worker
  *   thread, so it is per thread and approximate: in key ordering mode a sensor's readings stay
  *   in order but may run on different threads, each of which then holds a partial window; a
@@ -134,7 +137,7 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
     let window = windows.get(reading.sensorId);
     if (window !== undefined && window.startMs < startMs) {
       const stats = closeWindow(reading.sensorId, window, windowMs);
-      outputs.push({ key: reading.sensorId, value: stats, ...(statsTopic ? { topic: statsTopic } : {}) });
+      outputs.push({ key: reading.sensorId, value: stats, topic: statsTopic });
       windows.delete(reading.sensorId);
       window = undefined;
     }
@@ -169,7 +172,7 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
         const alert: SensorAlert = { kind: 'sensor-alert', sensorId: reading.sensorId, type: reading.type, value: reading.value, breach, min: range.min, max: range.max, ts: reading.ts };
         outputs.push({ key: reading.sensorId, value: alert, headers: sequenceHeadersOf(record), ...(alertsTopic ? { topic: alertsTopic } : {}) });
       }
-      if (windowMs > 0) track(reading, breach !== undefined, outputs);
+      if (windowMs > 0 && statsTopic !== '') track(reading, breach !== undefined, outputs);
       return outputs;
     },
   };

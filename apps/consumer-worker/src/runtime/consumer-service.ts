@@ -175,7 +175,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       // Building the HTTP server takes tens of ms of CPU the first time: after the connects went
       // out, so it overlaps their round trips instead of delaying them.
       ops = createOpsServer({ registry, logger, host: settings.metricsHost, port: settings.metricsPort, readiness: { group: () => ownership.joined || 'not yet joined the consumer group' } });
-      const [opsAddress] = await Promise.all([ops.start(), ...connected]);
+      // The handler is resolved and its options validated (in the threads) before the group is
+      // joined: a misspelt handler or option fails the start without a rebalance.
+      const [opsAddress] = await Promise.all([ops.start(), ...connected, poolStarted]);
       metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         ownership.join(payload.memberAssignment);
@@ -191,8 +193,6 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         }, settings.progressIntervalMs);
         progressTimer.unref();
       }
-      // a handler that cannot load fails the start here
-      await poolStarted;
     },
     async onStop() {
       stopping = true;
