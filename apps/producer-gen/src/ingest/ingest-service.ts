@@ -67,6 +67,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     logger,
     host: ingestConfig.host,
     port: ingestConfig.port,
+    portFlag: '--port',
     readiness: {
       kafka: () => {
         if (stopping) return 'shutting down';
