@@ -81,4 +81,17 @@ describe('what the CLIs print', () => {
       expect(line).toMatch(/\b(INFO|WARN|ERROR|DEBUG)\b/);
     }
   });
+
+  it('consumer-worker: a misspelt --handler fails before joining the group, naming the built-ins', { timeout: 60_000 }, async () => {
+    const topic = await t.createTopic({ partitions: 1, prefix: 'bad-handler' });
+    const group = t.groupId('bad-handler');
+    const result = await runCli('consumer-worker', ['--topic', topic, '--group-id', group, '--handler', 'sensor-alert', '--metrics-port', '0']);
+    expect(result.code).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('unknown handler "sensor-alert": the built-ins are noop, cpu, sensor-alerts, user-events, io-wait');
+    expect(output).not.toContain('[object Object]');
+    expect(output).not.toContain('joined group');
+    const { groups } = await t.admin.describeGroups([group]);
+    expect(groups[0]?.members ?? []).toEqual([]);
+  });
 });

@@ -1,15 +1,25 @@
 import { AppError } from '@lagscale/kafka-core/thread';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * Parses a handler's string options with its zod schema (use `z.coerce` for numbers) and throws
- * a `CONFIG_INVALID` error naming the handler and each bad option.
+ * a `CONFIG_INVALID` error naming the handler and each bad option; an option the schema (a
+ * `z.object`) does not list is rejected with the list of valid ones.
  */
 export function parseHandlerOptions<S extends z.ZodType>(
   handlerName: string,
   schema: S,
   options: Record<string, string>,
 ): z.output<S> {
+  // A misspelt option must not be ignored silently: name it and the options there are.
+  if (schema instanceof z.ZodObject) {
+    const known = Object.keys(schema.shape as Record<string, unknown>);
+    const unknown = Object.keys(options).filter((key) => !known.includes(key));
+    if (unknown.length > 0) {
+      const valid = known.length === 0 ? 'it takes no options' : `its options are ${known.join(', ')}`;
+      throw new AppError('CONFIG_INVALID', `${handlerName} handler has no option ${unknown.map((k) => `"${k}"`).join(', ')}: ${valid}`, { retriable: false });
+    }
+  }
   const parsed = schema.safeParse(options);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

@@ -33,3 +33,18 @@ describe('loadHandler', () => {
     expect(() => handler.handle(handlerRecord(1, { headers: { 'lagscale-test-marker': 'bad' } }))).toThrow();
   });
 });
+
+describe('handler mistakes a person makes', () => {
+  it('a misspelt built-in names the built-ins only and how to load any other handler', async () => {
+    const attempt = loadHandler('sensor-alert');
+    await expect(attempt).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(attempt).rejects.toThrow('unknown handler "sensor-alert": the built-ins are noop, cpu, sensor-alerts, user-events, io-wait; any other handler is a module path');
+  });
+
+  it.each<{ handler: string; options: Record<string, string>; message: string }>([
+    { handler: 'sensor-alerts', options: { windowMS: '1000' }, message: 'sensor-alerts handler has no option "windowMS": its options are alertsTopic, statsTopic, windowMs, maxSensors' },
+    { handler: 'noop', options: { costUs: '5' }, message: 'noop handler has no option "costUs": it takes no options' },
+  ])('rejects an unknown option of $handler, naming the valid ones', async ({ handler, options, message }) => {
+    await expect(loadHandler(handler, options)).rejects.toThrow(message);
+  });
+});

@@ -40,12 +40,21 @@ export async function loadHandler(spec: string, options: Record<string, string> 
   try {
     module = isBuiltInHandler(spec) ? await builtInHandlers[spec]() : ((await import(handlerSpecifier(spec))) as Partial<HandlerModule>);
   } catch (error) {
+    const looksLikePath = spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('file:');
+    if (!looksLikePath && isModuleNotFound(error)) {
+      throw configError(`unknown handler "${spec}": the built-ins are ${builtInHandlerNames.join(', ')}; any other handler is a module path (./my-handler.js)`);
+    }
     throw configError(`cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, error);
   }
   if (typeof module.default !== 'function') throw configError(`handler module "${spec}" has no factory function as its default export`);
   const handler = await module.default(options);
   if (typeof handler?.handle !== 'function') throw configError(`handler factory of "${spec}" returned no object with a handle() method`);
   return handler;
+}
+
+function isModuleNotFound(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
 function configError(message: string, cause?: unknown): Error {

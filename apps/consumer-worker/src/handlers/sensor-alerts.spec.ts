@@ -65,6 +65,13 @@ describe('sensor-alerts handler', () => {
     expect(await handle(handler, reading('a', 'temperature', 30, 500))).toEqual([]);
   });
 
+  it('by default sends no window statistics, so the output topic holds only alerts', async () => {
+    const handler = await createSensorAlertsHandler({ windowMs: '1000' });
+    await handle(handler, reading('a', 'temperature', 10, 100));
+    expect(await handle(handler, reading('a', 'temperature', 20, 1_200))).toEqual([]);
+    expect(await handle(handler, reading('a', 'temperature', 20, 2_400))).toEqual([]);
+  });
+
   it('throws for a value that is not a sensor reading', async () => {
     const handler = await createSensorAlertsHandler({});
     await expect(async () => handler.handle(handlerRecord({ sensorId: 's', type: 'wind', value: 3, ts: 1 }))).rejects.toThrow(/not a sensor reading/);

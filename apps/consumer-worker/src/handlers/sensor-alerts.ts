@@ -30,7 +30,10 @@ export type SensorReadingInput = z.output<typeof readingSchema>;
 export interface SensorAlertsOptions {
   /** Topic for alerts; the output topic when empty. */
   alertsTopic: string;
-  /** Topic for window statistics; the output topic when empty. */
+  /**
+   * Topic for window statistics; empty (the default) turns them off, so the output topic holds
+   * only alerts (sequenced records that `producer-gen verify` can check).
+   */
   statsTopic: string;
   /** Window length for per-sensor statistics, milliseconds (0 turns stats off). */
   windowMs: number;
@@ -113,7 +116,7 @@ function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
  * - Each reading outside `SENSOR_THRESHOLDS` yields one alert record (key: the sensor id), with
  *   the input's sequence headers. A value that is not a valid reading throws, so it is retried
  *   and dead-lettered like any failure.
- * - Statistics: windows of `windowMs` by reading time, per sensor: tumbling, or sliding with a new
+ * - Statistics (only with a `statsTopic`): windows of `windowMs` by reading time, per sensor: tumbling, or sliding with a new
  *   window every `slideMs` (`sensor-windows.ts`). A window is emitted when a reading of the sensor
  *   at or past its end arrives. The state lives in the worker thread, so it is per thread and
  *   approximate: in key ordering mode a sensor's readings stay
@@ -129,7 +132,7 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
 
   function track(store: SensorWindowStore<SensorType>, reading: SensorReadingInput, alert: boolean, outputs: HandlerOutput[]): void {
     for (const closed of store.add(reading.sensorId, reading.type, reading.ts, reading.value, alert)) {
-      outputs.push({ key: reading.sensorId, value: windowStats(closed), ...(statsTopic ? { topic: statsTopic } : {}) });
+      outputs.push({ key: reading.sensorId, value: windowStats(closed), topic: statsTopic });
     }
   }
 
@@ -147,7 +150,7 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
         const alert: SensorAlert = { kind: 'sensor-alert', sensorId: reading.sensorId, type: reading.type, value: reading.value, breach, min: range.min, max: range.max, ts: reading.ts };
         outputs.push({ key: reading.sensorId, value: alert, headers: sequenceHeadersOf(record), ...(alertsTopic ? { topic: alertsTopic } : {}) });
       }
-      if (windows !== undefined) track(windows, reading, breach !== undefined, outputs);
+      if (windows !== undefined && statsTopic !== '') track(windows, reading, breach !== undefined, outputs);
       return outputs;
     },
   };

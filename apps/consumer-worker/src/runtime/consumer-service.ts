@@ -283,7 +283,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         port: settings.metricsPort,
         readiness: { group: () => ownership.joined || 'not yet joined the consumer group', fetch: () => fetchReadiness(fetchHealth, Date.now()) },
       });
-      const [opsAddress] = await Promise.all([ops.start(), ...connected]);
+      // The handler is resolved and its options validated (in the threads) before the group is
+      // joined: a misspelt handler or option fails the start without a rebalance.
+      const [opsAddress] = await Promise.all([ops.start(), ...connected, poolStarted]);
       metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         ownership.join(payload.memberAssignment);
@@ -304,8 +306,6 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         }, settings.progressIntervalMs);
         progressTimer.unref();
       }
-      // a handler that cannot load fails the start here
-      await poolStarted;
     },
     async onStop() {
       stopping = true;

@@ -74,6 +74,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
     host: ingestConfig.host,
     port: ingestConfig.port,
     framework: frameworkErrorOptions(refusals),
+    portFlag: '--port',
     readiness: {
       kafka: () => {
         if (stopping) return 'shutting down';

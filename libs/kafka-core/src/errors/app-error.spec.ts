@@ -83,3 +83,11 @@ describe('fromKafkaError', () => {
     expect(fromKafkaError(original, { action: 'x' })).toBe(original);
   });
 });
+
+describe('describeError of errors that crossed a thread', () => {
+  it('reads the message of a plain-object cause instead of printing [object Object]', () => {
+    const err = new AppError('CONFIG_INVALID', 'cannot start the pool', { cause: { name: 'AppError', message: 'unknown handler "x"' }, retriable: false });
+    expect(describeError(err)).toBe('cannot start the pool: caused by: unknown handler "x"');
+    expect(describeError(new Error('outer', { cause: { reason: 1 } }))).toBe('outer: caused by: {"reason":1}');
+  });
+});

@@ -76,8 +76,13 @@ export function describeError(err: unknown): string {
       // Wrappers often repeat their cause's message; say each thing once.
       if (!parts.some((p) => p.includes(current instanceof Error ? current.message : ''))) parts.push(current.message);
       current = current.cause;
+    } else if (typeof current === 'object' && typeof (current as { message?: unknown }).message === 'string') {
+      // An error that crossed a thread or process boundary as a plain object.
+      const plain = current as { message: string; cause?: unknown };
+      if (!parts.some((p) => p.includes(plain.message))) parts.push(plain.message);
+      current = plain.cause;
     } else {
-      parts.push(String(current));
+      parts.push(typeof current === 'object' ? JSON.stringify(current) : String(current));
       break;
     }
   }

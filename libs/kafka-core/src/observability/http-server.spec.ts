@@ -62,3 +62,20 @@ describe('ops server', () => {
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe('a port that is taken', () => {
+  it('fails with one line naming the flag to change, not EADDRINUSE and a stack', async () => {
+    const first = createOpsServer({ registry: createRegistry({ app: 'a' }), port: 0 });
+    const { port } = await first.start();
+    try {
+      const second = createOpsServer({ registry: createRegistry({ app: 'b' }), port });
+      await expect(second.start()).rejects.toMatchObject({
+        code: 'CONFIG_INVALID',
+        message: `cannot listen on 127.0.0.1:${port}: the port is in use (another process, or a second replica on this host). Set --metrics-port to a free port, or 0 for any free port`,
+      });
+      await second.stop();
+    } finally {
+      await first.stop();
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
+import { AppError } from '../errors/app-error.js';
 
 /** A readiness check: returns true, or a short reason why not ready. */
 export type ReadinessCheck = () => boolean | string | Promise<boolean | string>;
@@ -12,6 +13,8 @@ export interface OpsServerOptions {
   readiness?: Record<string, ReadinessCheck>;
   host?: string;
   port?: number;
+  /** The flag that sets the port, named when it is taken (EADDRINUSE). Default `--metrics-port`. */
+  portFlag?: string;
   /** Longest URL path parameter; raised so routes carrying topic names (up to 249) match. */
   maxParamLength?: number;
   /**
@@ -76,7 +79,15 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
   return {
     app,
     async start() {
-      const address = await app.listen({ host, port });
+      let address: string;
+      try {
+        address = await app.listen({ host, port });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
+        const why = code === 'EADDRINUSE' ? 'is in use (another process, or a second replica on this host)' : 'needs privileges';
+        throw new AppError('CONFIG_INVALID', `cannot listen on ${host}:${port}: the port ${why}. Set ${options.portFlag ?? '--metrics-port'} to a free port, or 0 for any free port`, { cause: err, retriable: false });
+      }
       const bound = app.server.address();
       const boundPort = typeof bound === 'object' && bound !== null ? bound.port : port;
       options.logger?.info({ url: address }, 'ops server listening');
