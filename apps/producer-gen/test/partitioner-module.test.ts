@@ -77,7 +77,7 @@ describe('a module partitioner (--partitioner ./module.mjs)', () => {
   it('a module path that does not exist stops run with exit 2 and a message naming the setting', { timeout: 30_000 }, async () => {
     const run = await cli(['run', '--topic', 'any', '--count', '1', '--partitioner', join(dir, 'missing.mjs'), '--metrics-port', '0']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('PRODUCER_PARTITIONER (--partitioner) must be murmur2, round-robin, random or the path of a module exporting a partitioner');
+    expect(run.stderr).toContain('--partitioner must be murmur2, round-robin, random or the path of a module exporting a partitioner');
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });

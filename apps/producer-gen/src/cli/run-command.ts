@@ -25,7 +25,7 @@ const runFlags = flagsFor(generatorEnv);
 // A partitioner module that is missing or exports none is a configuration error (exit 2).
 async function partitionerFromSettings(spec: string): Promise<LoadedPartitioner> {
   try {
-    return await loadPartitioner(spec, { setting: `${generatorEnv.partitioner.name} (--partitioner)` });
+    return await loadPartitioner(spec, { setting: generatorEnv.partitioner.name });
   } catch (err) {
     if (isAppError(err) && err.code === 'CONFIG_INVALID') throw new ConfigError([err.message]);
     throw err;

@@ -15,6 +15,7 @@ describe('kafkajsLogLevel: what an operator must act on', () => {
     { name: 'a seed broker that cannot be reached (retried)', entry: { namespace: 'BrokerPool', level: logLevel.ERROR, message: 'Failed to connect to seed broker, trying another broker from the list' }, expected: 'debug' },
     { name: 'the consumer restarting', entry: { namespace: 'Consumer', level: logLevel.ERROR, message: 'Restarting the consumer in 300ms' }, expected: 'info' },
     { name: 'a crash that is not retried', entry: { namespace: 'Consumer', level: logLevel.ERROR, message: 'Crash: KafkaJSNonRetriableError: Topic authorization failed', retriable: false }, expected: 'error' },
+    { name: 'limited retries on the idempotent producer', entry: { namespace: 'Producer', level: logLevel.WARN, message: 'Limiting retries for the idempotent producer may invalidate EoS guarantees' }, expected: 'debug' },
     { name: 'an unknown warning', entry: { namespace: 'Producer', level: logLevel.WARN, message: 'Something new' }, expected: 'warn' },
     { name: 'a debug line stays debug', entry: { namespace: 'Connection', level: logLevel.DEBUG, message: 'Request Fetch' }, expected: 'debug' },
   ])('$name → $expected', ({ entry, expected }) => {

@@ -54,6 +54,14 @@ export const kafkajsLevelRules: readonly Rule[] = [
     level: 'debug',
   },
   {
+    // kafkajs warns at every idempotent producer with a finite `retries`; producer-gen keeps its
+    // attempts short on purpose and resends a failed batch itself, with the same sequence numbers,
+    // until its delivery timeout (apps/producer-gen/src/producer/delivery-retry.ts).
+    name: 'the idempotent producer with limited kafkajs retries (producer-gen retries the batch itself)',
+    matches: (e) => e.namespace === 'Producer' && /Limiting retries for the idempotent producer/i.test(e.message),
+    level: 'debug',
+  },
+  {
     name: 'the consumer restarts itself after a retriable crash',
     matches: (e) => /Restarting the consumer/i.test(e.message),
     level: 'info',
