@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, silentLogger } from '@lagscale/kafka-core';
@@ -26,6 +26,17 @@ async function ingest(service: IngestService, topic: string, values: string[]): 
   });
   const body = (await response.json()) as unknown;
   return { status: response.status, retryAfter: response.headers.get('retry-after'), body, elapsedMs: Date.now() - started, values };
+}
+
+/** Whether every thread of a process is in the stopped state ("T" in /proc/<pid>/task/<tid>/stat). */
+async function allThreadsStopped(pid: number): Promise<boolean> {
+  const tasks = await readdir(`/proc/${pid}/task`);
+  for (const tid of tasks) {
+    const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8').catch(() => '');
+    // the state is the field after the command name, which is in parentheses and may hold spaces
+    if (stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'T') return false;
+  }
+  return true;
 }
 
 async function readyz(service: IngestService): Promise<{ status: number; body: unknown }> {
@@ -96,6 +107,9 @@ describe('HTTP ingest when the broker goes away', () => {
     // SIGSTOP: the broker keeps its connections open but answers nothing, like a hung host.
     const pid = Number((await readFile(join(brokerOptions.dataDir, 'kafka.pid'), 'utf8')).trim());
     process.kill(pid, 'SIGSTOP');
+    // kill() returns before the stop is complete: each of the JVM's threads enters the stopped
+    // state on its own, and on a busy machine one may still answer a request meanwhile.
+    await waitFor(async () => await allThreadsStopped(pid), { timeoutMs: 10_000, description: `every thread of the broker (pid ${pid}) stopped` });
     let frozen: Outcome;
     let ready: { status: number; body: unknown };
     try {
