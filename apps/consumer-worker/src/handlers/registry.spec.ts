@@ -42,7 +42,7 @@ describe('handler mistakes a person makes', () => {
   });
 
   it.each<{ handler: string; options: Record<string, string>; message: string }>([
-    { handler: 'sensor-alerts', options: { windowMS: '1000' }, message: 'sensor-alerts handler has no option "windowMS": its options are alertsTopic, statsTopic, windowMs, maxSensors' },
+    { handler: 'sensor-alerts', options: { windowMS: '1000' }, message: 'sensor-alerts handler has no option "windowMS": its options are alertsTopic, statsTopic, windowMs, slideMs, maxSensors' },
     { handler: 'noop', options: { costUs: '5' }, message: 'noop handler has no option "costUs": it takes no options' },
   ])('rejects an unknown option of $handler, naming the valid ones', async ({ handler, options, message }) => {
     await expect(loadHandler(handler, options)).rejects.toThrow(message);
