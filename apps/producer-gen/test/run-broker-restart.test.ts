@@ -52,9 +52,11 @@ describe('producer-gen run across a broker crash', () => {
     expect(summary.failed).toBe(0);
     expect(summary.generated).toBeGreaterThanOrEqual(25_000);
     expect(summary.acked).toBe(summary.generated);
-    // The crash was felt: requests failed and were retried, and the progress line (logged on stdout) said so.
-    expect(run.stdout).toContain('produce request failed; retrying');
-    expect(run.stdout).toMatch(/progress: [^"]*retrying 1 batch/);
+    // The crash was felt: requests failed and were retried, and the progress line said so (logs
+    // go to stderr, so that --json leaves stdout with the summary line alone).
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toContain('produce request failed; retrying');
+    expect(run.stderr).toMatch(/progress: [^"]*retrying 1 batch/);
 
     const verify = await cli(['verify', '--topic', topic, '--expected', `${summary.producerId}=${summary.acked}`], { brokers, timeoutMs: 90_000 });
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
