@@ -1,7 +1,7 @@
 // Everything a scenario runs against: the broker (embedded unless KAFKA_BROKERS is set), its
 // topics, producer-gen's ingest, and for the pipeline scenarios consumer-worker and lag-monitor.
 import type { Admin, Kafka } from 'kafkajs';
-import { connectClient, createKafka, ensureTopic, loadKafkaConfig, silentLogger, type EnsureTopicOptions } from '@lagscale/kafka-core';
+import { connectClient, createKafka, ensureTopic, loadKafkaConfig, silentLogger } from '@lagscale/kafka-core';
 import { findFreePorts, resolveBrokers, startEmbeddedBroker, type EmbeddedBroker } from '../../../tools/kafka/embedded-broker.ts';
 import type { ScenarioDefinition, ScenarioParams } from '../../scenarios/scenarios.ts';
 import { startApp, type AppProcess } from './app-process.ts';
@@ -48,21 +48,6 @@ function consumerEnv(params: ScenarioParams, brokers: string[], topic: string, o
   };
 }
 
-// Right after creating a topic a busy broker can still answer "does not host this topic-partition"
-// to the leader check; a few bounded retries cover it.
-async function createTopic(admin: Admin, options: EnsureTopicOptions): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await ensureTopic(admin, options);
-      return;
-    } catch (err) {
-      const { code, retriable } = err as { code?: string; retriable?: boolean };
-      if (attempt >= 5 || (code !== 'TOPIC_NOT_FOUND' && retriable !== true)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
-    }
-  }
-}
-
 export async function startStack(definition: ScenarioDefinition, params: ScenarioParams, options: StackOptions): Promise<LoadStack> {
   const cleanups: Array<() => Promise<unknown>> = [];
   let stopping: Promise<void> | undefined;
@@ -92,11 +77,11 @@ export async function startStack(definition: ScenarioDefinition, params: Scenari
     const outputTopic = pipeline ? `${topic}.out` : undefined;
     const groupId = pipeline ? `load-${definition.name}-${options.runId}` : undefined;
     const topics = [topic, ...(pipeline ? [`${topic}.out`, `${topic}.dlq`] : [])];
-    await createTopic(admin, { topic, partitions: params.partitions });
+    await ensureTopic(admin, { topic, partitions: params.partitions });
     if (outputTopic !== undefined) {
       // the output's append time, stamped by the broker, ends each record's end-to-end latency
-      await createTopic(admin, { topic: outputTopic, partitions: params.partitions, configs: { 'message.timestamp.type': 'LogAppendTime' } });
-      await createTopic(admin, { topic: `${topic}.dlq`, partitions: 1 });
+      await ensureTopic(admin, { topic: outputTopic, partitions: params.partitions, configs: { 'message.timestamp.type': 'LogAppendTime' } });
+      await ensureTopic(admin, { topic: `${topic}.dlq`, partitions: 1 });
     }
     if (!options.keepTopics) {
       cleanups.push(() => admin.deleteTopics({ topics }).catch(() => undefined));
