@@ -1,7 +1,7 @@
 // Prints the configuration tables of the README from the settings' own definitions, so the
 // tables cannot drift from the code:  node --conditions=lagscale-source --import tsx tools/scripts/config-table.ts [section]
 import { describeEnv, flagsFor, kafkaCliFlags, kafkaEnv, type EnvSpecs } from '@lagscale/kafka-core';
-import { workerEnv } from '@lagscale/consumer-worker';
+import { handlerOptionsMarkdown, workerEnv } from '@lagscale/consumer-worker';
 import { monitorEnv } from '@lagscale/lag-monitor';
 import { generatorEnv, ingestEnv, verifyEnv } from '@lagscale/producer-gen';
 
@@ -44,6 +44,13 @@ if (process.argv[1]?.endsWith('config-table.ts') && process.argv[2] === '--write
     if (start < 0 || end < 0) throw new Error(`README.md lacks the markers of the ${id} table`);
     readme = `${readme.slice(0, start + open.length)}\n${configTable(section.specs, id === 'kafka')}\n${readme.slice(end)}`;
   }
+  // consumer-worker's built-in handlers and their options, from the handlers' option schemas
+  const open = '<!-- handler-options -->';
+  const close = '<!-- /handler-options -->';
+  const start = readme.indexOf(open);
+  const end = readme.indexOf(close);
+  if (start < 0 || end < 0) throw new Error('README.md lacks the markers of the handler options table');
+  readme = `${readme.slice(0, start + open.length)}\n${handlerOptionsMarkdown()}\n${readme.slice(end)}`;
   writeFileSync(readmeUrl, readme);
 } else if (process.argv[1]?.endsWith('config-table.ts')) {
   const only = process.argv[2];

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { handlerOptionsMarkdown } from '@lagscale/consumer-worker';
 import { configSections, configTable } from './config-table.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -20,4 +21,12 @@ describe('README', () => {
       expect(readme.slice(start + `<!-- config-table:${id} -->`.length, end).trim()).toBe(configTable(specs, id === 'kafka'));
     },
   );
+
+  it('lists every built-in handler option as the handlers define them (regenerate: tools/scripts/config-table.ts)', () => {
+    const open = '<!-- handler-options -->';
+    const start = readme.indexOf(open);
+    const end = readme.indexOf('<!-- /handler-options -->');
+    expect(start, 'README lacks the handler options table').toBeGreaterThan(-1);
+    expect(readme.slice(start + open.length, end).trim()).toBe(handlerOptionsMarkdown());
+  });
 });

@@ -20,3 +20,15 @@ describe('consumer-worker CLI', () => {
     expect(stderr).toContain('--max-uncommitted-records / CONSUMER_MAX_UNCOMMITTED_RECORDS must be a positive integer (got "lots")');
   });
 });
+
+describe('consumer-worker --help', () => {
+  it("lists each built-in handler's options with their defaults (sensor-alerts' were documented nowhere)", { timeout: 30_000 }, async () => {
+    const help = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--conditions=lagscale-source', '--import', 'tsx', main, '--help'], (error, stdout) => (error === null ? resolve(stdout) : reject(error)));
+    });
+    expect(help).toContain('  sensor-alerts: ');
+    for (const option of ['alertsTopic=(empty)', 'statsTopic=(empty)', 'windowMs=60000', 'slideMs=0', 'maxSensors=100000', 'costUs=200', 'emitEvery=1000', 'waitMs=2']) {
+      expect(help).toContain(`    ${option}: `);
+    }
+  });
+});

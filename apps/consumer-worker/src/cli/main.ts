@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
+import { handlerOptionsHelp } from '../handlers/catalog.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
 import { registerOffsetsCommand } from './offsets-command.js';
 
@@ -10,7 +11,7 @@ const program = configureCliHelp(new Command('consumer-worker')
   .description('Consume a Kafka topic on a worker-thread pool: per-key order, at-least-once, retries and a dead-letter topic')
   // Options before a subcommand are the worker's, after it the subcommand's (both have --topic).
   .enablePositionalOptions()
-  .addHelpText('after', ENV_HELP));
+  .addHelpText('after', `${handlerOptionsHelp()}\n${ENV_HELP}`));
 const bindings = [
   ...addEnvOptions(program, kafkaCliFlags),
   ...addEnvOptions(program, flagsFor(workerEnv)),

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers, type FlagBinding } from '@lagscale/kafka-core';
 import { defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
+import { builtInHandlerNames } from '../handlers/registry.js';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
 import { compileTopicPattern, defaultTopicSubscriptionOptions, dlqTopicOf, type Subscription } from '../runtime/topic-subscription.js';
 
@@ -21,8 +22,8 @@ export const workerEnv = {
   groupId: envVar('CONSUMER_GROUP_ID', parsers.string(), { description: 'Consumer group id', default: 'lagscale-workers' }),
   outputTopic: optionalEnvVar('CONSUMER_OUTPUT_TOPIC', parsers.string(), { description: 'Topic handler outputs go to (unset: outputs are an error unless they name a topic)' }),
   dlqTopic: optionalEnvVar('CONSUMER_DLQ_TOPIC', parsers.string(), { description: 'Dead-letter topic (default: <topic>.dlq, per input topic)' }),
-  handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: 'Handler: noop, cpu, io-wait, sensor-alerts, user-events, or a module path (options: see --handler-options and the README)', default: defaultWorkerPoolOptions.handler }),
-  handlerOptions: optionalEnvVar('CONSUMER_HANDLER_OPTIONS', parsers.string(), { description: 'Handler options as key=value,key=value: cpu costUs, calibrateMs, passThrough; io-wait waitMs, jitterMs, passThrough; sensor-alerts alertsTopic, statsTopic, windowMs, slideMs, maxSensors; user-events emitEvery, countsTopic' }),
+  handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: `Handler: ${builtInHandlerNames.join(', ')} (built-ins, listed under the options), or a module path`, default: defaultWorkerPoolOptions.handler }),
+  handlerOptions: optionalEnvVar('CONSUMER_HANDLER_OPTIONS', parsers.string(), { description: "Handler options as key=value,key=value (each built-in handler's options: listed under the options, and in the README)" }),
   threads: envVar('CONSUMER_THREADS', parsers.int(1, 256), { description: 'Worker threads', default: defaultWorkerPoolOptions.threads }),
   chunkSize: envVar('CONSUMER_CHUNK_SIZE', parsers.int(1, 100_000), { description: 'Records per task sent to a thread', default: defaultDispatcherOptions.chunkSize }),
   ordering: envVar('CONSUMER_ORDERING', parsers.oneOf(ORDERING_MODES), { description: 'key, partition or unordered', default: defaultDispatcherOptions.ordering }),

@@ -18,13 +18,20 @@ export const defaultCpuHandlerOptions = {
   passThrough: false,
 } satisfies CpuHandlerOptions;
 
-const optionsSchema = z.object({
-  costUs: z.coerce.number().nonnegative().default(defaultCpuHandlerOptions.costUs),
-  calibrateMs: z.coerce.number().positive().max(1_000).default(defaultCpuHandlerOptions.calibrateMs),
+/** The cpu handler's options: what it parses, and what `--help` and the README list. */
+export const cpuOptionsSchema = z.object({
+  costUs: z.coerce.number().nonnegative().default(defaultCpuHandlerOptions.costUs).describe('CPU time to burn per record, microseconds'),
+  calibrateMs: z.coerce
+    .number()
+    .positive()
+    .max(1_000)
+    .default(defaultCpuHandlerOptions.calibrateMs)
+    .describe("Time spent at start measuring the thread's hashing speed, ms"),
   passThrough: z
     .enum(['true', 'false'])
     .default(defaultCpuHandlerOptions.passThrough ? 'true' : 'false')
-    .transform((value) => value === 'true'),
+    .transform((value) => value === 'true')
+    .describe('Also pass each record on to the output topic'),
 });
 
 /**
@@ -85,7 +92,7 @@ let lastHash = 0;
  * a load test of thread counts needs to see.
  */
 const createCpuHandler: HandlerFactory = (options): Handler => {
-  const { costUs, calibrateMs, passThrough: emit } = parseHandlerOptions('cpu', optionsSchema, options);
+  const { costUs, calibrateMs, passThrough: emit } = parseHandlerOptions('cpu', cpuOptionsSchema, options);
   const rounds = Math.max(0, Math.round(costUs * calibrateRoundsPerUs(calibrateMs)));
   return {
     handle(record: HandlerRecord) {

@@ -4,13 +4,15 @@ import type { Handler, HandlerFactory } from './handler.js';
 import { parseHandlerOptions } from './handler-options.js';
 import { passThrough } from './pass-through.js';
 
-const optionsSchema = z.object({
-  /** Wait per record, like a call to a downstream service. */
-  waitMs: z.coerce.number().nonnegative().max(60_000).default(2),
-  /** Adds a uniform 0–jitterMs to each wait. */
-  jitterMs: z.coerce.number().nonnegative().max(60_000).default(0),
-  /** Pass each record on to the output topic unchanged (with its sequence headers). */
-  passThrough: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+/** The io-wait handler's options: what it parses, and what `--help` and the README list. */
+export const ioWaitOptionsSchema = z.object({
+  waitMs: z.coerce.number().nonnegative().max(60_000).default(2).describe('Wait per record without using the CPU (like a call to a downstream service), ms'),
+  jitterMs: z.coerce.number().nonnegative().max(60_000).default(0).describe('Adds a uniform 0 to jitterMs to each wait, ms'),
+  passThrough: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((value) => value === 'true')
+    .describe('Pass each record on to the output topic unchanged (with its sequence headers)'),
 });
 
 /**
@@ -19,7 +21,7 @@ const optionsSchema = z.object({
  * throughput even on a small machine: what the demo and scaling tests need.
  */
 const createIoWaitHandler: HandlerFactory = (options): Handler => {
-  const { waitMs, jitterMs, passThrough: emit } = parseHandlerOptions('io-wait', optionsSchema, options);
+  const { waitMs, jitterMs, passThrough: emit } = parseHandlerOptions('io-wait', ioWaitOptionsSchema, options);
   return {
     readsValue: false,
     async handle(record) {

@@ -51,12 +51,16 @@ export const defaultSensorAlertsOptions = {
   maxSensors: 100_000,
 } satisfies SensorAlertsOptions;
 
-const optionsSchema = z.object({
-  alertsTopic: z.string().default(defaultSensorAlertsOptions.alertsTopic),
-  statsTopic: z.string().default(defaultSensorAlertsOptions.statsTopic),
-  windowMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.windowMs),
-  slideMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.slideMs),
-  maxSensors: z.coerce.number().int().positive().default(defaultSensorAlertsOptions.maxSensors),
+/** The sensor-alerts handler's options: what it parses, and what `--help` and the README list. */
+export const sensorAlertsOptionsSchema = z.object({
+  alertsTopic: z.string().default(defaultSensorAlertsOptions.alertsTopic).describe('Topic for alerts (empty: the output topic)'),
+  statsTopic: z
+    .string()
+    .default(defaultSensorAlertsOptions.statsTopic)
+    .describe('Topic for per-sensor window statistics (empty: no statistics, so the output topic holds only alerts, which producer-gen verify can check)'),
+  windowMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.windowMs).describe('Window length of the statistics, ms (0: no statistics)'),
+  slideMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.slideMs).describe('A new window starts every slideMs (sliding windows); 0: every windowMs (tumbling), ms'),
+  maxSensors: z.coerce.number().int().positive().default(defaultSensorAlertsOptions.maxSensors).describe("Sensors whose open window a thread keeps; beyond, the least recently started is dropped"),
 });
 
 /** An alert output's value. */
@@ -126,7 +130,7 @@ function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
  *   not have.
  */
 const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
-  const { alertsTopic, statsTopic, windowMs, slideMs, maxSensors } = parseHandlerOptions('sensor-alerts', optionsSchema, options);
+  const { alertsTopic, statsTopic, windowMs, slideMs, maxSensors } = parseHandlerOptions('sensor-alerts', sensorAlertsOptionsSchema, options);
   if (windowMs > 0 && slideMs > windowMs) throw new Error(`sensor-alerts handler option slideMs must not exceed windowMs (got ${slideMs} > ${windowMs})`);
   const windows = windowMs > 0 ? new SensorWindowStore<SensorType>({ lengthMs: windowMs, slideMs: slideMs === 0 ? windowMs : slideMs }, maxSensors) : undefined;
 

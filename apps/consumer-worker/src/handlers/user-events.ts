@@ -25,9 +25,10 @@ export const defaultUserEventsOptions = {
   countsTopic: '',
 } satisfies UserEventsOptions;
 
-const optionsSchema = z.object({
-  emitEvery: z.coerce.number().int().positive().default(defaultUserEventsOptions.emitEvery),
-  countsTopic: z.string().default(defaultUserEventsOptions.countsTopic),
+/** The user-events handler's options: what it parses, and what `--help` and the README list. */
+export const userEventsOptionsSchema = z.object({
+  emitEvery: z.coerce.number().int().positive().default(defaultUserEventsOptions.emitEvery).describe('Events a thread counts before it emits a count record (counts per action)'),
+  countsTopic: z.string().default(defaultUserEventsOptions.countsTopic).describe('Topic for count records (empty: the output topic)'),
 });
 
 /** A count record's value: how many events of each action one thread saw since its last one. */
@@ -58,7 +59,7 @@ function zeroCounts(): Record<UserAction, number> {
  * pool has no per-thread shutdown hook). An event that is not a valid user event throws.
  */
 const createUserEventsHandler: HandlerFactory = (options): Handler => {
-  const { emitEvery, countsTopic } = parseHandlerOptions('user-events', optionsSchema, options);
+  const { emitEvery, countsTopic } = parseHandlerOptions('user-events', userEventsOptionsSchema, options);
   let counts = zeroCounts();
   let events = 0;
   let sequence = 0;
