@@ -141,7 +141,7 @@ export class Dispatcher {
         const groupOutcomes = outcomes.slice(index, index + group.length);
         index += group.length;
         if (group[0]?.part.revoked) continue;
-        for (const outcome of groupOutcomes) if (outcome.status === 'failed') this.counters.failed += 1;
+        for (const outcome of groupOutcomes) if (outcome.status === 'failed' || outcome.status === 'rejected') this.counters.failed += 1;
         if (groupOutcomes.every(isPlainOk)) this.completeEntries(group);
         else this.settle(group, planOutcomes(group, groupOutcomes, this.options.maxAttempts));
       }

@@ -14,6 +14,7 @@ const out: RecordOutcome = { status: 'ok', outputs: [{ key: null, value: Buffer.
 const failed: RecordOutcome = { status: 'failed', error: 'boom' };
 const skipped: RecordOutcome = { status: 'skipped' };
 const undecodable: RecordOutcome = { status: 'undecodable', error: 'bad json' };
+const rejected: RecordOutcome = { status: 'rejected', error: 'not a user event' };
 
 /** A plan by offsets: what is produced, dead-lettered (with why), run again (r: retry, o: re-run). */
 function summary(plan: RecoveryPlan) {
@@ -28,6 +29,11 @@ describe('planOutcomes', () => {
   const rows: Array<{ name: string; outcomes: RecordOutcome[]; attempt?: number; expected: ReturnType<typeof summary> }> = [
     { name: 'all ran: every one produced', outcomes: [ok, out], expected: { produce: [0, 1], deadLetter: [], rerun: [] } },
     { name: 'undecodable: dead-lettered at once, the others go on', outcomes: [out, undecodable, out], expected: { produce: [0, 2], deadLetter: ['1: undecodable: bad json'], rerun: [] } },
+    {
+      name: 'rejected (not retriable) on its first attempt: dead-lettered at once, never retried, the others go on',
+      outcomes: [rejected, out],
+      expected: { produce: [1], deadLetter: ['0: not retriable: not a user event'], rerun: [] },
+    },
     { name: 'a failure stops the group: it retries, the later ones re-run', outcomes: [out, failed, out, skipped], expected: { produce: [0], deadLetter: [], rerun: ['1r', '2o', '3o'] } },
     { name: 'out of attempts: the failed one is dead-lettered, the later ones re-run', outcomes: [failed, skipped], attempt: 3, expected: { produce: [], deadLetter: ['0: boom'], rerun: ['1o'] } },
     { name: 'skipped with nothing failed: re-run without an attempt', outcomes: [ok, skipped], expected: { produce: [0], deadLetter: [], rerun: ['1o'] } },

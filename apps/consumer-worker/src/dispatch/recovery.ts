@@ -23,7 +23,7 @@ export interface DeadLetter {
 export interface RecoveryPlan {
   /** Ran and succeeded: each completes once its outputs (if any) are produced. */
   produce: Array<{ entry: Entry; outputs: readonly OutputRecord[] }>;
-  /** Dead-lettered now, then complete: undecodable, or out of attempts. */
+  /** Dead-lettered now, then complete: undecodable, rejected as not retriable, or out of attempts. */
   deadLetter: DeadLetter[];
   /** Run again, in lane order, from the front of their lane. */
   rerun: Rerun[];
@@ -36,7 +36,7 @@ export function failedAttempt(entry: Entry, error: string, maxAttempts: number):
 
 /**
  * A group's outcomes. Records up to the first failed or skipped one are settled: produced (ok) or
- * dead-lettered (undecodable, never retried). That record and every later one of the group run
+ * dead-lettered (undecodable or rejected: never retried). That record and every later one of the group run
  * again, in order: the failed one as a failed attempt, the rest as re-runs (skipped by the
  * worker; or, from an executor that ran them anyway, run out of order, so their outcomes are
  * dropped).
@@ -50,6 +50,7 @@ export function planOutcomes(group: readonly Entry[], outcomes: readonly RecordO
     const outcome = outcomes[i] as RecordOutcome;
     if (outcome.status === 'ok') plan.produce.push({ entry, outputs: outcome.outputs });
     else if (outcome.status === 'undecodable') plan.deadLetter.push({ entry, reason: `undecodable: ${outcome.error}` });
+    else if (outcome.status === 'rejected') plan.deadLetter.push({ entry, reason: `not retriable: ${outcome.error}` });
   }
   const stop = outcomes[stopAt];
   if (stop === undefined) return plan;

@@ -1,4 +1,5 @@
 import type { CodecName } from '@lagscale/codecs/value';
+import { AppError } from '@lagscale/kafka-core/thread';
 
 /**
  * One record as a handler sees it, in a worker thread. The value is already decoded with the
@@ -43,6 +44,10 @@ export type HandlerResult = HandlerOutput[] | void;
 /**
  * Processes records one at a time, in order, inside one worker thread. Throwing (or rejecting)
  * fails the record: the dispatcher retries it with backoff and dead-letters it in the end.
+ * An error whose `retriable` is false says retrying cannot help (the record is not what the
+ * handler expects): the record goes to the dead-letter topic at once, without retries, and its
+ * key's later records go on. Throw `invalidRecord(message)` for that; codec errors
+ * (`CodecError`, e.g. from decoding `rawValue` yourself) are non-retriable too.
  * Whatever state a handler keeps is per thread: records of one key may run on any thread.
  */
 export interface Handler {
@@ -64,4 +69,17 @@ export type HandlerFactory = (options: Record<string, string>) => Handler | Prom
 /** The shape of a module that `loadHandler` accepts. */
 export interface HandlerModule {
   default: HandlerFactory;
+}
+
+/**
+ * The error for a record a handler can never process (its value is not what the handler reads):
+ * dead-lettered at once instead of retried. Code `RECORD_INVALID`, `retriable` false.
+ */
+export function invalidRecord(message: string, cause?: unknown): AppError {
+  return new AppError('RECORD_INVALID', message, { retriable: false, ...(cause === undefined ? {} : { cause }) });
+}
+
+/** True for an error that says retrying cannot help: `retriable === false` (an AppError, a CodecError, or any error so marked). */
+export function isNonRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === false;
 }

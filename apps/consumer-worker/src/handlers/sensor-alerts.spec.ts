@@ -74,7 +74,11 @@ describe('sensor-alerts handler', () => {
 
   it('throws for a value that is not a sensor reading', async () => {
     const handler = await createSensorAlertsHandler({});
-    await expect(async () => handler.handle(handlerRecord({ sensorId: 's', type: 'wind', value: 3, ts: 1 }))).rejects.toThrow(/not a sensor reading/);
+    await expect(async () => handler.handle(handlerRecord({ sensorId: 's', type: 'wind', value: 3, ts: 1 }))).rejects.toMatchObject({
+      code: 'RECORD_INVALID',
+      retriable: false,
+      message: expect.stringMatching(/not a sensor reading/),
+    });
   });
 
   it('rejects bad options with the option name', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Handler, HandlerFactory, HandlerOutput, HandlerRecord } from './handler.js';
+import { invalidRecord, type Handler, type HandlerFactory, type HandlerOutput, type HandlerRecord } from './handler.js';
 import { parseHandlerOptions } from './handler-options.js';
 import { sequenceHeadersOf } from './pass-through.js';
 import { SensorWindowStore, type ClosedWindow } from './sensor-windows.js';
@@ -118,8 +118,8 @@ function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
  * Threshold alerts and windowed statistics over sensor readings.
  *
  * - Each reading outside `SENSOR_THRESHOLDS` yields one alert record (key: the sensor id), with
- *   the input's sequence headers. A value that is not a valid reading throws, so it is retried
- *   and dead-lettered like any failure.
+ *   the input's sequence headers. A value that is not a valid reading is dead-lettered at once
+ *   (`invalidRecord`: retrying cannot make it one).
  * - Statistics (only with a `statsTopic`): windows of `windowMs` by reading time, per sensor: tumbling, or sliding with a new
  *   window every `slideMs` (`sensor-windows.ts`). A window is emitted when a reading of the sensor
  *   at or past its end arrives. The state lives in the worker thread, so it is per thread and
@@ -144,7 +144,7 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
     handle(record: HandlerRecord) {
       const parsed = readingSchema.safeParse(record.value);
       if (!parsed.success) {
-        throw new Error(`not a sensor reading: ${z.prettifyError(parsed.error).replace(/\s+/g, ' ')}`);
+        throw invalidRecord(`not a sensor reading: ${z.prettifyError(parsed.error).replace(/\s+/g, ' ')}`);
       }
       const reading = parsed.data;
       const outputs: HandlerOutput[] = [];

@@ -27,9 +27,13 @@ describe('user-events handler', () => {
     ]);
   });
 
-  it('throws for an unknown action', async () => {
+  it('rejects an unknown action as not retriable (RECORD_INVALID): it is dead-lettered, not retried 5 times', async () => {
     const handler = await createUserEventsHandler({});
-    await expect(async () => handler.handle(handlerRecord({ userId: 'u', action: 'dance', ts: 1 }))).rejects.toThrow(/not a user event/);
+    await expect(async () => handler.handle(handlerRecord({ userId: 'u', action: 'dance', ts: 1 }))).rejects.toMatchObject({
+      code: 'RECORD_INVALID',
+      retriable: false,
+      message: expect.stringMatching(/not a user event/),
+    });
   });
 
   it('rejects a non-positive emitEvery', () => {

@@ -1,6 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import { z } from 'zod';
-import type { Handler, HandlerFactory, HandlerRecord } from './handler.js';
+import { invalidRecord, type Handler, type HandlerFactory, type HandlerRecord } from './handler.js';
 import { parseHandlerOptions } from './handler-options.js';
 
 const USER_ACTIONS = ['view', 'click', 'add_to_cart', 'purchase', 'login', 'logout'] as const;
@@ -56,7 +56,8 @@ function zeroCounts(): Record<UserAction, number> {
  * `user-action-counts/<thread>`), then starts again from zero. Semantics: summing the records of
  * all threads and consumers gives the totals, at least once: a retried or redelivered event is
  * counted again, and counts not yet emitted when a thread stops are lost (no final flush; the
- * pool has no per-thread shutdown hook). An event that is not a valid user event throws.
+ * pool has no per-thread shutdown hook). An event that is not a valid user event is
+ * dead-lettered at once, without retries (`invalidRecord`).
  */
 const createUserEventsHandler: HandlerFactory = (options): Handler => {
   const { emitEvery, countsTopic } = parseHandlerOptions('user-events', userEventsOptionsSchema, options);
@@ -69,7 +70,7 @@ const createUserEventsHandler: HandlerFactory = (options): Handler => {
     handle(record: HandlerRecord) {
       const parsed = eventSchema.safeParse(record.value);
       if (!parsed.success) {
-        throw new Error(`not a user event: ${z.prettifyError(parsed.error).replace(/\s+/g, ' ')}`);
+        throw invalidRecord(`not a user event: ${z.prettifyError(parsed.error).replace(/\s+/g, ' ')}`);
       }
       const event = parsed.data;
       if (events === 0) firstTs = event.ts;

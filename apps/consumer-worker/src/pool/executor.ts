@@ -68,6 +68,8 @@ export type RecordOutcome =
   | { status: 'failed'; error: string }
   /** The bytes could not be decoded: straight to the dead-letter topic, no retry. */
   | { status: 'undecodable'; error: string }
+  /** The handler threw an error that retrying cannot fix (`retriable: false`): straight to the dead-letter topic, no retry. */
+  | { status: 'rejected'; error: string }
   /**
    * Not run: an earlier record of the same ordering key failed in this chunk, and running this
    * one before that one's retry would break the key's order. It goes back behind the retry

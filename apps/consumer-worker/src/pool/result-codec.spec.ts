@@ -17,6 +17,7 @@ describe('packResults / unpackResults', () => {
     { status: 'undecodable', error: 'cannot decode value as application/json: invalid JSON' },
     { status: 'ok', outputs: [{ topic: 'other', key: Buffer.from('b'), value: Buffer.from('2'), headers: {} }] },
     { status: 'skipped' },
+    { status: 'rejected', error: 'not a user event: action invalid' },
   ];
 
   it('round-trips every kind of outcome, keeping Buffer headers as Buffers', () => {

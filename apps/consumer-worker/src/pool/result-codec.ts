@@ -25,7 +25,7 @@ export interface PackedResults {
   /** Number of float64 slots of the index. */
   indexLength: number;
   topics: string[];
-  /** Per record: the error of a failed or undecodable record, '' otherwise. */
+  /** Per record: the error of a failed, undecodable or rejected record, '' otherwise. */
   errors: string[];
   buffer: ArrayBuffer;
   handlerSeconds?: ChunkTimings;
@@ -40,7 +40,7 @@ const STRING_KIND = 0;
 const BUFFER_KIND = 1;
 const NO_BYTES = new ArrayBuffer(0);
 
-const statusCodes = { ok: 0, failed: 1, undecodable: 2, skipped: 3 } as const satisfies Record<RecordOutcome['status'], number>;
+const statusCodes = { ok: 0, failed: 1, undecodable: 2, skipped: 3, rejected: 4 } as const satisfies Record<RecordOutcome['status'], number>;
 
 type HeaderEntryValue = string | Buffer;
 
@@ -192,8 +192,8 @@ export function unpackResults(results: PackedResults): RecordOutcome[] {
     const status = index[slot]!;
     const outputCount = index[slot + 1]!;
     slot += OUTCOME_SLOTS;
-    if (status === statusCodes.failed || status === statusCodes.undecodable) {
-      outcomes[i] = { status: status === statusCodes.failed ? 'failed' : 'undecodable', error: errors[i] ?? '' };
+    if (status === statusCodes.failed || status === statusCodes.undecodable || status === statusCodes.rejected) {
+      outcomes[i] = { status: status === statusCodes.failed ? 'failed' : status === statusCodes.undecodable ? 'undecodable' : 'rejected', error: errors[i] ?? '' };
       continue;
     }
     if (status === statusCodes.skipped) {

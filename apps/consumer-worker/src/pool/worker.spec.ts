@@ -1,6 +1,6 @@
 import * as codecs from '@lagscale/codecs';
 import { describe, expect, it } from 'vitest';
-import type { Handler, HandlerRecord } from '../handlers/handler.js';
+import { invalidRecord, type Handler, type HandlerRecord } from '../handlers/handler.js';
 import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, packChunk } from './chunk-codec.js';
@@ -54,9 +54,10 @@ describe('runChunk', () => {
       handler,
       chunkOf([dispatchRecord(0, '"throw"'), dispatchRecord(1, '"reject"'), dispatchRecord(2, '"bad-output"'), dispatchRecord(3, '{oops'), dispatchRecord(4, '"fine"')]),
     );
-    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'failed', 'undecodable', 'ok']);
+    expect(outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'rejected', 'undecodable', 'ok']);
     expect(outcomes[0]).toEqual({ status: 'failed', error: 'sync boom' });
     expect(outcomes[1]).toEqual({ status: 'failed', error: 'async boom' });
+    // the same outputs would fail to encode on every retry
     expect(outcomes[2]).toMatchObject({ error: expect.stringContaining('handler output cannot be encoded') });
   });
 
@@ -84,6 +85,13 @@ describe('runChunk', () => {
       ran: [0, 1, 2, 3],
     },
     {
+      name: 'a rejected record (not retriable) is dead-lettered, not retried: its tag goes on',
+      values: ['"invalid"', '"x"'],
+      tags: [1, 1],
+      statuses: ['rejected', 'ok'],
+      ran: [0, 1],
+    },
+    {
       name: 'an undecodable record is dead-lettered, not retried: its tag goes on',
       values: ['{oops', '"x"'],
       tags: [1, 1],
@@ -97,11 +105,26 @@ describe('runChunk', () => {
       handle(record) {
         seen.push(record.offset);
         if (record.value === 'fail') throw new Error('boom');
+        if (record.value === 'invalid') throw invalidRecord('not the expected data');
       },
     };
     const outcomes = await runChunk(handler, chunkOf(values.map((v, i) => dispatchRecord(i, v)), tags));
     expect(outcomes.map((o) => o.status)).toEqual(statuses);
     expect(seen).toEqual(ran);
+  });
+
+  it('settles an error that cannot pass on retry as rejected (never retried): invalidRecord, a CodecError, any retriable: false', async () => {
+    const handler: Handler = {
+      handle(record) {
+        if (record.value === 'invalid') throw invalidRecord('not a sensor reading');
+        if (record.value === 'codec') codecs.jsonCodec.decode(Buffer.from('{oops'));
+        if (record.value === 'marked') throw Object.assign(new Error('schema mismatch'), { retriable: false });
+        if (record.value === 'transient') throw Object.assign(new Error('downstream busy'), { retriable: true });
+      },
+    };
+    const outcomes = await runChunk(handler, chunkOf([dispatchRecord(0, '"invalid"'), dispatchRecord(1, '"codec"'), dispatchRecord(2, '"marked"'), dispatchRecord(3, '"transient"')]));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'failed']);
+    expect(outcomes[0]).toEqual({ status: 'rejected', error: 'not a sensor reading' });
   });
 
   it('skips decoding for a handler that does not read values, so garbage is not undecodable', async () => {

@@ -1,6 +1,6 @@
 import type * as Codecs from '@lagscale/codecs/value';
 import { Piscina } from 'piscina';
-import type { Handler, HandlerOutput, HandlerRecord } from '../handlers/handler.js';
+import { isNonRetriable, type Handler, type HandlerOutput, type HandlerRecord } from '../handlers/handler.js';
 import { loadHandler } from '../handlers/registry.js';
 import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
@@ -54,7 +54,8 @@ function settle(result: HandlerOutput[], codecs: typeof Codecs): RecordOutcome {
   try {
     return { status: 'ok', outputs: result.map((output) => encodeOutput(output, codecs)) };
   } catch (error) {
-    return { status: 'failed', error: `handler output cannot be encoded: ${errorText(error)}` };
+    // the same outputs would fail the same way on every retry
+    return { status: 'rejected', error: `handler output cannot be encoded: ${errorText(error)}` };
   }
 }
 
@@ -65,7 +66,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
 /**
  * Runs a chunk's records through the thread's handler, one after another in chunk order, and
  * returns one outcome per record. Never rejects for a record's sake: bad bytes are
- * `undecodable`, a throwing handler is `failed`. Once a record fails, the later records with
+ * `undecodable`, a throwing handler is `failed`, or `rejected` when its error is not retriable. Once a record fails, the later records with
  * its order tag (its ordering key) are not run but come back `skipped`, so a handler never sees
  * a key's records out of order. Handler time per record is counted into `timings`.
  */
@@ -111,7 +112,9 @@ export async function runChunk(handler: Handler, chunk: ChunkView, timings?: Buc
       if (isPromise(result)) result = await result;
       outcome = result === undefined || result.length === 0 ? OK_WITHOUT_OUTPUTS : settle(result, codecsModule ?? (await loadCodecs()));
     } catch (error) {
-      outcome = { status: 'failed', error: errorText(error) };
+      // An error that says retrying cannot help (a value the handler cannot parse) is settled
+      // like undecodable bytes: dead-lettered now, and its key's later records go on.
+      outcome = isNonRetriable(error) ? { status: 'rejected', error: errorText(error) } : { status: 'failed', error: errorText(error) };
     }
     timings?.observe((performance.now() - startedMs) / 1_000);
     if (outcome.status === 'failed' && tag !== 0) (failedTags ??= new Set()).add(tag);

@@ -21,6 +21,7 @@ import { WorkerPool } from '../pool/index.js';
 import type { WorkerSettings } from '../config/worker-config.js';
 import { takeBatch, type BatchIntakeContext, type RawRecordSetsOption } from './batch-intake.js';
 import { deadLetterMessage } from './dead-letter.js';
+import { DEAD_LETTER_LOG_INTERVAL_MS, DeadLetterLog } from './dead-letter-log.js';
 import { defaultOutputProducerOptions, OutputProducer } from './output-producer.js';
 import { PartitionOwnership } from './partition-ownership.js';
 import { fetchReadiness, foldFetchEvent, type FetchEvent, type FetchHealthState } from './fetch-health.js';
@@ -93,6 +94,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
   const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
   let outputs = 0;
+  // One line per burst of dead letters, not one per record (a topic of garbage floods otherwise).
+  const deadLetterLog = new DeadLetterLog(logger, (topic) => dlqTopicOf(settings, topic));
   // Counted per input topic here (the dispatcher keeps the rest per partition): see `topicSeries`.
   const perTopic = { consumed: new Map<string, number>(), outputs: new Map<string, number>(), deadLettered: new Map<string, number>() };
   const dispatcher = new Dispatcher(
@@ -104,8 +107,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         perTopic.outputs.set(record.topic, (perTopic.outputs.get(record.topic) ?? 0) + records.length);
       },
       async onDeadLetter(record, reason, attempts) {
-        logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, attempts, reason }, 'dead-lettering record');
         await output.send(dlqTopicOf(settings, record.topic), [deadLetterMessage(record, reason, attempts)]);
+        // logged once sent: a send the dispatcher retries is one dead letter, not several
+        deadLetterLog.record(record, reason, attempts);
         perTopic.deadLettered.set(record.topic, (perTopic.deadLettered.get(record.topic) ?? 0) + 1);
       },
       pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
@@ -134,6 +138,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   let fetchHealth: FetchHealthState = {};
   let commitTimer: NodeJS.Timeout | undefined;
   let progressTimer: NodeJS.Timeout | undefined;
+  let deadLetterTimer: NodeJS.Timeout | undefined;
   let ops: OpsServer | undefined;
   let metricsUrl: string | undefined;
 
@@ -299,6 +304,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       // A single topic needs the admin only to check it; a pattern keeps it to watch the topic list.
       if (settings.subscription.kind === 'topic') await disconnectAdmin();
       commitTimer = setInterval(() => void ownership.commit('interval'), settings.commitIntervalMs);
+      deadLetterTimer = setInterval(() => deadLetterLog.flush(), DEAD_LETTER_LOG_INTERVAL_MS);
+      deadLetterTimer.unref();
       if (settings.progressIntervalMs > 0) {
         progressTimer = setInterval(() => {
           const s = dispatcher.stats();
@@ -318,6 +325,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records pending; they will be redelivered');
       await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
       await ownership.commit('shutdown');
+      clearInterval(deadLetterTimer);
+      deadLetterLog.flush();
       await consumer.disconnect().catch(() => undefined);
       await output.stop().catch(() => undefined);
       await disconnectAdmin();

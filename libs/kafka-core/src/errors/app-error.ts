@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'GROUP_ACTIVE',
   'OFFSET_INVALID',
   'DECODE_FAILED',
+  /** A record its handler can never process (not the data it expects): dead-lettered without retries. */
+  'RECORD_INVALID',
   'TIMEOUT',
   'SHUTTING_DOWN',
   /** The kafkajs loaded is not the toolkit's (vendor/kafkajs): its fast paths would be missing. */
