@@ -22,7 +22,8 @@ describe('consumer-worker: graceful stop', () => {
 
     const first = await startWorkerProcess(flags);
     await waitFor(async () => (await topicRecordCount(t, outputTopic)) > 3_000, { timeoutMs: 60_000, description: '> 3,000 outputs from the first worker' });
-    // The CLI's own bound is the drain deadline + 5 s; give the exit a little more than that.
+    // The whole stop stays within --shutdown-timeout-ms (the process exits 3 past it); the test's
+    // bound adds room for the process to start exiting on a busy machine.
     const stopped = await first.stop('SIGTERM', SHUTDOWN_TIMEOUT_MS + 10_000);
     expect(stopped.code, first.output()).toBe(0);
     expect(stopped.elapsedMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 5_000);

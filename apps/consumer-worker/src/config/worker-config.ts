@@ -19,6 +19,10 @@ export const workerEnv = {
     description: 'With a topic pattern: how often the topic list is read to find new matching topics (ms)',
     default: defaultTopicSubscriptionOptions.refreshIntervalMs,
   }),
+  topicWaitMs: envVar('CONSUMER_TOPIC_WAIT_MS', parsers.durationMs(), {
+    description: 'At start, how long to wait for CONSUMER_TOPIC to be created (not ready meanwhile) before exiting with TOPIC_NOT_FOUND; 0: exit at once (ms, or 30s, 5m)',
+    default: defaultTopicSubscriptionOptions.topicWaitMs,
+  }),
   groupId: envVar('CONSUMER_GROUP_ID', parsers.string(), { description: 'Consumer group id', default: 'lagscale-workers' }),
   outputTopic: optionalEnvVar('CONSUMER_OUTPUT_TOPIC', parsers.string(), { description: 'Topic handler outputs go to (unset: outputs are an error unless they name a topic)' }),
   dlqTopic: optionalEnvVar('CONSUMER_DLQ_TOPIC', parsers.string(), { description: 'Dead-letter topic (default: <topic>.dlq, per input topic)' }),
@@ -46,7 +50,10 @@ export const workerEnv = {
   commitIntervalMs: envVar('CONSUMER_COMMIT_INTERVAL_MS', parsers.int(10, 600_000), { description: 'How often completed offsets are committed (ms)', default: 1_000 }),
   offsetReset: envVar('CONSUMER_OFFSET_RESET', parsers.oneOf(OFFSET_RESET_POLICIES), { description: 'Where a group without commits starts: earliest or latest', default: 'earliest' }),
   sessionTimeoutMs: envVar('CONSUMER_SESSION_TIMEOUT_MS', parsers.int(6_000, 300_000), { description: 'Group session timeout (ms)', default: 30_000 }),
-  shutdownTimeoutMs: envVar('CONSUMER_SHUTDOWN_TIMEOUT_MS', parsers.int(100, 600_000), { description: 'SIGTERM: time to finish pending records before exiting', default: 30_000 }),
+  shutdownTimeoutMs: envVar('CONSUMER_SHUTDOWN_TIMEOUT_MS', parsers.int(100, 600_000), {
+    description: 'SIGTERM: the whole stop (finish the running chunks, commit, leave the group) must end within this, or the process exits 3 (ms)',
+    default: 30_000,
+  }),
   metricsPort: envVar('CONSUMER_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /healthz /readyz (0: any free port)', default: 9466 }),
   metricsHost: envVar('CONSUMER_METRICS_HOST', parsers.string(), { description: 'Address of the metrics server', default: '127.0.0.1' }),
   progressIntervalMs: envVar('CONSUMER_PROGRESS_INTERVAL_MS', parsers.int(0, 3_600_000), { description: 'Progress log line interval (0: off)', default: 10_000 }),

@@ -296,6 +296,11 @@ export class Dispatcher {
     return this.parts.topicStats();
   }
 
+  /** Per partition, its records taken and not yet committable: after the last commit, what the group's next owner redelivers. */
+  uncommittedByPartition(): Array<{ topic: string; partition: number; records: number }> {
+    return this.parts.uncommittedByPartition();
+  }
+
   /** Offsets taken past the last commit, over all partitions. */
   commitLag(): number {
     return this.parts.commitLag();

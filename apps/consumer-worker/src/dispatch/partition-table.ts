@@ -108,4 +108,11 @@ export class PartitionTable {
     }
     return stats;
   }
+
+  /** Per partition held, its uncommitted records (done or not), for those with any: what a stop now leaves to be redelivered. */
+  uncommittedByPartition(): Array<{ topic: string; partition: number; records: number }> {
+    const result: Array<{ topic: string; partition: number; records: number }> = [];
+    for (const part of this.#parts.values()) if (part.uncommittedRecords > 0) result.push({ topic: part.topic, partition: part.partition, records: part.uncommittedRecords });
+    return result;
+  }
 }

@@ -1,7 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import {
-  AppError,
   connectClient,
   createKafka,
   createOpsServer,
@@ -9,6 +8,7 @@ import {
   defineService,
   describeError,
   ensureTopic,
+  logTopicReport,
   topicPartitionCount,
   type KafkaConfig,
   type Logger,
@@ -27,6 +27,8 @@ import { PartitionOwnership } from './partition-ownership.js';
 import { fetchReadiness, foldFetchEvent, type FetchEvent, type FetchHealthState } from './fetch-health.js';
 import { dlqTopicOf, TopicSubscriber, type SubscriptionChange } from './topic-subscription.js';
 import { registerWorkerMetrics, type TopicSeries } from './worker-metrics.js';
+import { inputTopicPartitions } from './input-topic.js';
+import { redeliveryReport } from './shutdown-report.js';
 
 export interface ConsumerServiceOptions {
   kafkaConfig: KafkaConfig;
@@ -44,6 +46,17 @@ export interface ConsumerService extends Service {
 
 /** Re-subscribing (a pattern matched a new topic): how long pending records get to finish before the member leaves. */
 const RESUBSCRIBE_SETTLE_MS = 5_000;
+
+/**
+ * Of the shutdown timeout, what is kept for flushing outputs, the last commit and leaving the
+ * group; the running chunks get the rest (at least half), so the whole stop ends within it.
+ */
+const SHUTDOWN_RESERVE_MS = 5_000;
+
+/** How long a stop waits for the running chunks, out of `shutdownTimeoutMs` for the whole stop. */
+export function drainBudgetMs(shutdownTimeoutMs: number): number {
+  return Math.max(Math.floor(shutdownTimeoutMs / 2), shutdownTimeoutMs - SHUTDOWN_RESERVE_MS);
+}
 
 /** How long a fetch waits for records on the broker: short, so a paused-then-resumed partition is fetched soon. */
 const FETCH_MAX_WAIT_MS = 250;
@@ -207,20 +220,29 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   let admin: Admin | undefined;
   let outputReady = settings.outputTopic === undefined;
   let consuming = false;
+  // A stop asked for while the start still waits (for the input topic) ends that wait.
+  const stopRequested = new AbortController();
+  let waitingForTopic: string | undefined;
 
-  /** Fails fast on a missing input topic; creates the dead-letter (and output) topics if needed. */
+  /** Checks the input topics (waiting for a missing one); creates the dead-letter (and output) topics if needed. */
   async function prepareTopics(topics: readonly string[]): Promise<void> {
     admin ??= await connectClient(kafka.admin(), { brokers: kafkaConfig.brokers, what: 'consumer-worker admin' });
     for (const topic of topics) {
-      const partitions = await topicPartitionCount(admin, topic);
-      if (partitions === undefined) {
-        // A pattern's topic was listed a moment ago: deleted since, it simply is not consumed.
-        if (settings.subscription.kind === 'pattern') continue;
-        throw new AppError('TOPIC_NOT_FOUND', `topic ${topic} does not exist (CONSUMER_TOPIC)`, { retriable: false });
-      }
-      await ensureTopic(admin, { topic: dlqTopicOf(settings, topic), partitions });
+      // A pattern's topic was listed a moment ago: deleted since, it simply is not consumed.
+      const partitions =
+        settings.subscription.kind === 'pattern'
+          ? await topicPartitionCount(admin, topic)
+          : await inputTopicPartitions(admin, topic, {
+              waitMs: settings.topicWaitMs,
+              signal: stopRequested.signal,
+              logger,
+              onWaiting: (waiting) => (waitingForTopic = waiting ? topic : undefined),
+            });
+      if (partitions === undefined) continue;
+      // created: one info line each; there already: debug (every start ensures them)
+      logTopicReport(logger, await ensureTopic(admin, { topic: dlqTopicOf(settings, topic), partitions }), 'dead-letter topic', 'debug');
       if (!outputReady && settings.outputTopic !== undefined) {
-        await ensureTopic(admin, { topic: settings.outputTopic, partitions });
+        logTopicReport(logger, await ensureTopic(admin, { topic: settings.outputTopic, partitions }), 'output topic', 'debug');
         outputReady = true;
       }
     }
@@ -245,7 +267,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       ownership.leave();
       consuming = false;
     }
-    if (topics.length === 0 || stopping) return;
+    if (topics.length === 0 || stopping || stopRequested.signal.aborted) return;
     await consumer.subscribe({ topics: [...topics], fromBeginning: settings.offsetReset === 'earliest' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
     consuming = true;
@@ -286,7 +308,11 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         logger,
         host: settings.metricsHost,
         port: settings.metricsPort,
-        readiness: { group: () => ownership.joined || 'not yet joined the consumer group', fetch: () => fetchReadiness(fetchHealth, Date.now()) },
+        readiness: {
+          topic: () => (waitingForTopic === undefined ? true : `waiting for topic ${waitingForTopic} to be created`),
+          group: () => ownership.joined || 'not yet joined the consumer group',
+          fetch: () => fetchReadiness(fetchHealth, Date.now()),
+        },
       });
       // The handler is resolved and its options validated (in the threads) before the group is
       // joined: a misspelt handler or option fails the start without a rebalance.
@@ -319,12 +345,16 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       await subscriber.stop();
       clearInterval(commitTimer);
       clearInterval(progressTimer);
-      // Stop fetching, finish the pending records (bounded), commit them, then leave the group.
+      // Stop fetching and starting chunks, finish the chunks already running (bounded), commit
+      // what is done, then leave the group. Records not run by then are redelivered.
       ownership.pauseAll();
-      const drained = await dispatcher.drain(settings.shutdownTimeoutMs);
-      if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records pending; they will be redelivered');
+      const drainMs = drainBudgetMs(settings.shutdownTimeoutMs);
+      const drained = await dispatcher.drain(drainMs);
+      if (!drained) logger.warn({ timeoutMs: drainMs }, `running chunks did not finish within ${drainMs} ms of the ${settings.shutdownTimeoutMs} ms shutdown timeout; committing what is done`);
       await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
       await ownership.commit('shutdown');
+      const redelivery = redeliveryReport(dispatcher.uncommittedByPartition());
+      if (redelivery.level === 'warn' || consumed > 0) logger[redelivery.level](redelivery.fields, redelivery.message);
       clearInterval(deadLetterTimer);
       deadLetterLog.flush();
       await consumer.disconnect().catch(() => undefined);
@@ -338,7 +368,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   return {
     name: service.name,
     start: () => service.start(),
-    stop: () => service.stop(),
+    stop: () => {
+      stopRequested.abort();
+      return service.stop();
+    },
     get metricsUrl() {
       return metricsUrl;
     },

@@ -4,6 +4,8 @@ export type Subscription = { kind: 'topic'; topic: string } | { kind: 'pattern';
 export const defaultTopicSubscriptionOptions = {
   /** How often a pattern subscription reads the topic list (ms): a new topic is consumed within this plus a rejoin. */
   refreshIntervalMs: 10_000,
+  /** How long a worker started before its topic (`--topic`) exists waits for it, not ready meanwhile (ms). */
+  topicWaitMs: 300_000,
 } as const;
 
 const DEAD_LETTER_SUFFIX = '.dlq';

@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
 import { CONTENT_TYPE_HEADER, getCodec, type Codec } from '@lagscale/codecs';
-import { connectClient, ensureTopic, Gauge, type Logger, type Registry } from '@lagscale/kafka-core';
+import { connectClient, ensureTopic, Gauge, logTopicReport, type Logger, type Registry } from '@lagscale/kafka-core';
 import { checkedPartition, loadPartitioner, type LoadedPartitioner } from '@lagscale/kafka-core/partitioner';
 import { SequenceStamper } from '@lagscale/kafka-core/sequence';
 import type { GeneratorSettings } from '../config/generator-config.js';
@@ -100,7 +100,7 @@ export class GeneratorRun {
       const admin = await connectClient(this.options.kafka.admin(), { brokers: this.options.brokers, what: 'producer-gen admin' });
       try {
         const result = await ensureTopic(admin, { topic: settings.topic, partitions: settings.partitions, growPartitions: true });
-        logger.info(result, result.created ? 'created topic' : 'topic exists');
+        logTopicReport(logger, result);
       } finally {
         await admin.disconnect();
       }

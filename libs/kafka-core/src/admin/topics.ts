@@ -64,6 +64,43 @@ export async function topicPartitionCount(admin: Admin, topic: string, options: 
   });
 }
 
+export interface AwaitTopicOptions {
+  /** Give up after this long (the caller decides what that means). */
+  timeoutMs: number;
+  /** Pause between two looks at the topic list. */
+  intervalMs: number;
+  /** Ends the wait early (the app is stopping). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Waits for a topic to exist (someone else creates it: a producer, an operator): its partition
+ * count once it does, or undefined when `timeoutMs` passes or `signal` aborts first.
+ */
+export async function awaitTopic(admin: Admin, topic: string, options: AwaitTopicOptions): Promise<number | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    if (options.signal?.aborted === true) return undefined;
+    const partitions = await topicPartitionCount(admin, topic);
+    if (partitions !== undefined) return partitions;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    await abortableDelay(Math.min(options.intervalMs, left), options.signal);
+  }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 async function checkPartitions(admin: Admin, topic: string): Promise<number | undefined> {
   try {
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
