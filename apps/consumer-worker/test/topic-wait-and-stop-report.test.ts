@@ -97,7 +97,7 @@ describe('consumer-worker: what it says while it waits and when it stops', () =>
       logger,
     );
     await worker.start();
-    await waitFor(async () => (await fetchGroupTopicOffsets(t.admin, groupId, topic)).some((o) => o.committed !== undefined && o.committed > 0), {
+    await waitFor(async () => (await fetchGroupTopicOffsets(t.admin, groupId, topic)).some((o) => (o.committed ?? 0) > 0), {
       timeoutMs: 60_000,
       intervalMs: 100,
       description: 'a first commit',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { cpuOptionsSchema } from './cpu.js';
 import { ioWaitOptionsSchema } from './io-wait.js';
 import { noopOptionsSchema } from './noop.js';
