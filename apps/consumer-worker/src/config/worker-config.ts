@@ -44,7 +44,7 @@ export const workerEnv = {
     description: 'Key+value bytes of the uncommitted records that pause every partition',
     default: defaultBackpressureOptions.maxUncommittedBytes,
   }),
-  maxAttempts: envVar('CONSUMER_MAX_ATTEMPTS', parsers.int(1, 100), { description: 'Handler attempts before a record goes to the DLQ', default: defaultRetryOptions.maxAttempts }),
+  maxAttempts: envVar('CONSUMER_MAX_ATTEMPTS', parsers.int(1, 100), { description: 'Handler attempts before a record goes to the DLQ (an error that is not retriable: 1)', default: defaultRetryOptions.maxAttempts }),
   retryBaseMs: envVar('CONSUMER_RETRY_BASE_MS', parsers.int(1, 600_000), { description: 'First retry backoff (ms), doubled per attempt', default: defaultRetryOptions.retryBaseMs }),
   retryMaxMs: envVar('CONSUMER_RETRY_MAX_MS', parsers.int(1, 3_600_000), { description: 'Largest retry backoff (ms)', default: defaultRetryOptions.retryMaxMs }),
   commitIntervalMs: envVar('CONSUMER_COMMIT_INTERVAL_MS', parsers.int(10, 600_000), { description: 'How often completed offsets are committed (ms)', default: 1_000 }),
