@@ -25,7 +25,7 @@ export async function inputTopicPartitions(admin: Admin, topic: string, wait: In
   const notFound = (waited: string) =>
     new AppError(
       'TOPIC_NOT_FOUND',
-      `topic ${topic} does not exist${waited} (CONSUMER_TOPIC): create it (producer-gen run --topic ${topic} --partitions N creates it) or correct the name; CONSUMER_TOPIC_WAIT_MS (--topic-wait-ms) sets how long a worker waits for it`,
+      `topic ${topic} (--topic / CONSUMER_TOPIC) does not exist${waited}: create it (producer-gen run --topic ${topic} --partitions N creates it) or correct the name; --topic-wait-ms / CONSUMER_TOPIC_WAIT_MS sets how long a worker waits for it`,
       { retriable: false },
     );
   if (wait.waitMs === 0) throw notFound('');
