@@ -27,7 +27,7 @@ export const defaultGeneratorSettings = {
 export const generatorEnv = {
   topic: envVar('PRODUCER_TOPIC', parsers.string(), { description: 'Topic to produce to' }),
   partitions: optionalEnvVar('PRODUCER_PARTITIONS', parsers.int(1, 10_000), {
-    description: 'Create the topic with this many partitions if it does not exist (grows it when asked with more)',
+    description: 'Create the topic with this many partitions if it does not exist; more than it has grows it (keys then move to other partitions; a warning says so)',
   }),
   workload: envVar('PRODUCER_WORKLOAD', parsers.oneOf(WORKLOAD_NAMES), { description: 'user-events, sensor-readings or bytes', default: defaultGeneratorSettings.workload }),
   codec: optionalEnvVar('PRODUCER_CODEC', parsers.oneOf(codecNames), { description: 'Value codec (default: json; bytes for the bytes workload)' }),
