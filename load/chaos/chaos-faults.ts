@@ -39,13 +39,14 @@ const exists = (path: string) => access(path).then(() => true, () => false);
 let killFiles = 0;
 let stormRuns = 0;
 
-export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<void> {
+/** Injects the fault and resolves once it is cleared, with a note when it did not go as planned. */
+export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<string | undefined> {
   switch (kind) {
     case 'broker-kill': {
       await killBroker(ctx.brokerOptions.dataDir, 30_000);
       ctx.log('  broker SIGKILLed; starting it again');
       ctx.setBroker(await startEmbeddedBroker({ ...ctx.brokerOptions, deleteDataOnStop: true, waitTimeoutS: chaosTimeouts.brokerStartS }));
-      return;
+      return undefined;
     }
     case 'consumer-kill': {
       const replicas = childPids(ctx.monitor().child.pid ?? -1);
@@ -54,7 +55,7 @@ export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<v
       signal(victim, 'SIGKILL');
       await until(() => !isRunning(victim), 10_000, `replica pid ${victim} gone after SIGKILL`);
       ctx.log(`  replica pid ${victim} SIGKILLed`);
-      return;
+      return undefined;
     }
     case 'thread-crash': {
       killFiles += 1;
@@ -63,7 +64,7 @@ export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<v
       // The handler deletes the file when a thread claims it, just before that thread ends.
       await until(async () => !(await exists(file)), 60_000, 'a worker thread to claim the kill file');
       ctx.log('  a worker thread ended itself');
-      return;
+      return undefined;
     }
     case 'monitor-kill': {
       const monitor = ctx.monitor();
@@ -79,21 +80,45 @@ export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<v
       });
       ctx.log(`  lag-monitor SIGKILLed, its ${orphans.length} replica(s) stopped; starting it again`);
       await ctx.restartMonitor();
-      return;
+      return undefined;
     }
     case 'rebalance-storm': {
       stormRuns += 1;
-      const extra = Array.from({ length: ctx.plan.stormPeak - 1 }, (_, i) =>
-        ctx.procs.replica(`storm-${stormRuns}-${i}`, { ...ctx.replicaEnv, CONSUMER_GROUP_ID: ctx.group, KAFKA_CLIENT_ID: `chaos-storm-${i}` }),
-      );
+      // The driver supervises its extra replicas as the actuator does its own: one that exits
+      // before the peak (a replica cannot start while the broker is away) is started again.
+      const slots = Array.from({ length: ctx.plan.stormPeak - 1 }, (_, i) => i);
+      const running = new Map<number, Tracked>();
+      const startSlot = (i: number) =>
+        running.set(i, ctx.procs.replica(`storm-${stormRuns}-${i}`, { ...ctx.replicaEnv, CONSUMER_GROUP_ID: ctx.group, KAFKA_CLIENT_ID: `chaos-storm-${i}` }));
+      slots.forEach(startSlot);
+      let peak = 0;
+      let restarts = 0;
       try {
-        await until(async () => ((await ctx.members()) ?? 0) >= ctx.plan.stormPeak, chaosTimeouts.stormJoinMs, `${ctx.plan.stormPeak} members in the group`, 250);
-        ctx.log(`  storm: ${ctx.plan.stormPeak} members; the extra ${extra.length} leave`);
+        await until(
+          async () => {
+            for (const [i, replica] of running) {
+              if (replica.child.exitCode !== null || replica.child.signalCode !== null) {
+                restarts += 1;
+                startSlot(i);
+              }
+            }
+            peak = Math.max(peak, (await ctx.members()) ?? 0);
+            return peak >= ctx.plan.stormPeak;
+          },
+          chaosTimeouts.stormJoinMs,
+          `${ctx.plan.stormPeak} members in the group`,
+          250,
+        );
+        ctx.log(`  storm: ${peak} members; the extra ${slots.length} leave`);
+      } catch {
+        ctx.log(`  storm: ${peak} members at most within ${chaosTimeouts.stormJoinMs / 1000} s; the extra ${slots.length} leave`);
+        return `storm peaked at ${peak} of ${ctx.plan.stormPeak} members`;
       } finally {
+        const extra = [...running.values()];
         for (const replica of extra) replica.child.kill('SIGTERM');
         await Promise.all(extra.map((replica) => replica.exited));
       }
-      return;
+      return restarts > 0 ? `storm replicas started again ${restarts} time(s)` : undefined;
     }
     case 'slow-handler': {
       const file = join(ctx.controlDir, 'slow');
@@ -101,7 +126,7 @@ export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<v
       // The fault is the slow period itself: its length is the schedule, not a wait for a condition.
       await new Promise((resolve) => setTimeout(resolve, ctx.plan.slowForMs));
       await unlink(file);
-      return;
+      return undefined;
     }
   }
 }

@@ -12,6 +12,7 @@ const row = (overrides: Partial<ChaosRow> = {}): ChaosRow => ({
   bound: { perReplica: 901, replicasTouched: 3, bound: 2_703 },
   recoveryMs: 12_345,
   keyOrderViolations: 0,
+  notes: [],
   ...overrides,
 });
 
@@ -24,6 +25,8 @@ describe('rowPassed', () => {
     { name: 'a duplicate on the input (idempotent producer)', row: row({ duplicatesInput: 1 }), passed: false },
     { name: 'over the bound', row: row({ duplicatesOutput: 2_704 }), passed: false },
     { name: 'never recovered', row: row({ recoveryMs: undefined }), passed: false },
+    { name: 'a fault that failed to inject', row: row({ notes: ['consumer-kill failed: no replica'] }), passed: false },
+    { name: 'a storm short of its peak (a note, not a failure)', row: row({ notes: ['storm peaked at 6 of 8 members'] }), passed: true },
   ];
   it.each(cases)('$name → $passed', ({ row: r, passed }) => {
     expect(rowPassed(r)).toBe(passed);
@@ -37,7 +40,7 @@ describe('rowCells', () => {
 
   it('names the faults of the together phase, input duplicates and a recovery never seen', () => {
     expect(rowCells(row({ phase: 'together', faults: ['slow-handler', 'broker-kill'], duplicatesInput: 2, recoveryMs: undefined }))).toEqual([
-      'together: slow-handler, broker-kill',
+      'together (2 faults)',
       '6,000',
       '0 / 0',
       '120 (input 2)',
@@ -58,6 +61,11 @@ describe('formatChaosTable', () => {
     expect(new Set(lines.map((l) => l.length)).size).toBe(1);
     expect(lines[3]).toContain('thread-crash');
     expect(lines[3]).toContain('0.9 s');
+  });
+
+  it('lists each row\'s notes under the table', () => {
+    const table = formatChaosTable([row({ phase: 'together', notes: ['storm peaked at 6 of 8 members'] })]);
+    expect(table.split('\n').slice(-2)).toEqual(['', '- together: storm peaked at 6 of 8 members']);
   });
 });
 

@@ -18,10 +18,13 @@ export interface ChaosRow {
   /** Undefined: never steady again within the phase's deadline. */
   recoveryMs: number | undefined;
   keyOrderViolations: number;
+  /** What did not go as planned: a fault that failed to inject (`<fault> failed: …`), a storm short of its peak. */
+  notes: string[];
 }
 
+/** A row passes with nothing lost, duplicates within the bound, steady again, and every fault injected. */
 export function rowPassed(row: ChaosRow): boolean {
-  return row.lostInput === 0 && row.lostOutput === 0 && row.duplicatesInput === 0 && row.duplicatesOutput <= row.bound.bound && row.recoveryMs !== undefined;
+  return !row.notes.some((note) => / failed: /.test(note)) && row.lostInput === 0 && row.lostOutput === 0 && row.duplicatesInput === 0 && row.duplicatesOutput <= row.bound.bound && row.recoveryMs !== undefined;
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
@@ -31,7 +34,7 @@ export const CHAOS_COLUMNS = ['fault', 'records', 'lost (in / out)', 'duplicates
 
 export function rowCells(row: ChaosRow): string[] {
   return [
-    row.phase === 'together' ? `together: ${row.faults.join(', ')}` : row.phase,
+    row.phase === 'together' ? `together (${row.faults.length} faults)` : row.phase,
     n(row.records),
     `${n(row.lostInput)} / ${n(row.lostOutput)}`,
     n(row.duplicatesOutput) + (row.duplicatesInput > 0 ? ` (input ${n(row.duplicatesInput)})` : ''),
@@ -41,13 +44,14 @@ export function rowCells(row: ChaosRow): string[] {
   ];
 }
 
-/** A markdown table, aligned so it also reads in a terminal. */
+/** A markdown table, aligned so it also reads in a terminal; each row's notes follow it. */
 export function formatChaosTable(rows: readonly ChaosRow[]): string {
   const lines = [[...CHAOS_COLUMNS], ...rows.map(rowCells)];
   const widths = CHAOS_COLUMNS.map((_, i) => Math.max(...lines.map((cells) => (cells[i] ?? '').length)));
   const render = (cells: readonly string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
   const rule = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [render(lines[0] ?? []), rule, ...lines.slice(1).map(render)].join('\n');
+  const notes = rows.flatMap((row) => row.notes.map((note) => `- ${row.phase}: ${note}`));
+  return [render(lines[0] ?? []), rule, ...lines.slice(1).map(render), ...(notes.length > 0 ? ['', ...notes] : [])].join('\n');
 }
 
 /** One line for the results file's history: a run's summary, so runs compare across commits. */

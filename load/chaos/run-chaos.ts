@@ -39,7 +39,7 @@ interface PhaseRecord {
   producerId: string;
   acked: number;
   failed: number;
-  injections: Array<{ kind: FaultKind; injectedAt: number; clearedAt: number; members: number }>;
+  injections: Array<{ kind: FaultKind; injectedAt: number; clearedAt: number; members: number; note: string | undefined }>;
   samples: GroupSample[];
   caughtUp: boolean;
 }
@@ -178,8 +178,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
           const members = lastMembers();
           const injectedAt = Date.now();
           log(`  ${fault.kind} (${members} member(s))`);
-          await injectFault(fault.kind, ctx);
-          return { kind: fault.kind, injectedAt, clearedAt: Date.now(), members };
+          // A fault that could not be injected as planned fails its phase, but the run goes on:
+          // the pipeline is still checked, and the other phases still run.
+          const note = await injectFault(fault.kind, ctx).catch((err: unknown) => `${fault.kind} failed: ${err instanceof Error ? err.message : String(err)}`);
+          if (note !== undefined) log(`  ${note}`);
+          return { kind: fault.kind, injectedAt, clearedAt: Date.now(), members, note };
         }),
       );
       await producer.exited;
@@ -250,5 +253,10 @@ function rowOf(record: PhaseRecord, input: TopicSequenceReport, output: TopicSeq
     bound: duplicateBound(chaosBoundSettings, disruptions),
     recoveryMs: recovery,
     keyOrderViolations: of(output)?.keyOrderViolations ?? 0,
+    notes: [
+      ...record.injections.flatMap((i) => (i.note === undefined ? [] : [i.note])),
+      ...(record.failed > 0 ? [`producer-gen gave up on ${record.failed} records`] : []),
+      ...(record.caughtUp ? [] : ['the group did not commit everything within the catch-up bound']),
+    ],
   };
 }
