@@ -165,12 +165,24 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
     const records: PhaseRecord[] = [];
     for (const phase of plan.phases) {
       log(`phase ${phase.name}: ${plan.rate} records/s for ${phase.produceMs / 1000} s${phase.faults.length ? `, faults ${phase.faults.map((f) => `${f.kind}@${f.atMs / 1000}s`).join(' ')}` : ''}`);
-      const phaseStart = Date.now();
       const firstSample = samples.length;
+      const endBefore = totalEnd(samples);
       const producer = procs.app(`producer-${phase.name}`, 'producer-gen', ['run', '--topic', input, '--rate', String(plan.rate), '--duration', `${phase.produceMs}ms`, '--workload', 'user-events', '--json'], {
         KAFKA_BROKERS: brokers,
         LOG_LEVEL: 'warn',
       });
+      // The schedule starts once records arrive: producer-gen starting on a busy machine takes
+      // seconds, and one that cannot reach the broker at its start fails fast (by design).
+      await until(
+        () => {
+          if (producer.child.exitCode !== null) throw new Error(`chaos: producer-gen run of phase ${phase.name} exited with ${producer.child.exitCode} before producing (log: ${options.runDir}/producer-${phase.name}.log)`);
+          return totalEnd(samples) > endBefore;
+        },
+        chaosTimeouts.monitorStartMs,
+        `phase ${phase.name}'s first records`,
+        100,
+      );
+      const phaseStart = Date.now();
       const injections = await Promise.all(
         phase.faults.map(async (fault) => {
           // The schedule: each fault at its offset from the phase's start.
@@ -226,6 +238,12 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRunResult
   } finally {
     await cleanup();
   }
+}
+
+/** Records in the input topic as of the latest readable sample. */
+function totalEnd(samples: readonly GroupSample[]): number {
+  const latest = [...samples].reverse().find((s) => s.partitions !== undefined);
+  return latest?.partitions?.reduce((sum, p) => sum + p.end, 0) ?? 0;
 }
 
 function rowOf(record: PhaseRecord, input: TopicSequenceReport, output: TopicSequenceReport, plan: ChaosPlan): ChaosRow {

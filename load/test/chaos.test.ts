@@ -22,8 +22,11 @@ describe('chaos (reduced)', () => {
     const plan = chaosPlan('reduced');
     expect(validatePlan(plan)).toEqual([]);
     const lines: string[] = [];
-    const { rows } = await runChaos({ plan, runDir, log: (line) => lines.push(line) });
+    // The processes' logs stay in runDir when the test fails, and the failure names it.
     keepLogs = true;
+    const { rows } = await runChaos({ plan, runDir, log: (line) => lines.push(line) }).catch((err: unknown) => {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\n${lines.join('\n')}\n(logs: ${runDir})`, { cause: err });
+    });
     const context = `${formatChaosTable(rows)}\n${lines.join('\n')}\n(logs: ${runDir})`;
 
     expect(rows.map((row) => row.phase), context).toEqual(plan.phases.map((phase) => phase.name));
