@@ -22,8 +22,10 @@ export function chaosNotes(plan: ChaosPlan): string {
     ...faultsOf(plan).map((kind) => `- **${kind}**: ${FAULT_DESCRIPTIONS[kind]}`),
     '',
     '**records**: what producer-gen acknowledged in the phase (its own producer id). **lost**: acknowledged records the sequence verifier (`producer-gen verify`) did not read back, on the input / the output topic; must be 0.',
+    '',
     `**duplicates**: output records read more than once (at-least-once redelivery). **bound**: replicas touched × what one replica can hand over uncommitted = maxUncommittedRecords + 1 + 2 commit intervals at its highest throughput = ${s.maxUncommittedRecords} + 1 + 2 × ${s.commitIntervalMs} ms × ${s.threads} threads × 1000 / ${s.handlerWaitMs} ms = ${perReplicaBound(s)}. A fault touches every member (broker, lag-monitor) or one (a replica, a thread); each change of the member count between samples adds |change| × the larger count (one rebalance per member that joins or leaves, each handing over every member's work).`,
-    '**recovery**: from the fault\'s injection until the group has committed every record the input held when the fault was over (broker back, storm gone, handler fast again) and its lag is at most one second of input; sampled every 0.5 s.',
+    '',
+    '**recovery**: from the fault\'s injection until the group has committed every record the input held when the fault was over (broker back, storm gone, handler fast again) and, on every partition that received records since, some of those too, with its lag at most one second of input; sampled every 0.5 s. `none` injects nothing (0).',
   ].join('\n');
 }
 
