@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -160,7 +160,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
 
 /**
  * SIGKILLs the broker of `dataDir` (a crash, not a shutdown: no controlled leadership handover,
- * no flushed logs) and resolves once the process is gone. Start it again with the same options.
+ * no flushed logs) and resolves once every thread of the process is gone, and with them its
+ * sockets. Start it again with the same options.
  */
 export async function killBroker(dataDir: string, timeoutMs = 10_000): Promise<void> {
   const pid = Number((await readFile(join(dataDir, 'kafka.pid'), 'utf8')).trim());
@@ -173,13 +174,28 @@ export async function killBroker(dataDir: string, timeoutMs = 10_000): Promise<v
   }
 }
 
+/**
+ * Whether any thread of the process still runs. A zombie main thread is not enough to call the
+ * broker gone: after SIGKILL the JVM's other threads exit one by one, and its sockets close only
+ * when the last one has, which on a busy machine can be seconds later (a start in that window
+ * found the port still taken).
+ */
 function isAlive(pid: number): boolean {
+  let tasks: string[];
   try {
-    // A zombie (our own unreaped child) is gone for every purpose here.
-    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     return false;
   }
+  return tasks.some((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function scriptEnv(opts: EmbeddedBrokerOptions): Promise<NodeJS.ProcessEnv> {

@@ -120,6 +120,44 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 listener_pid() { ss -Hltnp "sport = :$1" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1; }
 
+# A pid file naming a process that is no longer our broker: the broker was killed (SIGKILL, a
+# crash). Its JVM may still be exiting: the main thread is gone (a zombie, so pid_alive is false)
+# while other threads finish, and the sockets close only when the last thread exits, which on a
+# busy machine can be seconds later. Read as "another process serves the port", that listener
+# made start wait for a broker it never launched (KAFKA_WAIT_TIMEOUT_S, then fail). Wait,
+# bounded by KAFKA_STOP_TIMEOUT_S, until every thread is gone and both ports are closed.
+wait_killed_broker_gone() {
+  [[ -f "$pid_file" ]] || return 0
+  local pid i
+  pid=$(cat "$pid_file")
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  # A reused pid (a process with a command line, not the broker's) is not ours to wait for; an
+  # exiting JVM's main thread is a zombie, whose command line reads empty.
+  local cmdline
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 0
+  [[ -z "$cmdline" || "$cmdline" == *"$props_file"* ]] || return 0
+  for ((i = 0; i < stop_timeout_s * 10; i++)); do
+    if ! threads_left "$pid" && ! port_open "$port" && ! port_open "$controller_port"; then
+      ((i == 0)) || log "the killed broker (pid $pid) released its ports after $((i / 10)).$((i % 10)) s"
+      return 0
+    fi
+    ((i == 0)) && log "the killed broker (pid $pid) is still exiting; waiting for it to release 127.0.0.1:$port and :$controller_port"
+    sleep 0.1
+  done
+  log "the killed broker (pid $pid) still holds its ports after ${stop_timeout_s} s"
+}
+
+# Whether any thread of the process is still running (not a zombie): its sockets are open until
+# the last one exits.
+threads_left() {
+  local stat
+  for stat in /proc/"$1"/task/*/stat; do
+    [[ -r "$stat" ]] || continue
+    [[ "$(sed 's/.*) //' "$stat" 2>/dev/null | cut -d' ' -f1)" =~ ^[ZX]?$ ]] || return 0
+  done
+  return 1
+}
+
 # Serialises start/stop/reset per port, so parallel test runs share one broker instead of racing.
 lock_port() {
   mkdir -p "$kafka_root/run"
@@ -269,6 +307,7 @@ cmd_start() {
     echo running
     return
   fi
+  wait_killed_broker_gone
   if port_open "$port"; then
     log "127.0.0.1:$port is already in use (pid $(listener_pid "$port")); not starting a second broker, checking it is Kafka"
     wait_ready "" || exit 1

@@ -16,7 +16,9 @@ export const exclusiveSuites: readonly string[] = [
   'apps/consumer-worker/test/rebalance-during-load.test.ts',
   'apps/lag-monitor/test/demo.test.ts',
   'apps/lag-monitor/test/local-scaling.test.ts',
+  'apps/producer-gen/test/ingest-broker-down.test.ts',
   'apps/producer-gen/test/run-broker-restart.test.ts',
+  'load/test/chaos.test.ts',
   'load/test/load-smoke.test.ts',
 ];
 

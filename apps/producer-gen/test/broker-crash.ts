@@ -1,19 +1,9 @@
 // SIGKILL for a throwaway broker: the crash the reliability suites ride through.
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { killBroker } from '../../../tools/kafka/embedded-broker.js';
 import { waitFor } from '@lagscale/kafka-core/testing';
 
-// A killed process no one has reaped yet is a zombie: gone for this purpose.
-function isAlive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
+/** True only for a refused connection: a reset or a timeout can come from a listener still closing. */
 function portRefuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -21,16 +11,15 @@ function portRefuses(port: number): Promise<boolean> {
       socket.destroy();
       resolve(false);
     });
-    socket.once('error', () => resolve(true));
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
   });
 }
 
 /**
- * SIGKILLs the broker whose data dir is `dataDir` and resolves once its process is gone and its
- * port refuses connections, so the same broker can be started again at once.
+ * SIGKILLs the broker whose data dir is `dataDir` and resolves once every thread of its process
+ * is gone and its port refuses connections, so the same broker can be started again at once.
  */
 export async function sigkillBroker(dataDir: string, port: number): Promise<void> {
-  const pid = Number((await readFile(join(dataDir, 'kafka.pid'), 'utf8')).trim());
-  process.kill(pid, 'SIGKILL');
-  await waitFor(async () => !isAlive(pid) && (await portRefuses(port)), { timeoutMs: 30_000, description: `broker pid ${pid} gone and port ${port} closed` });
+  await killBroker(dataDir, 30_000);
+  await waitFor(() => portRefuses(port), { timeoutMs: 30_000, description: `port ${port} of the killed broker closed` });
 }

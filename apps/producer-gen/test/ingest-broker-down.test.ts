@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, silentLogger } from '@lagscale/kafka-core';
 import { TestKafka, testKafkaConfig, waitFor } from '@lagscale/kafka-core/testing';
 import { startEmbeddedBroker, throwawayBrokerOptions, type EmbeddedBroker, type ThrowawayBrokerOptions } from '../../../tools/kafka/embedded-broker.js';
+import { sigkillBroker } from './broker-crash.js';
 import { createIngestService, defaultIngestConfig, type IngestService, type RecordPosition } from '../src/ingest/index.js';
 
 interface Outcome {
@@ -198,5 +199,65 @@ describe('HTTP ingest when the broker goes away', () => {
     const acknowledged = acknowledgedIn(outcomes);
     expect(acknowledged.length).toBeGreaterThan(4 + 2);
     await expectStored(acknowledged);
+  });
+  it('requests in flight when the broker is SIGKILLed are retried within the request timeout: 200 once it is back, never a lost 200, a 503 says retry', { timeout: 300_000 }, async () => {
+    // A gateway that allows Kafka 60 s, which a restart fits in on an idle machine (15-25 s here);
+    // on a busy one a request may still run out of time, and then its 503 must say so honestly.
+    const patientTimeoutMs = 60_000;
+    const patient = createIngestService({
+      kafkaConfig: testKafkaConfig({
+        brokers: broker?.brokers ?? [],
+        connectionTimeoutMs: 1_000,
+        requestTimeoutMs: 5_000,
+        retry: { retries: 2, initialRetryTimeMs: 100, maxRetryTimeMs: 500 },
+      }),
+      ingestConfig: { ...defaultIngestConfig, port: 0, requestTimeoutMs: patientTimeoutMs, retryAfterSeconds: RETRY_AFTER_S },
+      logger: silentLogger(),
+      registry: createRegistry({ app: 'producer-gen', defaultMetrics: false }),
+    });
+    await patient.start();
+    try {
+      const outcomes: Array<Outcome & { startedAt: number }> = [];
+      let restarted = false;
+      let sequence = 0;
+      // Each client keeps one request in flight until the broker is back, then sends one more.
+      const client = async (id: number): Promise<void> => {
+        for (let last = false; !last; ) {
+          last = restarted;
+          const values = Array.from({ length: 10 }, (_, i) => `k${id}-${sequence}-${i}`);
+          sequence += 1;
+          const startedAt = Date.now();
+          outcomes.push({ ...(await ingest(patient, topic, values)), startedAt });
+        }
+      };
+      const clients = Promise.all([client(0), client(1), client(2)]);
+      await waitFor(() => outcomes.length >= 6, { timeoutMs: 20_000, description: 'traffic before the crash' });
+      const killedAt = Date.now();
+      await sigkillBroker(brokerOptions.dataDir, brokerOptions.port);
+      broker = await startEmbeddedBroker({ ...brokerOptions, deleteDataOnStop: true, waitTimeoutS: 120 });
+      const backAt = Date.now();
+      restarted = true;
+      await clients;
+
+      const inFlight = outcomes.filter((o) => o.startedAt < killedAt && o.startedAt + o.elapsedMs > killedAt);
+      expect(inFlight.length).toBeGreaterThan(0);
+      for (const outcome of outcomes) {
+        expect(outcome.elapsedMs).toBeLessThan(patientTimeoutMs + 2_000);
+        if (outcome.status === 200) continue;
+        expect({ status: outcome.status, retryAfter: outcome.retryAfter, body: outcome.body }).toEqual({
+          status: 503,
+          retryAfter: String(RETRY_AFTER_S),
+          body: { error: { code: 'KAFKA_UNAVAILABLE', message: expect.stringMatching(/none of the records is confirmed \(some may have been stored; a retry may duplicate them\)$/) } },
+        });
+        // Only a request whose time ran out before the broker was back (and its partitions led) may fail.
+        expect(outcome.startedAt + patientTimeoutMs).toBeLessThan(backAt + 15_000);
+      }
+      // The requests in flight at the crash were retried, not failed at once: those with time left answered 200.
+      expect(inFlight.filter((o) => o.startedAt + patientTimeoutMs > backAt + 15_000).every((o) => o.status === 200)).toBe(true);
+      expect(outcomes.filter((o) => o.startedAt > backAt).every((o) => o.status === 200)).toBe(true);
+      await expectStored(acknowledgedIn(outcomes));
+    } finally {
+      await patient.stop();
+    }
   });
 });
