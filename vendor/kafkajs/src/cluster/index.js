@@ -10,6 +10,7 @@ const {
   KafkaJSMetadataNotLoaded,
   KafkaJSTopicMetadataNotLoaded,
   KafkaJSGroupCoordinatorNotFound,
+  KafkaJSConnectionError,
 } = require('../errors')
 const COORDINATOR_TYPES = require('../protocol/coordinatorTypes')
 
@@ -188,7 +189,13 @@ module.exports = class Cluster {
     return this.retrier(async (bail, retryCount, retryTime) => {
       try {
         await this.brokerPool.refreshMetadataIfNecessary(topics)
-        return this.brokerPool.withBroker(async ({ broker }) => broker.metadata(topics))
+        const metadata = await this.brokerPool.withBroker(async ({ broker }) => broker.metadata(topics))
+        if (metadata == null) {
+          // withBroker swallows each broker's failure; upstream returned null here and callers
+          // failed with "Cannot read properties of null (reading 'topicMetadata')".
+          throw new KafkaJSConnectionError('No broker of the cluster answered a metadata request')
+        }
+        return metadata
       } catch (e) {
         if (e.type === 'LEADER_NOT_AVAILABLE') {
           throw e
