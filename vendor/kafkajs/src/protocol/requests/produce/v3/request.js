@@ -98,13 +98,14 @@ const partitionsEncoder = compression => async ({
   const recordsEncoder = new Encoder(messages.length * 128)
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]
-    Record.writeRecord(recordsEncoder, {
-      key: message.key,
-      value: message.value,
-      headers: message.headers,
-      offsetDelta: i,
-      timestampDelta: (message.timestamp || dateNow) - firstTimestamp,
-    })
+    Record.writeRecordFields(
+      recordsEncoder,
+      i,
+      (message.timestamp || dateNow) - firstTimestamp,
+      message.key,
+      message.value,
+      message.headers
+    )
   }
 
   const recordBatch = await RecordBatch({
