@@ -84,10 +84,20 @@ const partitionsEncoder = compression => async ({
   producerEpoch,
 }) => {
   const dateNow = Date.now()
-  const messageTimestamps = messages
-    .map(m => m.timestamp)
-    .filter(timestamp => timestamp != null)
-    .sort()
+  // lagscale: messages without timestamps (the usual case) skip the map, filter and sort
+  let anyTimestamp = false
+  for (let i = 0; i < messages.length; i++) {
+    if (messages[i].timestamp != null) {
+      anyTimestamp = true
+      break
+    }
+  }
+  const messageTimestamps = anyTimestamp
+    ? messages
+        .map(m => m.timestamp)
+        .filter(timestamp => timestamp != null)
+        .sort()
+    : []
 
   const timestamps = messageTimestamps.length === 0 ? [dateNow] : messageTimestamps
   const firstTimestamp = timestamps[0]
