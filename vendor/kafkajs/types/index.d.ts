@@ -1209,7 +1209,7 @@ export class KafkaJSRequestTimeoutError extends KafkaJSError {
 }
 
 export class KafkaJSBatchOutOfTurn extends KafkaJSError {
-  constructor()
+  constructor(e: Error | string)
 }
 
 export class KafkaJSMetadataNotLoaded extends KafkaJSError {

@@ -14,7 +14,7 @@ const options = (overrides: Partial<RecordProducerOptions>): RecordProducerOptio
 // Nothing connects: the constructor only checks the options and builds the kafkajs producer.
 function producerWith(overrides: Partial<RecordProducerOptions>): RecordProducer {
   const kafka = createKafka({ ...defaultKafkaConfig, brokers: ['127.0.0.1:1'] });
-  return new RecordProducer(kafka, options(overrides), new DeliveryStats(new Registry(), { topic: 't' }), createLogger({ level: 'silent' }));
+  return new RecordProducer(kafka, options(overrides), new DeliveryStats(new Registry(), { topic: 't' }), createLogger({ name: 'record-producer-spec', level: 'silent' }));
 }
 
 describe('RecordProducer options', () => {
