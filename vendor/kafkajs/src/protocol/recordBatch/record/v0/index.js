@@ -1,5 +1,8 @@
 const Encoder = require('../../../encoder')
 
+// own headers only, as Object.keys gives them (for...in walks the prototype chain too)
+const hasOwn = Object.prototype.hasOwnProperty
+
 /**
  * v0
  * Record =>
@@ -37,10 +40,10 @@ const writeRecordFields = (encoder, offsetDelta, timestampDelta, key, value, hea
   // lagscale: headers measured in one pass and written in a second over the same keys,
   // without a { key, value } object per header, and written straight into the encoder (same
   // bytes on the wire; a header whose value is an array is one header per element, in order).
-  const headerKeys = Object.keys(headers)
   let headerCount = 0
   let headersSize = 0
-  for (const headerKey of headerKeys) {
+  for (const headerKey in headers) {
+    if (!hasOwn.call(headers, headerKey)) continue
     const headerValue = headers[headerKey]
     const keySize = Encoder.sizeOfVarIntBytes(headerKey)
     if (Array.isArray(headerValue)) {
@@ -71,7 +74,8 @@ const writeRecordFields = (encoder, offsetDelta, timestampDelta, key, value, hea
     .writeVarIntBytes(key)
     .writeVarIntBytes(value)
     .writeVarInt(headerCount)
-  for (const headerKey of headerKeys) {
+  for (const headerKey in headers) {
+    if (!hasOwn.call(headers, headerKey)) continue
     const headerValue = headers[headerKey]
     if (Array.isArray(headerValue)) {
       for (const v of headerValue) encoder.writeVarIntString(headerKey).writeVarIntBytes(v)
