@@ -159,7 +159,7 @@ describe('the apps installed as the images install them', () => {
     }
 
     const ingestMetrics = await metrics(ingestUrl);
-    expect(ingestMetrics).toMatch(/^lagscale_kafkajs_info\{version="2\.2\.4-lagscale\.\d+",features="produce-fast-path,raw-record-sets,protocol-exports,write-order",app="producer-gen"\} 1$/m);
+    expect(ingestMetrics).toMatch(/^lagscale_kafkajs_info\{version="2\.2\.4-lagscale\.\d+",features="produce-fast-path,raw-record-sets,protocol-exports,write-order,idempotent-pipeline",app="producer-gen"\} 1$/m);
     expect(sample(ingestMetrics, 'lagscale_kafkajs_produced_record_batches_total')).toBeGreaterThanOrEqual(RECORDS / 100);
 
     const workerMetrics = await waitFor(

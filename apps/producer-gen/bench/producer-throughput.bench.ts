@@ -1,6 +1,8 @@
 // producer-gen against Kafka's own kafka-producer-perf-test (org.apache.kafka.tools.ProducerPerformance)
 // on the same broker in the same run: 100 B and 1 KB records, without compression, lz4 and zstd,
-// acks=1, as fast as each goes, several rounds alternating the tools.
+// as fast as each goes, several rounds alternating the tools. BENCH_ACKS=all (the default) runs
+// both idempotent with acks=all and up to 5 requests in flight (the default of `run` and of the
+// Java producer); BENCH_ACKS=1 runs both with acks=1 and no idempotence.
 // Run from apps/producer-gen:  node --conditions=lagscale-source --import tsx bench/producer-throughput.bench.ts
 // Bounded: a fixed record count per tool and a timeout per process.
 import { execFile } from 'node:child_process';
@@ -15,6 +17,10 @@ import { resolveBrokers, startEmbeddedBroker } from '../../../tools/kafka/embedd
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 500_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PARTITIONS = 6;
+const ACKS = process.env.BENCH_ACKS === '1' ? '1' : 'all';
+// Java turns idempotence off by itself for acks=1; say it either way
+const JAVA_DELIVERY = ACKS === 'all' ? ['acks=all', 'enable.idempotence=true', 'max.in.flight.requests.per.connection=5'] : ['acks=1', 'enable.idempotence=false'];
+const ONLY = process.env.BENCH_CASES?.split(',');
 const TIMEOUT_MS = 300_000;
 const CASES = [
   { recordBytes: 100, compression: 'none' },
@@ -25,6 +31,8 @@ const CASES = [
   { recordBytes: 1_024, compression: 'zstd' },
 ] as const;
 type Case = (typeof CASES)[number];
+// BENCH_CASES=100-none,1024-zstd picks cases
+const selectedCases = CASES.filter((c) => ONLY === undefined || ONLY.includes(`${c.recordBytes}-${c.compression}`));
 const recordsFor = (c: Case) => (c.recordBytes >= 1_024 ? Math.round(RECORDS / 5) : RECORDS);
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const mainTs = path.join(repoRoot, 'apps/producer-gen/src/cli/main.ts');
@@ -62,7 +70,7 @@ async function javaProducer(brokers: string, topic: string, c: Case): Promise<Re
     '--num-records', String(recordsFor(c)),
     '--record-size', String(c.recordBytes),
     '--throughput', '-1',
-    '--producer-props', `bootstrap.servers=${brokers}`, 'acks=1', `compression.type=${c.compression}`,
+    '--producer-props', `bootstrap.servers=${brokers}`, ...JAVA_DELIVERY, `compression.type=${c.compression}`,
   ]);
   return parseJavaSummary(stdout);
 }
@@ -74,7 +82,7 @@ async function producerGen(brokers: string, topic: string, c: Case): Promise<Res
     'run', '--json',
     '--brokers', brokers, '--topic', topic,
     '--workload', 'bytes', '--record-bytes', String(c.recordBytes), '--compression', c.compression,
-    '--rate', 'max', '--count', String(records), '--acks', '1',
+    '--rate', 'max', '--count', String(records), '--acks', ACKS, '--max-in-flight', '5',
     '--metrics-port', '0', '--log-level', 'warn',
   ]);
   const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { acked: number; ackedPerSec: number; meanLatencyMs: number; producerId: string };
@@ -108,7 +116,7 @@ const loadAtStart = loadavg()[0] ?? 0;
 const topics: string[] = [];
 const rows: BenchRow[] = [];
 try {
-  for (const c of CASES) {
+  for (const c of selectedCases) {
     const label = `${c.recordBytes} B, ${c.compression}`;
     const java: Result[] = [];
     const ours: Result[] = [];
@@ -155,7 +163,7 @@ try {
   }
   await writeBenchReport('producer-throughput', rows, {
     notes:
-      `${RECORDS.toLocaleString()} records of 100 B or ${Math.round(RECORDS / 5).toLocaleString()} of 1 KB per run, ${PARTITIONS} partitions, acks=1, unthrottled, ${ROUNDS} rounds per tool alternating which goes first, one embedded broker on the same 2-core machine. ` +
+      `${RECORDS.toLocaleString()} records of 100 B or ${Math.round(RECORDS / 5).toLocaleString()} of 1 KB per run, ${PARTITIONS} partitions, ${ACKS === 'all' ? 'acks=all with idempotence on both (5 requests in flight)' : 'acks=1 without idempotence'}, unthrottled, ${ROUNDS} rounds per tool alternating which goes first, one embedded broker on the same 2-core machine. ` +
       'ops/s and MB/s = median over the rounds of records (value bytes) acknowledged per second; mean = median of the mean produce latency (Java: send to callback; producer-gen: generation to ack). ' +
       'vs Java = median of the per-round ratios, with their spread. dup/gaps/order = the sequence verifier on producer-gen\'s last round (duplicates, gaps, key order violations). ' +
       'producer-gen also generates keys, 3 sequence headers and a content-type header per record; the Java tool sends keyless records without headers. ' +

@@ -99,6 +99,13 @@ class KafkaJSMetadataNotLoaded extends KafkaJSError {
     this.name = 'KafkaJSMetadataNotLoaded'
   }
 }
+// lagscale: an idempotent batch that must not be numbered yet (idempotentPipeline.js); retriable
+class KafkaJSBatchOutOfTurn extends KafkaJSError {
+  constructor() {
+    super(...arguments)
+    this.name = 'KafkaJSBatchOutOfTurn'
+  }
+}
 class KafkaJSTopicMetadataNotLoaded extends KafkaJSMetadataNotLoaded {
   constructor(e, { topic } = {}) {
     super(e)
@@ -289,6 +296,7 @@ module.exports = {
   KafkaJSGroupCoordinatorNotFound,
   KafkaJSNotImplemented,
   KafkaJSMetadataNotLoaded,
+  KafkaJSBatchOutOfTurn,
   KafkaJSTopicMetadataNotLoaded,
   KafkaJSStaleTopicMetadataAssignment,
   KafkaJSDeleteGroupsError,

@@ -12,6 +12,7 @@ interface Encoder {
 }
 const Encoder = requireSrc('./protocol/encoder.js') as (new (initialSize?: number) => Encoder) & {
   sizeOfVarIntBytes(value: string | Buffer | null): number;
+  sizeOfVarLong(value: number): number;
 };
 
 /** Kafka's varint: zigzag, then LEB128 (7 bits per byte, low first), over the exact integer. */
@@ -33,9 +34,10 @@ function lengthPrefixed(bytes: Buffer): string {
 
 describe('Encoder', () => {
   it.each([0, 1, -1, 63, 64, -64, -65, 300, 8_191, 1_000_000, -1_000_000, 2 ** 30 - 1, 2 ** 30, -(2 ** 30), 2 ** 31 - 1, -(2 ** 31), 2 ** 40, -(2 ** 40)])(
-    'writes varint and varlong %d as zigzag LEB128',
+    'writes and measures varint and varlong %d as zigzag LEB128',
     (value) => {
       expect(new Encoder().writeVarLong(value).buffer.toString('hex')).toBe(zigzagLeb128(BigInt(value)));
+      expect(Encoder.sizeOfVarLong(value)).toBe(zigzagLeb128(BigInt(value)).length / 2);
       if (value >= -(2 ** 31) && value < 2 ** 31) {
         expect(new Encoder().writeVarInt(value).buffer.toString('hex')).toBe(zigzagLeb128(BigInt(value)));
       }

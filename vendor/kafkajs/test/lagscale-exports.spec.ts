@@ -15,7 +15,7 @@ describe('kafkajs.lagscale', () => {
     expect({ version: lagscale.version, upstream: lagscale.upstreamVersion, features: lagscale.features }).toEqual({
       version,
       upstream: '2.2.4',
-      features: ['produce-fast-path', 'raw-record-sets', 'protocol-exports', 'write-order'],
+      features: ['produce-fast-path', 'raw-record-sets', 'protocol-exports', 'write-order', 'idempotent-pipeline'],
     });
     expect(version).toMatch(/^2\.2\.4-lagscale\.\d+$/);
     expect(Object.isFrozen(lagscale) && Object.isFrozen(lagscale.features) && Object.isFrozen(lagscale.protocol)).toBe(true);

@@ -47,6 +47,13 @@ describe('record encoding', () => {
     expect(encoded.toString('hex')).toBe(expected.toString('hex'));
   });
 
+  it('writes a headers object\'s own keys only, as Object.keys gives them', () => {
+    const inherited = Object.create({ leaked: 'from the prototype' }) as Record<string, string>;
+    inherited.a = 'x';
+    const plain = Record({ key: null, value: null, headers: { a: 'x' } }).buffer;
+    expect(Record({ key: null, value: null, headers: inherited }).buffer.toString('hex')).toBe(plain.toString('hex'));
+  });
+
   it('encodes a record without headers, key or value', () => {
     // body length 6 (zigzag 12), attributes 0, timestampDelta 0, offsetDelta 0, key -1 (1), value -1 (1), 0 headers
     expect(Record({ key: null, value: null }).buffer.toString('hex')).toBe('0c0000000101' + '00');

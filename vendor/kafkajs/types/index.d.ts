@@ -763,6 +763,11 @@ export interface ProducerBatch {
   timeout?: number
   compression?: CompressionTypes
   topicMessages?: TopicMessages[]
+  /**
+   * lagscale, idempotent producer: an object the caller keeps for this batch; sending again with
+   * it resends the same batch with the same sequence numbers. Give it up with `abandonBatch`.
+   */
+  batch?: object
 }
 
 export interface PartitionOffset {
@@ -796,6 +801,8 @@ export type Producer = Sender & {
   connect(): Promise<void>
   disconnect(): Promise<void>
   isIdempotent(): boolean
+  /** lagscale: gives up a batch sent with `sendBatch({ batch })`; the producer renumbers what follows under a new producer id. */
+  abandonBatch(batch: object): void
   readonly events: ProducerEvents
   on(
     eventName: ProducerEvents['CONNECT'],
@@ -1201,6 +1208,10 @@ export class KafkaJSRequestTimeoutError extends KafkaJSError {
   constructor(e: Error | string, metadata?: KafkaJSRequestTimeoutErrorMetadata)
 }
 
+export class KafkaJSBatchOutOfTurn extends KafkaJSError {
+  constructor(e: Error | string)
+}
+
 export class KafkaJSMetadataNotLoaded extends KafkaJSError {
   constructor()
 }
@@ -1327,7 +1338,7 @@ export interface KafkaJSServerDoesNotSupportApiKeyMetadata {
 
 // lagscale: this fork's additions (src/lagscale, CHANGES.md)
 
-export type LagscaleFeature = 'produce-fast-path' | 'raw-record-sets' | 'protocol-exports' | 'write-order'
+export type LagscaleFeature = 'produce-fast-path' | 'raw-record-sets' | 'protocol-exports' | 'write-order' | 'idempotent-pipeline'
 
 /** A 64-bit integer as kafkajs's protocol code carries it (src/utils/long.js). */
 export interface ProtocolLong {

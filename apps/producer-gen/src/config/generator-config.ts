@@ -49,7 +49,7 @@ export const generatorEnv = {
     default: defaultRecordProducerOptions.bufferBytes,
   }),
   maxInFlight: envVar('PRODUCER_MAX_IN_FLIGHT', parsers.int(1, 64), {
-    description: 'Produce requests in flight at once without idempotence (a retried request may then land after a later one); the idempotent producer sends one at a time',
+    description: 'Produce requests in flight at once; at most 5 with idempotence (a failed batch is resent with its sequence numbers before later ones). Without idempotence a retried request may land after a later one',
     default: defaultRecordProducerOptions.maxInFlightRequests,
   }),
   partitioner: envVar('PRODUCER_PARTITIONER', parsers.string(), {

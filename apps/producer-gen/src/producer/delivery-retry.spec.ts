@@ -2,7 +2,7 @@ import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isRetriableProduceError, nextDeliveryStep } from './delivery-retry.js';
 
-const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSNonRetriableError, KafkaJSRequestTimeoutError } = kafkajs;
+const { KafkaJSBatchOutOfTurn, KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSNonRetriableError, KafkaJSRequestTimeoutError } = kafkajs;
 const options = { deliveryTimeoutMs: 10_000, retryBackoffMs: 100, maxRetryBackoffMs: 1_000 };
 
 describe('nextDeliveryStep', () => {
@@ -27,6 +27,9 @@ describe('isRetriableProduceError', () => {
     { name: 'leader moving', err: spent(protocol('NOT_LEADER_OR_FOLLOWER', true)), retriable: true },
     { name: 'not enough replicas', err: protocol('NOT_ENOUGH_REPLICAS', true), retriable: true },
     { name: 'a partition not loaded yet by a restarting broker', err: spent(protocol('UNKNOWN_TOPIC_OR_PARTITION', true)), retriable: true },
+    { name: 'an idempotent batch behind one not written yet', err: spent(new KafkaJSBatchOutOfTurn('An earlier batch failed before it was written')), retriable: true },
+    { name: 'out of order behind an unacknowledged batch (kafkajs marks it retriable)', err: spent(protocol('OUT_OF_ORDER_SEQUENCE_NUMBER', true)), retriable: true },
+    { name: 'out of order for the oldest batch', err: new KafkaJSNonRetriableError(protocol('OUT_OF_ORDER_SEQUENCE_NUMBER', false)), retriable: false },
     { name: 'a record too large', err: new KafkaJSNonRetriableError(protocol('MESSAGE_TOO_LARGE', false)), retriable: false },
     { name: 'a denied topic', err: protocol('TOPIC_AUTHORIZATION_FAILED', false), retriable: false },
     { name: 'a bug', err: new TypeError('x is not a function'), retriable: false },

@@ -74,7 +74,7 @@ export function isRetriableProduceError(err: unknown): boolean {
   let current: unknown = err;
   for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
     const name = current.name;
-    if (name === 'KafkaJSConnectionError' || name === 'KafkaJSConnectionClosedError' || name === 'KafkaJSRequestTimeoutError' || name === 'KafkaJSMetadataNotLoaded') return true;
+    if (name === 'KafkaJSConnectionError' || name === 'KafkaJSConnectionClosedError' || name === 'KafkaJSRequestTimeoutError' || name === 'KafkaJSMetadataNotLoaded' || name === 'KafkaJSBatchOutOfTurn') return true;
     if (name === 'KafkaJSProtocolError') return (current as { retriable?: boolean }).retriable === true;
     if (name === 'KafkaJSLockTimeout') return true;
     current = (current as { originalError?: unknown }).originalError ?? current.cause;

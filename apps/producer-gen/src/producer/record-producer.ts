@@ -19,7 +19,7 @@ export interface RecordProducerOptions extends DeliveryRetryOptions {
   lingerMs: number;
   /**
    * Produce requests awaiting acknowledgement at once (Java's max.in.flight.requests.per.connection).
-   * The idempotent producer sends one at a time: kafkajs serialises its requests per broker.
+   * At most 5 with idempotence: the broker recognises a resend among a producer's last 5 batches.
    */
   maxInFlightRequests: number;
   /** Broker-side ack timeout per request. */
@@ -36,12 +36,16 @@ export const defaultRecordProducerOptions = {
   // Retries resend a batch with its sequence numbers, so the broker drops what it already has.
   idempotent: true,
   // Requests are written in the order they were sent (vendor/kafkajs CHANGES.md, "Write order"),
-  // so pipelining keeps each key in order; only a retried request can land after a later one,
-  // as with the Java producer's max.in.flight.requests.per.connection > 1 without idempotence.
+  // so pipelining keeps each key in order. With idempotence a failed batch is resent with its
+  // sequence numbers before anything after it ("Idempotent pipelining"); without, a retried
+  // request can land after a later one, as with the Java producer.
   maxInFlightRequests: 5,
   requestTimeoutMs: 30_000,
   bufferBytes: 32 * 1024 * 1024,
 } satisfies Partial<RecordProducerOptions>;
+
+/** The broker keeps a producer's last 5 batches per partition to recognise a resend. */
+export const MAX_IN_FLIGHT_IDEMPOTENT = 5;
 
 // kafkajs's own retries of one attempt: a few quick ones for a leader moving; the delivery
 // timeout, not kafkajs, decides when a record is lost.
@@ -71,10 +75,11 @@ function acksNumber(acks: AcksSetting): number {
  * so the generator never waits for one round trip per record. `send()` only awaits when the in-flight
  * limit or the buffer bound applies.
  *
- * A request that fails is sent again, the same batch with the same sequence numbers, until it is
- * acknowledged or its oldest record is older than the delivery timeout (Java's
- * delivery.timeout.ms): a broker restart costs latency, not records. While a batch is retried it
- * keeps its in-flight slot, so nothing sent after it can overtake it.
+ * A request that fails is sent again, the same batch with the same sequence numbers (kafkajs keeps
+ * them on the `batch` object passed to sendBatch), until it is acknowledged or its oldest record is
+ * older than the delivery timeout (Java's delivery.timeout.ms): a broker restart costs latency, not
+ * records. While a batch is retried it keeps its in-flight slot; with idempotence kafkajs resends
+ * failed batches in order before any later one, so nothing sent after it can overtake it.
  */
 export class RecordProducer {
   private producer: Producer;
@@ -96,9 +101,16 @@ export class RecordProducer {
     private readonly stats: DeliveryStats,
     private readonly logger: Logger,
   ) {
-    this.options = options.idempotent ? { ...options, maxInFlightRequests: 1 } : options;
+    this.options = options;
     if (options.idempotent && options.acks !== 'all') {
       throw new AppError('CONFIG_INVALID', 'idempotence needs acks=all (PRODUCER_ACKS / --acks)', { retriable: false });
+    }
+    if (options.idempotent && options.maxInFlightRequests > MAX_IN_FLIGHT_IDEMPOTENT) {
+      throw new AppError(
+        'CONFIG_INVALID',
+        `idempotence allows at most ${MAX_IN_FLIGHT_IDEMPOTENT} requests in flight (PRODUCER_MAX_IN_FLIGHT / --max-in-flight), got ${options.maxInFlightRequests}; lower it or turn idempotence off`,
+        { retriable: false },
+      );
     }
     this.producer = this.createProducer();
   }
@@ -109,22 +121,6 @@ export class RecordProducer {
       idempotent: this.options.idempotent,
       allowAutoTopicCreation: false,
       retry: ATTEMPT_RETRY,
-      ...(this.options.idempotent ? { maxInFlightRequests: 1 } : {}),
-    });
-  }
-
-  /**
-   * After a batch is given up, the broker may hold it or not, and kafkajs hands its sequence
-   * numbers to the next batch: were the broker to hold it, it would take that batch for a
-   * duplicate and acknowledge records it never stored. A new producer id starts clean sequences
-   * (the Java producer bumps its epoch for the same reason).
-   */
-  private async renewProducerId(): Promise<void> {
-    const old = this.producer;
-    this.producer = this.createProducer();
-    await old.disconnect().catch(() => undefined);
-    await connectClient(this.producer, { brokers: this.options.brokers, what: 'producer-gen producer' }).catch((err: unknown) => {
-      this.logger.error({ err: describeError(err) }, 'could not reconnect the producer after a failed batch');
     });
   }
 
@@ -259,13 +255,17 @@ export class RecordProducer {
   // One batch until acknowledged, or failed for good; never rejects.
   private async deliver(batch: DrainedBatch): Promise<void> {
     const oldestEnqueuedAtMs = Math.min(...batch.partitions.map((p) => p.enqueuedAtMs[0] ?? Infinity));
+    // kafkajs keeps the batch's partitions and sequence numbers on this object across resends
+    const sequenceHolder = {};
+    const messages = batch.partitions.flatMap((p) => p.messages);
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.producer.sendBatch({
-          topicMessages: [{ topic: this.options.topic, messages: batch.partitions.flatMap((p) => p.messages) }],
+          topicMessages: [{ topic: this.options.topic, messages }],
           acks: acksNumber(this.options.acks),
           timeout: this.options.requestTimeoutMs,
           compression: compressionTypeFromName(this.options.compression),
+          batch: sequenceHolder,
         });
         const now = performance.now();
         for (const p of batch.partitions) this.stats.onAcked(p.enqueuedAtMs, now);
@@ -279,7 +279,8 @@ export class RecordProducer {
           const why = step.reason === 'delivery-timeout' ? `not acknowledged within the delivery timeout (${this.options.deliveryTimeoutMs} ms)` : 'not retriable';
           this.lastError = `${message} (${why})`;
           this.logger.error({ records: batch.records, attempts: attempt, err: message }, `produce request failed: ${why}`);
-          if (this.options.idempotent) await this.renewProducerId();
+          // its sequence numbers leave a gap: kafkajs renumbers what follows under a new producer id
+          this.producer.abandonBatch(sequenceHolder);
           return;
         }
         if (message !== this.lastError) this.logger.warn({ records: batch.records, attempt, retryInMs: Math.round(step.waitMs), err: message }, 'produce request failed; retrying');

@@ -51,7 +51,7 @@ describe('a kafkajs without our changes', () => {
 
   it('names the features an older fork lacks', () => {
     const older = { ...upstreamLike, lagscale: { version: '2.2.4-lagscale.0', features: ['produce-fast-path'], protocol: {} } };
-    expect(kafkajsForkProblems(older)).toEqual(['it lacks raw-record-sets, protocol-exports, write-order (it says it is 2.2.4-lagscale.0)']);
+    expect(kafkajsForkProblems(older)).toEqual(['it lacks raw-record-sets, protocol-exports, write-order, idempotent-pipeline (it says it is 2.2.4-lagscale.0)']);
   });
 
   it('stops an app with KAFKAJS_INCOMPATIBLE, where it came from and how to install ours', () => {

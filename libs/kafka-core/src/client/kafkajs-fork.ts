@@ -11,7 +11,7 @@ import { AppError } from '../errors/app-error.js';
 export const KAFKAJS_FORK = {
   version: '2.2.4-lagscale',
   /** What the toolkit's code relies on: producer-gen the first and the last, consumer-worker the first three. */
-  features: ['produce-fast-path', 'raw-record-sets', 'protocol-exports', 'write-order'],
+  features: ['produce-fast-path', 'raw-record-sets', 'protocol-exports', 'write-order', 'idempotent-pipeline'],
 } as const satisfies { version: string; features: readonly LagscaleFeature[] };
 
 /**

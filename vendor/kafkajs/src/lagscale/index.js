@@ -29,6 +29,8 @@ const FEATURES = Object.freeze([
   'protocol-exports',
   // produce requests written in the order they were sent (connection, request queue, sendMessages)
   'write-order',
+  // the idempotent producer with up to 5 requests in flight, sequences kept per batch (producer/idempotentPipeline.js)
+  'idempotent-pipeline',
 ])
 
 module.exports = Object.freeze({

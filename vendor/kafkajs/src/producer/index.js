@@ -65,7 +65,7 @@ module.exports = ({
     transactionalId,
   })
 
-  const { send, sendBatch } = createMessageProducer({
+  const { send, sendBatch, abandonBatch } = createMessageProducer({
     logger,
     cluster,
     partitioner,
@@ -240,6 +240,7 @@ module.exports = ({
     on,
     send,
     sendBatch,
+    abandonBatch,
     transaction,
     logger: getLogger,
   }

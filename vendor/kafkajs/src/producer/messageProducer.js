@@ -1,4 +1,5 @@
 const createSendMessages = require('./sendMessages')
+const createIdempotentPipeline = require('./idempotentPipeline')
 const { KafkaJSError, KafkaJSNonRetriableError } = require('../errors')
 const { CONNECTION_STATUS } = require('../network/connectionStatus')
 
@@ -11,12 +12,19 @@ module.exports = ({
   retrier,
   getConnectionStatus,
 }) => {
+  // lagscale: the idempotent, non-transactional producer pipelines its requests behind sequence
+  // numbers that stay with their batch (idempotentPipeline.js); a transaction keeps upstream's path
+  const pipeline =
+    idempotent && !eosManager.isTransactional()
+      ? createIdempotentPipeline({ logger, eosManager })
+      : undefined
   const sendMessages = createSendMessages({
     logger,
     cluster,
     retrier,
     partitioner,
     eosManager,
+    pipeline,
   })
 
   const validateConnectionStatus = () => {
@@ -47,11 +55,14 @@ module.exports = ({
    *
    * @property {number} [timeout=30000] The time to await a response in ms
    * @property {Compression.Types} [compression=Compression.Types.None] Compression codec
+   * @property {object} [batch] lagscale, idempotent producer: an object the caller keeps for
+   *   this batch. Sending again with the same object resends the same batch (same partitions, same
+   *   sequence numbers) after a failure; a caller that gives it up calls `abandonBatch(batch)`.
    *
    * @param {SendBatchRequest}
    * @returns {Promise}
    */
-  const sendBatch = async ({ acks = -1, timeout, compression, topicMessages = [] }) => {
+  const sendBatch = async ({ acks = -1, timeout, compression, topicMessages = [], batch }) => {
     if (topicMessages.some(({ topic }) => !topic)) {
       throw new KafkaJSNonRetriableError(`Invalid topic`)
     }
@@ -97,7 +108,19 @@ module.exports = ({
       timeout,
       compression,
       topicMessages: mergedTopicMessages,
+      batch,
     })
+  }
+
+  /**
+   * lagscale: gives up a batch sent with `sendBatch({ batch })` that will not be sent again. Its
+   * partitions' sequence numbers now have a gap: the producer takes a new producer id before its
+   * next write and numbers the batches still outstanding again (idempotentPipeline.js).
+   *
+   * @param {object} batch
+   */
+  const abandonBatch = batch => {
+    if (pipeline) pipeline.abandonBatch(batch)
   }
 
   /**
@@ -128,5 +151,7 @@ module.exports = ({
   return {
     send,
     sendBatch,
+    abandonBatch,
+    pipeline,
   }
 }

@@ -1,4 +1,4 @@
-const { KafkaJSMetadataNotLoaded } = require('../errors')
+const { KafkaJSBatchOutOfTurn, KafkaJSMetadataNotLoaded } = require('../errors')
 const { staleMetadata } = require('../protocol/error')
 const groupMessagesPerPartition = require('./groupMessagesPerPartition')
 const createTopicData = require('./createTopicData')
@@ -13,8 +13,10 @@ const { keys } = Object
  * @param {ReturnType<import("../../types").ICustomPartitioner>} options.partitioner
  * @param {import("./eosManager").EosManager} options.eosManager
  * @param {import("../retry").Retrier} options.retrier
+ * @param {ReturnType<import("./idempotentPipeline")>} [options.pipeline] the idempotent,
+ *   non-transactional producer's: sequence numbers that stay with their batch, several batches in flight
  */
-module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
+module.exports = ({ logger, cluster, partitioner, eosManager, retrier, pipeline }) => {
   // lagscale: attempts write their produce requests in the order they start. Each attempt awaits
   // metadata, a lock and a broker before it produces, and these waits differ between concurrent
   // attempts (a contended lock, a metadata refresh), so upstream let a later request reach the
@@ -30,9 +32,12 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
     return { ready, release }
   }
 
-  return async ({ acks, timeout, compression, topicMessages }) => {
+  return async ({ acks, timeout, compression, topicMessages, batch }) => {
     /** @type {Map<import("../../types").Broker, any[]>} */
     const responsePerBroker = new Map()
+    // lagscale: the idempotent producer's batch, kept across attempts (and across calls with the
+    // same `batch` object): same partitions, same sequence numbers (idempotentPipeline.js)
+    const entry = pipeline ? pipeline.register(batch) : null
 
     /** @param {Map<import("../../types").Broker, any[]>} responsePerBroker */
     const createProducerRequests = async (responsePerBroker, onWriteTurn) => {
@@ -52,12 +57,14 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
           throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
         }
 
-        const messagesPerPartition = groupMessagesPerPartition({
-          topic,
-          partitionMetadata,
-          messages,
-          partitioner,
-        })
+        const group = () =>
+          groupMessagesPerPartition({
+            topic,
+            partitionMetadata,
+            messages,
+            partitioner,
+          })
+        const messagesPerPartition = entry ? pipeline.grouping(entry, topic, group) : group()
 
         const partitions = keys(messagesPerPartition)
         const partitionsPerLeader = cluster.findLeaderForPartitions(topic, partitions)
@@ -74,6 +81,13 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
             responsePerBroker.set(broker, null)
           }
         }
+      }
+
+      // numbered here, in write order, on its first write; a resend keeps its numbers
+      if (entry && !pipeline.written(entry)) {
+        throw new KafkaJSBatchOutOfTurn(
+          'An earlier batch failed before it was written; this one goes after it'
+        )
       }
 
       const brokers = Array.from(responsePerBroker.keys())
@@ -104,6 +118,36 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
           }))
 
         const topicData = createTopicData(topicDataForBroker)
+
+        if (entry) {
+          try {
+            topicData.forEach(({ topic, partitions }) => {
+              partitions.forEach(partitionData => {
+                partitionData['firstSequence'] = pipeline.firstSequence(
+                  entry,
+                  topic,
+                  partitionData.partition
+                )
+              })
+            })
+            const response = await broker.produce({
+              producerId: pipeline.producerId(),
+              producerEpoch: pipeline.producerEpoch(),
+              acks,
+              timeout,
+              compression,
+              topicData,
+              onWriteTurn: onBrokerWriteTurn,
+            })
+            responsePerBroker.set(broker, acks !== 0 ? responseSerializer(response) : [])
+          } catch (e) {
+            responsePerBroker.delete(broker)
+            throw e
+          } finally {
+            onBrokerWriteTurn()
+          }
+          return
+        }
 
         await eosManager.acquireBrokerLock(broker)
         try {
@@ -156,17 +200,38 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
       })
     }
 
-    return retrier(async (bail, retryCount, retryTime) => {
+    const attempt = async (bail, retryCount, retryTime) => {
+      // the idempotent pipeline decides when this batch may be written (after the batches before
+      // it when one has failed); only then does it take its place in the write order
+      if (entry) await pipeline.mayWrite(entry)
       const turn = takeTurn()
       try {
         await turn.ready
         const topics = topicMessages.map(({ topic }) => topic)
         await cluster.addMultipleTargetTopics(topics)
         const requests = await createProducerRequests(responsePerBroker, turn.release)
-        await Promise.all(requests)
+        // every broker's request settles before the attempt does: a failed one stays failed
+        // until all are answered, so the pipeline sees one outcome per attempt
+        const outcomes = await Promise.allSettled(requests)
+        const failure = outcomes.find(outcome => outcome.status === 'rejected')
+        if (failure) throw failure.reason
+        if (entry) pipeline.acknowledged(entry)
         return Array.from(responsePerBroker.values()).flat()
       } catch (e) {
         turn.release()
+        if (entry && pipeline.failed(entry, e)) {
+          // an earlier batch is not stored yet: this one goes again once that one is
+          logger.debug(`Batch behind an unacknowledged one, resending after it: ${e.message}`, {
+            retryCount,
+            retryTime,
+          })
+          e.retriable = true
+          throw e
+        }
+        if (e.name === 'KafkaJSBatchOutOfTurn') {
+          logger.debug(e.message, { retryCount, retryTime })
+          throw e
+        }
         if (e.name === 'KafkaJSConnectionClosedError') {
           cluster.removeBroker({ host: e.host, port: e.port })
         }
@@ -199,6 +264,15 @@ module.exports = ({ logger, cluster, partitioner, eosManager, retrier }) => {
         if (e.retriable) throw e
         bail(e)
       }
-    })
+    }
+
+    if (!entry) return retrier(attempt)
+    try {
+      return await retrier(attempt)
+    } catch (e) {
+      // a caller that keeps the batch (`batch`) resends it or gives it up itself (abandonBatch)
+      if (!batch) pipeline.abandon(entry)
+      throw e
+    }
   }
 }

@@ -53,6 +53,10 @@ module.exports = class Encoder {
   }
 
   static sizeOfVarLong(value) {
+    // lagscale: small numbers (timestamp deltas) measured as 32-bit ones, as writeVarLong writes them
+    if (typeof value === 'number' && value > -0x40000000 && value < 0x40000000) {
+      return Encoder.sizeOfVarInt(value)
+    }
     let longValue = Encoder.encodeZigZag64(value)
     let bytes = 1
 

@@ -1,5 +1,8 @@
 const Encoder = require('../../../encoder')
 
+// own headers only, as Object.keys gives them (for...in walks the prototype chain too)
+const hasOwn = Object.prototype.hasOwnProperty
+
 /**
  * v0
  * Record =>
@@ -25,14 +28,22 @@ const Encoder = require('../../../encoder')
  * lagscale: writes the record into `encoder` (a batch's records, back to back) instead of
  * an encoder of its own that the batch then copies; `module.exports` keeps the old contract.
  */
-const writeRecord = (encoder, { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) => {
+const writeRecord = (encoder, { offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }) =>
+  writeRecordFields(encoder, offsetDelta, timestampDelta, key, value, headers)
+
+/**
+ * lagscale: the same, its fields as arguments: the produce request's loop calls it once per
+ * record, and an object of fields per record was an allocation the loop did not need.
+ */
+const writeRecordFields = (encoder, offsetDelta, timestampDelta, key, value, headers) => {
+  if (headers == null) headers = {}
   // lagscale: headers measured in one pass and written in a second over the same keys,
   // without a { key, value } object per header, and written straight into the encoder (same
   // bytes on the wire; a header whose value is an array is one header per element, in order).
-  const headerKeys = Object.keys(headers)
   let headerCount = 0
   let headersSize = 0
-  for (const headerKey of headerKeys) {
+  for (const headerKey in headers) {
+    if (!hasOwn.call(headers, headerKey)) continue
     const headerValue = headers[headerKey]
     const keySize = Encoder.sizeOfVarIntBytes(headerKey)
     if (Array.isArray(headerValue)) {
@@ -63,7 +74,8 @@ const writeRecord = (encoder, { offsetDelta = 0, timestampDelta = 0, key, value,
     .writeVarIntBytes(key)
     .writeVarIntBytes(value)
     .writeVarInt(headerCount)
-  for (const headerKey of headerKeys) {
+  for (const headerKey in headers) {
+    if (!hasOwn.call(headers, headerKey)) continue
     const headerValue = headers[headerKey]
     if (Array.isArray(headerValue)) {
       for (const v of headerValue) encoder.writeVarIntString(headerKey).writeVarIntBytes(v)
@@ -77,3 +89,4 @@ const writeRecord = (encoder, { offsetDelta = 0, timestampDelta = 0, key, value,
 module.exports = fields => writeRecord(new Encoder(), fields)
 
 module.exports.writeRecord = writeRecord
+module.exports.writeRecordFields = writeRecordFields

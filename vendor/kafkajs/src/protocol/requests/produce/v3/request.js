@@ -84,10 +84,20 @@ const partitionsEncoder = compression => async ({
   producerEpoch,
 }) => {
   const dateNow = Date.now()
-  const messageTimestamps = messages
-    .map(m => m.timestamp)
-    .filter(timestamp => timestamp != null)
-    .sort()
+  // lagscale: messages without timestamps (the usual case) skip the map, filter and sort
+  let anyTimestamp = false
+  for (let i = 0; i < messages.length; i++) {
+    if (messages[i].timestamp != null) {
+      anyTimestamp = true
+      break
+    }
+  }
+  const messageTimestamps = anyTimestamp
+    ? messages
+        .map(m => m.timestamp)
+        .filter(timestamp => timestamp != null)
+        .sort()
+    : []
 
   const timestamps = messageTimestamps.length === 0 ? [dateNow] : messageTimestamps
   const firstTimestamp = timestamps[0]
@@ -98,13 +108,14 @@ const partitionsEncoder = compression => async ({
   const recordsEncoder = new Encoder(messages.length * 128)
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]
-    Record.writeRecord(recordsEncoder, {
-      key: message.key,
-      value: message.value,
-      headers: message.headers,
-      offsetDelta: i,
-      timestampDelta: (message.timestamp || dateNow) - firstTimestamp,
-    })
+    Record.writeRecordFields(
+      recordsEncoder,
+      i,
+      (message.timestamp || dateNow) - firstTimestamp,
+      message.key,
+      message.value,
+      message.headers
+    )
   }
 
   const recordBatch = await RecordBatch({
