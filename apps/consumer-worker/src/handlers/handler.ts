@@ -40,13 +40,34 @@ export interface HandlerOutput {
 
 export type HandlerResult = HandlerOutput[] | void;
 
+/** The keys of one partition the group took away from this member, as `Handler.revoke` gets them. */
+export interface RevokedKeys {
+  topic: string;
+  partition: number;
+  /** Every key (UTF-8 text, null for keyless records) of the partition this thread ran since it got it. */
+  keys: ReadonlyArray<string | null>;
+}
+
 /**
  * Processes records one at a time, in order, inside one worker thread. Throwing (or rejecting)
  * fails the record: the dispatcher retries it with backoff and dead-letters it in the end.
- * Whatever state a handler keeps is per thread: records of one key may run on any thread.
+ *
+ * State a handler keeps lives in its thread. With keyed state (on by default for a module that
+ * exports `stateful = true`, see `HandlerModule`), every record of a key runs on one thread for
+ * as long as its partition stays assigned, so per-key state is exact inside a replica; without
+ * it, records of one key may run on any thread and per-key state is partial.
  */
 export interface Handler {
   handle(record: HandlerRecord): HandlerResult | Promise<HandlerResult>;
+  /**
+   * Keyed state only: the group took a partition away from this member. Called once per revoked
+   * partition on every thread that ran records of it, after every record of it that thread was
+   * given, with the keys that leave. Flush their state here (return what to produce, e.g. open
+   * windows marked partial) and forget it: the partition's next owner starts from the last commit
+   * with empty state. Outputs go out like any other (best effort: nothing is committed for them).
+   * A throw is logged and the keys' state counts as lost.
+   */
+  revoke?(revoked: RevokedKeys): HandlerResult | Promise<HandlerResult>;
   /**
    * False when `handle` never reads `record.value`: the worker then skips decoding values (the
    * record's `value` is undefined), which also means no record is ever reported undecodable.
@@ -64,4 +85,10 @@ export type HandlerFactory = (options: Record<string, string>) => Handler | Prom
 /** The shape of a module that `loadHandler` accepts. */
 export interface HandlerModule {
   default: HandlerFactory;
+  /**
+   * True when the handler keeps per-key state (windows, counts per key): keyed state is then on
+   * by default (`CONSUMER_KEYED_STATE=auto`). Read in the main thread, which imports the module
+   * for it without calling the factory.
+   */
+  stateful?: boolean;
 }

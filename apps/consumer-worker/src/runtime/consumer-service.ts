@@ -90,7 +90,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const consumer: Consumer = kafka.consumer(consumerConfig);
 
   // 2. intake, dispatch and the pool; 3. completion through the output producer
-  const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
+  const pool = new WorkerPool({
+    threads: settings.threads,
+    handler: settings.handler,
+    handlerOptions: settings.handlerOptions,
+    keyedState: settings.keyedState,
+    // partition ordering runs a partition's records one after another: its lane must stay on one thread
+    keyedRoute: settings.ordering === 'partition' ? 'partition' : 'key',
+  });
   const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
   let outputs = 0;
   // Counted per input topic here (the dispatcher keeps the rest per partition): see `topicSeries`.
@@ -107,6 +114,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         logger.warn({ topic: record.topic, partition: record.partition, offset: record.offset, attempts, reason }, 'dead-lettering record');
         await output.send(dlqTopicOf(settings, record.topic), [deadLetterMessage(record, reason, attempts)]);
         perTopic.deadLettered.set(record.topic, (perTopic.deadLettered.get(record.topic) ?? 0) + 1);
+      },
+      async onStateReleased(topic, partitions, { outputs: flushed, errors }) {
+        for (const error of errors) logger.warn({ topic, partitions, error }, 'handler revoke hook failed: that state is lost');
+        if (flushed.length === 0) return;
+        await output.sendOutputs(flushed, settings.outputTopic, settings.handler);
+        outputs += flushed.length;
+        perTopic.outputs.set(topic, (perTopic.outputs.get(topic) ?? 0) + flushed.length);
+        logger.info({ topic, partitions, outputs: flushed.length }, 'revoked keys flushed their state');
       },
       pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
       resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
@@ -318,6 +333,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records pending; they will be redelivered');
       await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
       await ownership.commit('shutdown');
+      // Keyed state: the partitions go with this member, so their keys' state is flushed (as on a revoke).
+      await dispatcher.revokeAll();
+      await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
       await consumer.disconnect().catch(() => undefined);
       await output.stop().catch(() => undefined);
       await disconnectAdmin();
