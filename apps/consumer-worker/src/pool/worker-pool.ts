@@ -115,6 +115,9 @@ export class WorkerPool implements ChunkExecutor {
         idleTimeout: idleTimeoutMs,
         workerData: setup,
         recordTiming: true,
+        // A thread's tasks must run in the order sent (a key's chunks, then its revoke): by default
+        // piscina puts a task it took from the queue and could not place back at the tail.
+        stricterFIFO: this.#keyed,
       });
       // without a listener, an 'error' event (a thread failing between tasks) would end the process
       piscina.on('error', (error: unknown) => this.options.onThreadError?.(error));
