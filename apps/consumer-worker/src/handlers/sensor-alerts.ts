@@ -39,7 +39,7 @@ export interface SensorAlertsOptions {
   windowMs: number;
   /** A new window starts every `slideMs` (sliding windows); 0: every `windowMs` (tumbling). */
   slideMs: number;
-  /** Sensors whose open window a thread keeps; the least recently started is dropped beyond. */
+  /** Sensors whose open windows a thread keeps; beyond it the least recently started one's are emitted, partial (`evicted`). */
   maxSensors: number;
 }
 

@@ -58,7 +58,7 @@ export class SensorWindowStore<T> {
 
   constructor(
     private readonly shape: WindowShape,
-    /** Sensors kept; beyond it the least recently started sensor is dropped with its windows. */
+    /** Sensors kept; beyond it the least recently started sensor is dropped, its open windows returned partial (`evicted`). */
     private readonly maxSensors: number,
   ) {
     if (!(shape.slideMs > 0 && shape.slideMs <= shape.lengthMs)) throw new Error(`slideMs must be > 0 and ≤ lengthMs (got ${shape.slideMs}, ${shape.lengthMs})`);
