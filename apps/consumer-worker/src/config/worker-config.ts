@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers, type FlagBinding } from '@lagscale/kafka-core';
 import { defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
-import { KEYED_STATE_MODES } from '../pool/keyed-routing.js';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
+import { KEYED_STATE_MODES } from '../pool/keyed-routing.js';
 import { compileTopicPattern, defaultTopicSubscriptionOptions, dlqTopicOf, type Subscription } from '../runtime/topic-subscription.js';
 
 /**

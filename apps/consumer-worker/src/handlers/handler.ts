@@ -51,11 +51,11 @@ export interface RevokedKeys {
 /**
  * Processes records one at a time, in order, inside one worker thread. Throwing (or rejecting)
  * fails the record: the dispatcher retries it with backoff and dead-letters it in the end.
+ * Whatever state a handler keeps is per thread: records of one key may run on any thread.
  *
- * State a handler keeps lives in its thread. With keyed state (on by default for a module that
- * exports `stateful = true`, see `HandlerModule`), every record of a key runs on one thread for
- * as long as its partition stays assigned, so per-key state is exact inside a replica; without
- * it, records of one key may run on any thread and per-key state is partial.
+ * Keyed state changes that (on by default for a module that exports `stateful = true`, see
+ * `HandlerModule`): every record of a key runs on one thread for as long as its partition stays
+ * assigned, so per-key state is exact inside a replica, and `revoke` says which keys leave.
  */
 export interface Handler {
   handle(record: HandlerRecord): HandlerResult | Promise<HandlerResult>;

@@ -1,4 +1,5 @@
-export type { Handler, HandlerFactory, HandlerModule, HandlerOutput, HandlerRecord, HandlerResult, RevokedKeys } from './handler.js';
+export type { Handler, HandlerFactory, HandlerModule, HandlerOutput, HandlerRecord, HandlerResult } from './handler.js';
 export { parseHandlerOptions } from './handler-options.js';
+export type { RevokedKeys } from './handler.js';
 export { passThrough, sequenceHeadersOf } from './pass-through.js';
 export { builtInHandlerNames, builtInHandlers, handlerIsStateful, handlerSpecifier, isBuiltInHandler, loadHandler, type BuiltInHandlerName } from './registry.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { Handler, HandlerFactory, HandlerOutput, HandlerRecord, RevokedKeys } from './handler.js';
+import type { Handler, HandlerFactory, HandlerOutput, HandlerRecord } from './handler.js';
 import { parseHandlerOptions } from './handler-options.js';
+import type { RevokedKeys } from './handler.js';
 import { sequenceHeadersOf } from './pass-through.js';
 import { SensorWindowStore, type ClosedWindow, type PartialReason } from './sensor-windows.js';
 
@@ -121,9 +122,9 @@ function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
  * - Each reading outside `SENSOR_THRESHOLDS` yields one alert record (key: the sensor id), with
  *   the input's sequence headers. A value that is not a valid reading throws, so it is retried
  *   and dead-lettered like any failure.
- * - Statistics (only with a `statsTopic`): windows of `windowMs` by reading time, per sensor:
- *   tumbling, or sliding with a new window every `slideMs` (`sensor-windows.ts`). A window is
- *   emitted when a reading of the sensor at or past its end arrives.
+ * - Statistics (only with a `statsTopic`): windows of `windowMs` by reading time, per sensor: tumbling, or sliding with a new
+ *   window every `slideMs` (`sensor-windows.ts`). A window is emitted when a reading of the sensor
+ *   at or past its end arrives.
  * - The handler is stateful (`stateful` below), so keyed state is on by default: every reading
  *   of a key runs on one thread, and a sensor's windows are exact as long as the record key is
  *   the sensor id (as producer-gen's sensor-readings writes it). When the group takes a

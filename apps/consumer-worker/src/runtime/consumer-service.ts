@@ -44,9 +44,6 @@ export interface ConsumerService extends Service {
 /** Re-subscribing (a pattern matched a new topic): how long pending records get to finish before the member leaves. */
 const RESUBSCRIBE_SETTLE_MS = 5_000;
 
-/** Stopping with keyed state: how long the handlers get to flush the state of their keys. */
-const STATE_FLUSH_TIMEOUT_MS = 5_000;
-
 /** How long a fetch waits for records on the broker: short, so a paused-then-resumed partition is fetched soon. */
 const FETCH_MAX_WAIT_MS = 250;
 
@@ -58,6 +55,9 @@ const FETCH_MAX_WAIT_MS = 250;
  * least 6 s) costs one small request per member per second (decision 0018).
  */
 const HEARTBEAT_INTERVAL_MS = 1_000;
+
+/** Stopping with keyed state: how long the handlers get to flush the state of their keys. */
+const STATE_FLUSH_TIMEOUT_MS = 2_000;
 
 /**
  * consumer-worker. A record goes, in this order:
@@ -336,12 +336,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       if (!drained) logger.warn({ timeoutMs: settings.shutdownTimeoutMs }, 'shutdown deadline passed with records pending; they will be redelivered');
       await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
       await ownership.commit('shutdown');
-      // Keyed state: the partitions go with this member, so their keys' state is flushed (as on a
-      // revoke), bounded: a thread still busy with a chunk the drain gave up on runs it first.
+      await consumer.disconnect().catch(() => undefined);
+      // Keyed state: the partitions left with this member, so their keys' state is flushed (as on
+      // a revoke; after the last commit), bounded: a thread still busy with a chunk the drain gave
+      // up on runs it first.
       const flushed = await Promise.race([dispatcher.revokeAll().then(() => true), delay(STATE_FLUSH_TIMEOUT_MS, false, { ref: false })]);
       if (!flushed) logger.warn({ timeoutMs: STATE_FLUSH_TIMEOUT_MS }, 'handler state of the revoked keys not flushed in time; it is lost');
-      await output.flush().catch((err: unknown) => logger.error({ err: describeError(err) }, 'flushing outputs failed'));
-      await consumer.disconnect().catch(() => undefined);
       await output.stop().catch(() => undefined);
       await disconnectAdmin();
       await pool.close();
