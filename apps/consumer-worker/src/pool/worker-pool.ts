@@ -185,7 +185,7 @@ export class WorkerPool implements ChunkExecutor {
       }
       for (const outcome of unpackResults(result.value)) {
         if (outcome.status === 'ok') released.outputs.push(...(outcome.outputs as OutputRecord[]));
-        else if (outcome.status === 'failed') released.errors.push(outcome.error);
+        else if ('error' in outcome) released.errors.push(outcome.error);
       }
     }
     return released;
