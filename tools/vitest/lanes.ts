@@ -12,6 +12,7 @@ export const exclusiveSuites: readonly string[] = [
   'apps/consumer-worker/test/broker-restart.test.ts',
   'apps/consumer-worker/test/crash-restart.test.ts',
   'apps/consumer-worker/test/graceful-stop.test.ts',
+  'apps/consumer-worker/test/keyed-state.test.ts',
   'apps/consumer-worker/test/no-loss-key-order.test.ts',
   'apps/consumer-worker/test/rebalance-during-load.test.ts',
   'apps/lag-monitor/test/demo.test.ts',

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 export { TEST_MARKER_HEADER, hasMarker } from './handlers/marker.js';
 
 /** Handlers for the consumer's own tests: failures, crashes, delays (`test-support/handlers/`). */
-export type TestHandlerName = 'always-throw' | 'throw-on-marker' | 'kill-thread' | 'slow-on-marker' | 'loaded-packages';
+export type TestHandlerName = 'always-throw' | 'throw-on-marker' | 'kill-thread' | 'slow-on-marker' | 'loaded-packages' | 'thread-keys';
 
 /**
  * The path of a test handler, for `CONSUMER_HANDLER`, `--handler` or a pool's `handler`: test

@@ -118,6 +118,72 @@ describe('WorkerPool when a handler kills its thread', () => {
   });
 });
 
+describe('WorkerPool with keyed state', () => {
+  type Seen = { key: string; thread: number; n: number };
+  const seenOf = (outcomes: RecordOutcome[]) => outcomes.map((o) => JSON.parse(okOutputs(o)[0]?.value?.toString() ?? 'null') as Seen);
+  const keyed = (partition: number, offset: number, key: string): DispatchRecord => ({ ...record(offset, null), partition, key: Buffer.from(key) });
+
+  it('is on for a handler that declares state: every key runs on one thread, whose count of it is exact', async () => {
+    const pool = new WorkerPool({ threads: 4, handler: testHandler('thread-keys') });
+    try {
+      await pool.start();
+      expect(pool.keyed).toBe(true);
+      expect(pool.threadCount).toBe(4);
+      // 40 keys over 2 partitions, 64 records a chunk, 20 chunks sent at once: a thread runs its
+      // shares of them in the order sent, so each key's count follows the offsets
+      const chunks = Array.from({ length: 20 }, (_, chunk) => Array.from({ length: 64 }, (_, i) => keyed(i % 2, chunk * 64 + i, `k${(chunk * 64 + i) % 40}`)));
+      const seen = (await Promise.all(chunks.map(async (records) => seenOf(await pool.run(pooledRecordsOf(records), records.map((r) => 1 + (r.offset % 40))))))).flat();
+      const threadOfKey = new Map<string, Set<number>>();
+      const counts = new Map<string, number[]>();
+      for (const s of seen) {
+        threadOfKey.set(s.key, (threadOfKey.get(s.key) ?? new Set()).add(s.thread));
+        counts.set(s.key, [...(counts.get(s.key) ?? []), s.n]);
+      }
+      expect([...threadOfKey.values()].every((threads) => threads.size === 1)).toBe(true);
+      expect(new Set([...threadOfKey.values()].map((t) => [...t][0])).size, 'keys spread over the threads').toBeGreaterThan(1);
+      for (const [key, ns] of counts) expect(ns, key).toEqual(ns.map((_, i) => i + 1));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('revoke runs the hook on each thread that holds keys of the partition, with exactly those keys', async () => {
+    const pool = new WorkerPool({ threads: 3, handler: testHandler('thread-keys') });
+    try {
+      await pool.start();
+      const records = Array.from({ length: 30 }, (_, i) => keyed(i % 3, i, `k${i}`));
+      const seen = seenOf(await pool.run(pooledRecordsOf(records)));
+      // not awaited: the revoke runs after the chunk sent before it, on each thread
+      const late = pool.run(pooledRecordsOf([keyed(1, 100, 'k1')]));
+      const released = await pool.revoke('pool-test', [1, 7]);
+      await late;
+      expect(released.errors).toEqual([]);
+      const answers = released.outputs.map((o) => JSON.parse(o.value!.toString()) as { revoked: string[]; thread: number; partition: number });
+      const expected = new Map<number, string[]>();
+      for (const [i, s] of seen.entries()) if (i % 3 === 1) expected.set(s.thread, [...(expected.get(s.thread) ?? []), s.key].sort());
+      expect(new Map(answers.map((a) => [a.thread, a.revoked]))).toEqual(expected);
+      expect(answers.every((a) => a.partition === 1)).toBe(true);
+      // revoked again: the keys were handed over once, nothing is left
+      expect((await pool.revoke('pool-test', [1])).outputs).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is off when asked, and for a handler that declares no state', async () => {
+    for (const options of [{ handler: testHandler('thread-keys'), keyedState: 'off' as const }, { handler: 'noop' }]) {
+      const pool = new WorkerPool({ threads: 2, ...options });
+      try {
+        await pool.start();
+        expect(pool.keyed).toBe(false);
+        expect(await pool.revoke('pool-test', [0])).toEqual({ outputs: [], errors: [] });
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+});
+
 describe('WorkerPool handler loading', () => {
   it('loads a handler module by file path', async () => {
     const path = testHandler('always-throw');

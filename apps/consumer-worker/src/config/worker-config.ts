@@ -3,6 +3,7 @@ import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES,
 import { defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
 import { builtInHandlerNames } from '../handlers/registry.js';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
+import { KEYED_STATE_MODES } from '../pool/keyed-routing.js';
 import { compileTopicPattern, defaultTopicSubscriptionOptions, dlqTopicOf, type Subscription } from '../runtime/topic-subscription.js';
 
 /**
@@ -31,6 +32,10 @@ export const workerEnv = {
   threads: envVar('CONSUMER_THREADS', parsers.int(1, 256), { description: 'Worker threads', default: defaultWorkerPoolOptions.threads }),
   chunkSize: envVar('CONSUMER_CHUNK_SIZE', parsers.int(1, 100_000), { description: 'Records per task sent to a thread', default: defaultDispatcherOptions.chunkSize }),
   ordering: envVar('CONSUMER_ORDERING', parsers.oneOf(ORDERING_MODES), { description: 'key, partition or unordered', default: defaultDispatcherOptions.ordering }),
+  keyedState: envVar('CONSUMER_KEYED_STATE', parsers.oneOf(KEYED_STATE_MODES), {
+    description: 'Run every key on one thread while its partition stays assigned, so per-key handler state is exact: on, off, or auto (on for handlers that declare state, as sensor-alerts)',
+    default: defaultWorkerPoolOptions.keyedState,
+  }),
   highWaterMark: envVar('CONSUMER_HIGH_WATER_MARK', parsers.int(1), {
     description: 'Uncommitted records of a partition (fetched, not yet committable) that pause it',
     default: defaultBackpressureOptions.highWaterMark,

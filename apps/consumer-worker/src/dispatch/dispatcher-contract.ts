@@ -1,5 +1,5 @@
 import type { IHeaders } from 'kafkajs';
-import type { ChunkExecutor, DispatchRecord, OutputRecord, PooledRecord } from '../pool/executor.js';
+import type { ChunkExecutor, DispatchRecord, OutputRecord, PooledRecord, ReleasedState } from '../pool/executor.js';
 import type { DispatcherClock } from './clock.js';
 
 /** A fetched message as kafkajs hands it over (`KafkaMessage`), the offset a decimal string. */
@@ -18,6 +18,12 @@ export interface DispatcherHooks {
   onOutputs(record: PooledRecord, outputs: readonly OutputRecord[]): Promise<void>;
   /** Produces a record to the dead-letter topic; the record counts as done once this resolves. */
   onDeadLetter(record: DispatchRecord, reason: string, attempts: number): Promise<void>;
+  /**
+   * Keyed state: what the handlers flushed for the keys of revoked partitions (`ChunkExecutor.revoke`).
+   * Produce the outputs; a rejection is retried with backoff until it succeeds or the dispatcher
+   * drains. `errors` (hooks that failed) come on the first call only. Absent: the executor is not told.
+   */
+  onStateReleased?(topic: string, partitions: readonly number[], released: ReleasedState): Promise<void>;
   pause(topic: string, partition: number): void;
   resume(topic: string, partition: number): void;
   clock?: DispatcherClock;

@@ -306,14 +306,59 @@ export class Dispatcher {
     return this.parts.commitLag();
   }
 
-  /** Forgets partitions the group took away: queued records are dropped and late outcomes ignored. */
+  /**
+   * Forgets partitions the group took away: queued records are dropped and late outcomes ignored.
+   * With keyed state the threads that ran their keys are told, after what they were given
+   * (`releaseState`).
+   */
   revoke(topic: string, partitions: readonly number[]): void {
+    void this.revokeAndRelease(topic, partitions);
+  }
+
+  /**
+   * Revokes every partition held (a stopping member gives them all up): with keyed state the
+   * handlers flush their keys' state, and this resolves once that is produced (or failed once:
+   * after a drain nothing is retried). Call after the last commit: revoked partitions commit nothing.
+   */
+  async revokeAll(): Promise<void> {
+    const byTopic = new Map<string, number[]>();
+    for (const part of this.parts.values()) byTopic.set(part.topic, [...(byTopic.get(part.topic) ?? []), part.partition]);
+    await Promise.all([...byTopic].map(([topic, partitions]) => this.revokeAndRelease(topic, partitions)));
+  }
+
+  private revokeAndRelease(topic: string, partitions: readonly number[]): Promise<void> {
     const revoked = this.parts.remove(topic, partitions);
     for (const part of revoked) this.flow.forget(part);
-    if (revoked.length === 0) return;
+    if (revoked.length === 0) return Promise.resolve();
     this.lanes.dropRevoked(revoked);
     this.flow.updateTotal(this.parts.values());
+    const released = this.releaseState(topic, revoked.map((part) => part.partition));
     this.pump();
+    return released;
+  }
+
+  /** Has the executor flush the revoked keys' state and produces what came of it; tracked, so a drain waits for it. */
+  private releaseState(topic: string, partitions: readonly number[]): Promise<void> {
+    const { executor, onStateReleased } = this.hooks;
+    if (executor.revoke === undefined || onStateReleased === undefined) return Promise.resolve();
+    const revoke = executor.revoke.bind(executor);
+    this.settling += 1;
+    return (async () => {
+      const released = await revoke(topic, partitions).catch((err: unknown) => ({ outputs: [], errors: [`revoke did not run: ${describeError(err)}`] }));
+      if (released.outputs.length === 0 && released.errors.length === 0) return;
+      for (let failures = 1, errors = released.errors; ; failures += 1, errors = []) {
+        try {
+          await onStateReleased(topic, partitions, { outputs: released.outputs, errors });
+          return;
+        } catch {
+          this.counters.produceErrors += 1;
+          if (!(await this.shutdown.sleep(retryDelayMs(failures, this.options, this.clock.random)))) return;
+        }
+      }
+    })().finally(() => {
+      this.settling -= 1;
+      this.notifyIdle();
+    });
   }
 
   // ── lifecycle and reading ────────────────────────────────────────────────────────────────────

@@ -41,6 +41,14 @@ export interface HandlerOutput {
 
 export type HandlerResult = HandlerOutput[] | void;
 
+/** The keys of one partition the group took away from this member, as `Handler.revoke` gets them. */
+export interface RevokedKeys {
+  topic: string;
+  partition: number;
+  /** Every key (UTF-8 text, null for keyless records) of the partition this thread ran since it got it. */
+  keys: ReadonlyArray<string | null>;
+}
+
 /**
  * Processes records one at a time, in order, inside one worker thread. Throwing (or rejecting)
  * fails the record: the dispatcher retries it with backoff and dead-letters it in the end.
@@ -49,9 +57,22 @@ export type HandlerResult = HandlerOutput[] | void;
  * key's later records go on. Throw `invalidRecord(message)` for that; codec errors
  * (`CodecError`, e.g. from decoding `rawValue` yourself) are non-retriable too.
  * Whatever state a handler keeps is per thread: records of one key may run on any thread.
+ *
+ * Keyed state changes that (on by default for a module that exports `stateful = true`, see
+ * `HandlerModule`): every record of a key runs on one thread for as long as its partition stays
+ * assigned, so per-key state is exact inside a replica, and `revoke` says which keys leave.
  */
 export interface Handler {
   handle(record: HandlerRecord): HandlerResult | Promise<HandlerResult>;
+  /**
+   * Keyed state only: the group took a partition away from this member. Called once per revoked
+   * partition on every thread that ran records of it, after every record of it that thread was
+   * given, with the keys that leave. Flush their state here (return what to produce, e.g. open
+   * windows marked partial) and forget it: the partition's next owner starts from the last commit
+   * with empty state. Outputs go out like any other (best effort: nothing is committed for them).
+   * A throw is logged and the keys' state counts as lost.
+   */
+  revoke?(revoked: RevokedKeys): HandlerResult | Promise<HandlerResult>;
   /**
    * False when `handle` never reads `record.value`: the worker then skips decoding values (the
    * record's `value` is undefined), which also means no record is ever reported undecodable.
@@ -69,6 +90,12 @@ export type HandlerFactory = (options: Record<string, string>) => Handler | Prom
 /** The shape of a module that `loadHandler` accepts. */
 export interface HandlerModule {
   default: HandlerFactory;
+  /**
+   * True when the handler keeps per-key state (windows, counts per key): keyed state is then on
+   * by default (`CONSUMER_KEYED_STATE=auto`). Read in the main thread, which imports the module
+   * for it without calling the factory.
+   */
+  stateful?: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtInHandlerNames, handlerSpecifier, loadHandler } from './registry.js';
+import { builtInHandlerNames, handlerIsStateful, handlerSpecifier, loadHandler } from './registry.js';
 import { handlerRecord } from '../../test-support/handler-record.js';
 import { testHandler } from '../../test-support/test-handlers.js';
 
@@ -31,6 +31,22 @@ describe('loadHandler', () => {
     expect(handler.handle(handlerRecord({ marker: 'good' }))).toBeUndefined();
     expect(() => handler.handle(handlerRecord('bad'))).toThrow(/marker "bad"/);
     expect(() => handler.handle(handlerRecord(1, { headers: { 'lagscale-test-marker': 'bad' } }))).toThrow();
+  });
+});
+
+describe('handlerIsStateful', () => {
+  it.each([
+    { handler: 'sensor-alerts', stateful: true },
+    { handler: 'noop', stateful: false },
+    { handler: 'user-events', stateful: false },
+    { handler: testHandler('thread-keys'), stateful: true },
+    { handler: testHandler('always-throw'), stateful: false },
+  ])('$handler → $stateful', async ({ handler, stateful }) => {
+    expect(await handlerIsStateful(handler)).toBe(stateful);
+  });
+
+  it('fails like loadHandler for an unknown handler', async () => {
+    await expect(handlerIsStateful('nope')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });
 

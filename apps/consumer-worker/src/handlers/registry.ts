@@ -36,6 +36,22 @@ export function handlerSpecifier(spec: string, cwd = process.cwd()): string {
  * export; a factory's own errors (bad options) pass through.
  */
 export async function loadHandler(spec: string, options: Record<string, string> = {}): Promise<Handler> {
+  const module = await importHandlerModule(spec);
+  const handler = await module.default(options);
+  if (typeof handler?.handle !== 'function') throw configError(`handler factory of "${spec}" returned no object with a handle() method`);
+  if (handler.revoke !== undefined && typeof handler.revoke !== 'function') throw configError(`handler of "${spec}" has a revoke that is not a function`);
+  return handler;
+}
+
+/**
+ * Whether the handler module declares per-key state (`export const stateful = true`): imports
+ * the module (as `loadHandler` does, same errors) without calling its factory.
+ */
+export async function handlerIsStateful(spec: string): Promise<boolean> {
+  return (await importHandlerModule(spec)).stateful === true;
+}
+
+async function importHandlerModule(spec: string): Promise<HandlerModule> {
   let module: Partial<HandlerModule>;
   try {
     module = isBuiltInHandler(spec) ? await builtInHandlers[spec]() : ((await import(handlerSpecifier(spec))) as Partial<HandlerModule>);
@@ -47,9 +63,7 @@ export async function loadHandler(spec: string, options: Record<string, string> 
     throw configError(`cannot load handler "${spec}" (built-ins: ${builtInHandlerNames.join(', ')})`, error);
   }
   if (typeof module.default !== 'function') throw configError(`handler module "${spec}" has no factory function as its default export`);
-  const handler = await module.default(options);
-  if (typeof handler?.handle !== 'function') throw configError(`handler factory of "${spec}" returned no object with a handle() method`);
-  return handler;
+  return module as HandlerModule;
 }
 
 function isModuleNotFound(error: unknown): boolean {

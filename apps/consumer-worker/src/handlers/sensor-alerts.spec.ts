@@ -58,7 +58,7 @@ describe('sensor-alerts handler', () => {
       {
         topic: 'stats',
         key: 'a',
-        value: { kind: 'sensor-window-stats', sensorId: 'a', type: 'temperature', windowStartMs: 0, windowEndMs: 1_000, count: 4, min: 5, max: 200, mean: 58.75, alerts: 1 },
+        value: { kind: 'sensor-window-stats', sensorId: 'a', type: 'temperature', windowStartMs: 0, windowEndMs: 1_000, count: 4, min: 5, max: 200, mean: 58.75, alerts: 1, partial: true, partialReason: 'started-mid-window' },
       },
     ]);
     // a reading of the closed window is not merged into it
@@ -83,6 +83,47 @@ describe('sensor-alerts handler', () => {
 
   it('rejects bad options with the option name', () => {
     expect(() => createSensorAlertsHandler({ windowMs: '-5' })).toThrow(/sensor-alerts handler option windowMs/);
+  });
+});
+
+describe('sensor-alerts partial windows', () => {
+  type Window = { sensorId: string; windowStartMs: number; count: number; partial: boolean; partialReason?: string };
+  const windowsOf = (outputs: HandlerOutput[]) =>
+    outputs.filter((o) => o.topic === 'stats').map((o) => {
+      const v = o.value as Window;
+      return { sensor: v.sensorId, start: v.windowStartMs, count: v.count, partial: v.partial, reason: v.partialReason };
+    });
+
+  it('marks a window partial when it started before the first reading seen of its sensor', async () => {
+    const handler = await createSensorAlertsHandler({ windowMs: '1000', slideMs: '500', statsTopic: 'stats' });
+    await handle(handler, reading('a', 'temperature', 10, 500)); // in [0,1000) (started before) and [500,1500)
+    expect(windowsOf(await handle(handler, reading('a', 'temperature', 10, 1_000)))).toEqual([{ sensor: 'a', start: 0, count: 1, partial: true, reason: 'started-mid-window' }]);
+    expect(windowsOf(await handle(handler, reading('a', 'temperature', 10, 1_500)))).toEqual([{ sensor: 'a', start: 500, count: 2, partial: false, reason: undefined }]);
+  });
+
+  it('revoke flushes the open windows of the keys that leave, marked partial, and forgets them', async () => {
+    const handler = await createSensorAlertsHandler({ windowMs: '1000', slideMs: '500', statsTopic: 'stats' });
+    await handle(handler, reading('a', 'temperature', 10, 0));
+    await handle(handler, reading('a', 'temperature', 10, 700));
+    await handle(handler, reading('b', 'temperature', 10, 0));
+    const flushed = (await handler.revoke?.({ topic: 't', partition: 0, keys: ['a', 'unknown', null] })) ?? [];
+    expect(windowsOf(flushed)).toEqual([
+      { sensor: 'a', start: 0, count: 2, partial: true, reason: 'revoked' },
+      { sensor: 'a', start: 500, count: 1, partial: true, reason: 'revoked' },
+    ]);
+    // a's state is gone: its next reading starts afresh; b kept its window
+    expect(windowsOf(await handle(handler, reading('a', 'temperature', 10, 5_000)))).toEqual([]);
+    expect(windowsOf(await handle(handler, reading('b', 'temperature', 10, 5_000)))).toEqual([{ sensor: 'b', start: 0, count: 1, partial: false, reason: undefined }]);
+  });
+
+  it('emits the windows of a sensor dropped beyond maxSensors, marked partial', async () => {
+    const handler = await createSensorAlertsHandler({ windowMs: '1000', statsTopic: 'stats', maxSensors: '1' });
+    await handle(handler, reading('a', 'temperature', 10, 0));
+    expect(windowsOf(await handle(handler, reading('b', 'temperature', 10, 0)))).toEqual([{ sensor: 'a', start: 0, count: 1, partial: true, reason: 'evicted' }]);
+  });
+
+  it('declares state, so keyed state is on by default', async () => {
+    expect((await import('./sensor-alerts.js')).stateful).toBe(true);
   });
 });
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { invalidRecord, type Handler, type HandlerFactory, type HandlerOutput, type HandlerRecord } from './handler.js';
 import { parseHandlerOptions } from './handler-options.js';
+import type { RevokedKeys } from './handler.js';
 import { sequenceHeadersOf } from './pass-through.js';
-import { SensorWindowStore, type ClosedWindow } from './sensor-windows.js';
+import { SensorWindowStore, type ClosedWindow, type PartialReason } from './sensor-windows.js';
 
 const SENSOR_TYPES = ['temperature', 'humidity', 'pressure'] as const;
 type SensorType = (typeof SENSOR_TYPES)[number];
@@ -39,7 +40,7 @@ export interface SensorAlertsOptions {
   windowMs: number;
   /** A new window starts every `slideMs` (sliding windows); 0: every `windowMs` (tumbling). */
   slideMs: number;
-  /** Sensors whose open window a thread keeps; the least recently started is dropped beyond. */
+  /** Sensors whose open windows a thread keeps; beyond it the least recently started one's are emitted, partial (`evicted`). */
   maxSensors: number;
 }
 
@@ -88,6 +89,9 @@ export interface SensorWindowStats {
   max: number;
   mean: number;
   alerts: number;
+  /** The window may lack readings: see `partialReason` and `PartialReason` in sensor-windows.ts. */
+  partial: boolean;
+  partialReason?: PartialReason;
 }
 
 /** Whether a reading leaves its type's range, and on which side. */
@@ -111,6 +115,8 @@ function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
     max: window.max,
     mean: window.sum / window.count,
     alerts: window.alerts,
+    partial: closed.partial !== undefined,
+    ...(closed.partial === undefined ? {} : { partialReason: closed.partial }),
   };
 }
 
@@ -122,12 +128,15 @@ function windowStats(closed: ClosedWindow<SensorType>): SensorWindowStats {
  *   (`invalidRecord`: retrying cannot make it one).
  * - Statistics (only with a `statsTopic`): windows of `windowMs` by reading time, per sensor: tumbling, or sliding with a new
  *   window every `slideMs` (`sensor-windows.ts`). A window is emitted when a reading of the sensor
- *   at or past its end arrives. The state lives in the worker thread, so it is per thread and
- *   approximate: in key ordering mode a sensor's readings stay
- *   in order but may run on different threads, each of which then holds a partial window; a
- *   window still open at shutdown, or a reading of an already closed window (late, or retried),
- *   is not merged. Exact statistics would need a keyed state store, which this toolkit does
- *   not have.
+ *   at or past its end arrives.
+ * - The handler is stateful (`stateful` below), so keyed state is on by default: every reading
+ *   of a key runs on one thread, and a sensor's windows are exact as long as the record key is
+ *   the sensor id (as producer-gen's sensor-readings writes it). When the group takes a
+ *   partition away, `revoke` emits the open windows of its keys marked partial (`revoked`); the
+ *   next owner's first windows of those sensors start mid-window and are marked so too. A
+ *   reading of an already closed window (late, or retried after its window closed) is not
+ *   counted. With keyed state off, a sensor's readings may run on several threads, each holding
+ *   a part of its windows.
  */
 const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
   const { alertsTopic, statsTopic, windowMs, slideMs, maxSensors } = parseHandlerOptions('sensor-alerts', sensorAlertsOptionsSchema, options);
@@ -136,8 +145,18 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
 
   function track(store: SensorWindowStore<SensorType>, reading: SensorReadingInput, alert: boolean, outputs: HandlerOutput[]): void {
     for (const closed of store.add(reading.sensorId, reading.type, reading.ts, reading.value, alert)) {
-      outputs.push({ key: reading.sensorId, value: windowStats(closed), topic: statsTopic });
+      outputs.push({ key: closed.sensorId, value: windowStats(closed), topic: statsTopic });
     }
+  }
+
+  function revoke({ keys }: RevokedKeys): HandlerOutput[] {
+    if (windows === undefined || statsTopic === '') return [];
+    const outputs: HandlerOutput[] = [];
+    for (const key of keys) {
+      if (key === null) continue;
+      for (const closed of windows.flush(key, 'revoked')) outputs.push({ key: closed.sensorId, value: windowStats(closed), topic: statsTopic });
+    }
+    return outputs;
   }
 
   return {
@@ -157,7 +176,11 @@ const createSensorAlertsHandler: HandlerFactory = (options): Handler => {
       if (windows !== undefined && statsTopic !== '') track(windows, reading, breach !== undefined, outputs);
       return outputs;
     },
+    revoke,
   };
 };
 
 export default createSensorAlertsHandler;
+
+/** Windows per sensor: keyed state is on by default (`HandlerModule.stateful`). */
+export const stateful = true;

@@ -8,7 +8,18 @@
  * and a window whose end is at or before the watermark is emitted (oldest first) and never
  * reopened. A reading that only falls into closed windows (late, or a retry after its window
  * closed) is not counted. Pure data structure: no clock, no I/O.
+ *
+ * No window is dropped silently: a window that may lack readings is emitted marked partial, with
+ * the reason (`PartialReason`):
+ * - `started-mid-window`: it started before the first reading this store saw of the sensor, so
+ *   readings before that one may have gone elsewhere (another owner of the partition, before a
+ *   rebalance or a restart); a window starting at or after it holds every reading of its span
+ *   that this store was given;
+ * - `revoked`: still open when the sensor's key left (`flush`, on a partition revoke);
+ * - `evicted`: still open when the sensor was dropped to stay within `maxSensors`.
  */
+export type PartialReason = 'started-mid-window' | 'revoked' | 'evicted';
+
 export interface WindowAggregate {
   startMs: number;
   endMs: number;
@@ -27,6 +38,8 @@ export interface WindowShape {
 interface SensorWindows<T> {
   /** Latest reading time seen. */
   watermarkMs: number;
+  /** Time of the first reading seen: windows starting before it are partial. */
+  sinceMs: number;
   /** Open windows by start, with what the first reading said about the sensor (its type). */
   open: Map<number, WindowAggregate>;
   tag: T;
@@ -36,6 +49,8 @@ export interface ClosedWindow<T> {
   sensorId: string;
   tag: T;
   window: WindowAggregate;
+  /** Set when the window may lack readings (see `PartialReason`). */
+  partial?: PartialReason;
 }
 
 export class SensorWindowStore<T> {
@@ -43,7 +58,7 @@ export class SensorWindowStore<T> {
 
   constructor(
     private readonly shape: WindowShape,
-    /** Sensors kept; beyond it the least recently started sensor is dropped with its windows. */
+    /** Sensors kept; beyond it the least recently started sensor is dropped, its open windows returned partial (`evicted`). */
     private readonly maxSensors: number,
   ) {
     if (!(shape.slideMs > 0 && shape.slideMs <= shape.lengthMs)) throw new Error(`slideMs must be > 0 and ≤ lengthMs (got ${shape.slideMs}, ${shape.lengthMs})`);
@@ -56,22 +71,22 @@ export class SensorWindowStore<T> {
   /** Counts a reading; returns the windows of this sensor that it closed, oldest first. */
   add(sensorId: string, tag: T, tsMs: number, value: number, alert: boolean): Array<ClosedWindow<T>> {
     const { lengthMs, slideMs } = this.shape;
+    const closed: Array<ClosedWindow<T>> = [];
     let sensor = this.#sensors.get(sensorId);
     if (sensor === undefined) {
       if (this.#sensors.size >= this.maxSensors) {
         const oldest = this.#sensors.keys().next();
-        if (oldest.done !== true) this.#sensors.delete(oldest.value);
+        if (oldest.done !== true) closed.push(...this.flush(oldest.value, 'evicted'));
       }
-      sensor = { watermarkMs: -Infinity, open: new Map(), tag };
+      sensor = { watermarkMs: -Infinity, sinceMs: tsMs, open: new Map(), tag };
       this.#sensors.set(sensorId, sensor);
     }
     const watermarkMs = Math.max(sensor.watermarkMs, tsMs);
     sensor.watermarkMs = watermarkMs;
-    const closed: Array<ClosedWindow<T>> = [];
     for (const [start, window] of [...sensor.open].sort((a, b) => a[0] - b[0])) {
       if (window.endMs > watermarkMs) continue;
       sensor.open.delete(start);
-      closed.push({ sensorId, tag: sensor.tag, window });
+      closed.push(closedWindow(sensorId, sensor, window, undefined));
     }
     // every window [s, s + length) with s a multiple of slide that contains tsMs and is still open
     for (let start = tsMs - (((tsMs % slideMs) + slideMs) % slideMs); start + lengthMs > tsMs && start >= 0; start -= slideMs) {
@@ -90,4 +105,17 @@ export class SensorWindowStore<T> {
     }
     return closed;
   }
+
+  /** Emits a sensor's open windows, oldest first, marked partial with `reason`, and forgets the sensor. */
+  flush(sensorId: string, reason: PartialReason): Array<ClosedWindow<T>> {
+    const sensor = this.#sensors.get(sensorId);
+    if (sensor === undefined) return [];
+    this.#sensors.delete(sensorId);
+    return [...sensor.open.values()].sort((a, b) => a.startMs - b.startMs).map((window) => closedWindow(sensorId, sensor, window, reason));
+  }
+}
+
+function closedWindow<T>(sensorId: string, sensor: SensorWindows<T>, window: WindowAggregate, reason: PartialReason | undefined): ClosedWindow<T> {
+  const partial = reason ?? (window.startMs < sensor.sinceMs ? 'started-mid-window' : undefined);
+  return partial === undefined ? { sensorId, tag: sensor.tag, window } : { sensorId, tag: sensor.tag, window, partial };
 }

@@ -97,5 +97,19 @@ export interface ChunkExecutor {
   run(records: readonly PooledRecord[], orderTags?: readonly number[]): Promise<RecordOutcome[]>;
   /** Chunks waiting for a free thread, for metrics. */
   readonly queued: number;
+  /**
+   * Keyed state: the group took `partitions` of `topic` away. Each thread that ran records of
+   * them calls its handler's `revoke` hook with their keys, after the chunks handed to it before
+   * this call; what the hooks return comes back. Absent on an executor without keyed state.
+   */
+  revoke?(topic: string, partitions: readonly number[]): Promise<ReleasedState>;
   close(): Promise<void>;
+}
+
+/** What the handlers' `revoke` hooks returned for the keys of revoked partitions. */
+export interface ReleasedState {
+  /** Outputs to produce (open windows flushed, marked partial, …). */
+  outputs: OutputRecord[];
+  /** A hook that threw, or whose outputs could not be encoded, one line each: that state is lost. */
+  errors: string[];
 }

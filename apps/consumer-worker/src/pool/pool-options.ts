@@ -1,4 +1,5 @@
 import { AppError } from '@lagscale/kafka-core/thread';
+import { KEYED_STATE_MODES, type KeyedRoute, type KeyedStateMode } from './keyed-routing.js';
 
 export interface WorkerPoolOptions {
   /** Worker threads, kept constant (piscina min = max). */
@@ -11,6 +12,10 @@ export interface WorkerPoolOptions {
   maxQueue: number;
   /** How long a thread above the minimum may idle before it stops, milliseconds. */
   idleTimeoutMs: number;
+  /** Route every key to one thread (`on`), any chunk to any thread (`off`), or as the handler declares (`auto`). */
+  keyedState: KeyedStateMode;
+  /** With keyed state, what picks a record's thread: its key, or its partition (partition ordering). */
+  keyedRoute: KeyedRoute;
   /** Told about a thread that failed while it had no task (piscina's `error` event). */
   onThreadError?: (error: unknown) => void;
 }
@@ -21,6 +26,8 @@ export const defaultWorkerPoolOptions = {
   handlerOptions: {},
   maxQueue: 1_024,
   idleTimeoutMs: 60_000,
+  keyedState: 'auto',
+  keyedRoute: 'key',
 } satisfies Omit<WorkerPoolOptions, 'onThreadError'>;
 
 /** Checks the options together; every problem is named, with its option and value. */
@@ -32,6 +39,7 @@ export function validateWorkerPoolOptions(options: WorkerPoolOptions): void {
   integer('threads', options.threads, 1);
   integer('maxQueue', options.maxQueue, 0);
   integer('idleTimeoutMs', options.idleTimeoutMs, 0);
+  if (!KEYED_STATE_MODES.includes(options.keyedState)) problems.push(`pool option keyedState must be one of ${KEYED_STATE_MODES.join(', ')} (got ${String(options.keyedState)})`);
   if (options.handler.trim() === '') problems.push('pool option handler must name a handler (got "")');
   if (problems.length > 0) throw new AppError('CONFIG_INVALID', problems.join('; '), { retriable: false });
 }

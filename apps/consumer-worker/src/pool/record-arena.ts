@@ -254,6 +254,21 @@ export class RecordArena {
     return this.view(slot * RECORD_SLOTS + 2);
   }
 
+  /**
+   * A 32-bit FNV-1a hash of the key's bytes, or undefined for a null key: keyed state routes a
+   * key to a thread by it (`keyed-routing`), without making a string of the key.
+   */
+  keyHash(slot: number): number | undefined {
+    const at = slot * RECORD_SLOTS;
+    const length = this.index[at + 1] as number;
+    if (length === NULL_LENGTH) return undefined;
+    const pos = this.index[at] as number;
+    const bytes = this.bytes;
+    let hash = 0x811c9dc5;
+    for (let i = pos; i < pos + length; i += 1) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+    return hash >>> 0;
+  }
+
   /** The key's bytes as latin1 text (a char per byte): an ordering lane's id. */
   keyLatin1(slot: number): string | null {
     const at = slot * RECORD_SLOTS;

@@ -9,3 +9,4 @@ register();
 const worker = await import('./worker.ts');
 
 export default worker.default;
+export const revokePartitions = worker.revokePartitions;

@@ -5,7 +5,7 @@ import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, packChunk } from './chunk-codec.js';
 import { pooledRecordsOf, type DispatchRecord } from './executor.js';
-import { encodeOutput, runChunk } from './worker.js';
+import { encodeOutput, PartitionKeys, revokeKeys, runChunk } from './worker.js';
 
 function dispatchRecord(offset: number, value: string | null, headers: Record<string, string> = {}, key = 'k'): DispatchRecord {
   return { topic: 't', partition: 1, offset, timestamp: '1000', attempt: 2, key: Buffer.from(key), value: value === null ? null : Buffer.from(value), headers };
@@ -145,5 +145,36 @@ describe('runChunk', () => {
     await runChunk(handler, chunkOf([dispatchRecord(0, '"fail"'), dispatchRecord(1, '"x"'), dispatchRecord(2, '{oops')], [1, 1, 0]), timings);
     expect(timings.count).toBe(1);
     expect(timings.sum).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('revokeKeys', () => {
+  it('hands the hook, per partition, the keys of the records that ran, once', async () => {
+    const calls: string[] = [];
+    const handler: Handler = {
+      handle: (record) => {
+        if (record.value === 'fail') throw new Error('no');
+      },
+      revoke: ({ topic, partition, keys }) => {
+        calls.push(`${topic}-${partition}: ${[...keys].map(String).sort().join(',')}`);
+        return partition === 2 ? [{ key: 'w', value: { partial: true } }] : [];
+      },
+    };
+    const keys = new PartitionKeys();
+    const at = (partition: number, offset: number, key: string, value = '"x"'): DispatchRecord => ({ ...dispatchRecord(offset, value, {}, key), partition });
+    // a record that failed ran too (its state may have moved); a skipped or undecodable one did not
+    await runChunk(handler, chunkOf([at(1, 0, 'a'), at(1, 1, 'b', '"fail"'), at(1, 2, 'b'), at(2, 0, 'c'), at(1, 3, 'd', '{bad')], [1, 2, 2, 3, 4]), undefined, keys);
+    const outcomes = await revokeKeys(handler, keys, { topic: 't', partitions: [1, 2, 3] });
+    expect(calls).toEqual(['t-1: a,b', 't-2: c']);
+    expect(outcomes.map((o) => o.status)).toEqual(['ok', 'ok']);
+    expect(outcomes[1]).toMatchObject({ outputs: [{ key: Buffer.from('w') }] });
+    expect(await revokeKeys(handler, keys, { topic: 't', partitions: [1, 2] })).toEqual([]);
+  });
+
+  it('reports a throwing hook as failed, naming the partition', async () => {
+    const handler: Handler = { handle: () => undefined, revoke: () => Promise.reject(new Error('disk full')) };
+    const keys = new PartitionKeys();
+    keys.add('t', 4, 'k');
+    expect(await revokeKeys(handler, keys, { topic: 't', partitions: [4] })).toEqual([{ status: 'failed', error: 'revoke of t-4 (1 keys) failed: disk full' }]);
   });
 });

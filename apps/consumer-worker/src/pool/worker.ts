@@ -6,12 +6,14 @@ import { BucketCounts } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, type PackedChunk } from './chunk-codec.js';
 import { OK_WITHOUT_OUTPUTS, SKIPPED, type OutputRecord, type RecordOutcome } from './executor.js';
-import { packResults } from './result-codec.js';
+import { packResults, type PackedResults } from './result-codec.js';
 
 /** What the pool hands each thread at start (piscina `workerData`). */
 export interface WorkerSetup {
   handler: string;
   handlerOptions: Record<string, string>;
+  /** Keyed state: this thread owns the keys routed to it and remembers them per partition for `revoke`. */
+  keyed: boolean;
 }
 
 // one handler per thread, loaded by the first task (an empty warm-up chunk from `start()`)
@@ -33,6 +35,34 @@ async function loadCodecs(): Promise<typeof Codecs> {
   codecsModule ??= await import('@lagscale/codecs/value');
   return codecsModule;
 }
+
+/**
+ * The keys a thread ran per partition since it got them, for the handler's `revoke` hook (keyed
+ * state only, and only for a handler that has the hook): one set add per record.
+ */
+export class PartitionKeys {
+  readonly #keys = new Map<string, Set<string | null>>();
+
+  add(topic: string, partition: number, key: string | null): void {
+    const id = `${partition}:${topic}`;
+    let keys = this.#keys.get(id);
+    if (keys === undefined) {
+      keys = new Set();
+      this.#keys.set(id, keys);
+    }
+    keys.add(key);
+  }
+
+  /** The partition's keys, forgotten here. */
+  take(topic: string, partition: number): Array<string | null> {
+    const id = `${partition}:${topic}`;
+    const keys = this.#keys.get(id);
+    this.#keys.delete(id);
+    return keys === undefined ? [] : [...keys];
+  }
+}
+
+let partitionKeys: PartitionKeys | undefined;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -70,7 +100,7 @@ function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
  * its order tag (its ordering key) are not run but come back `skipped`, so a handler never sees
  * a key's records out of order. Handler time per record is counted into `timings`.
  */
-export async function runChunk(handler: Handler, chunk: ChunkView, timings?: BucketCounts): Promise<RecordOutcome[]> {
+export async function runChunk(handler: Handler, chunk: ChunkView, timings?: BucketCounts, keys?: PartitionKeys): Promise<RecordOutcome[]> {
   const count = chunk.count;
   const outcomes = new Array<RecordOutcome>(count);
   const codecs = handler.readsValue === false ? undefined : (codecsModule ?? (await loadCodecs()));
@@ -104,6 +134,7 @@ export async function runChunk(handler: Handler, chunk: ChunkView, timings?: Buc
       rawValue,
       headers,
     };
+    keys?.add(record.topic, record.partition, record.key);
     let outcome: RecordOutcome;
     const startedMs = performance.now();
     try {
@@ -126,12 +157,49 @@ export async function runChunk(handler: Handler, chunk: ChunkView, timings?: Buc
 /** The piscina task: a chunk index in (the bytes are in shared arenas), its packed results out, moved, not copied. */
 export default async function runPackedChunk(packed: PackedChunk): Promise<unknown> {
   const handler = await threadHandler();
+  if (partitionKeys === undefined && handler.revoke !== undefined && (Piscina.workerData as WorkerSetup).keyed) partitionKeys = new PartitionKeys();
   const startedMs = performance.now();
   const timings = new BucketCounts(HANDLER_SECONDS_BUCKETS);
-  const outcomes = await runChunk(handler, new ChunkView(packed), timings);
+  const outcomes = await runChunk(handler, new ChunkView(packed), timings, partitionKeys);
   const results = packResults(outcomes, { counts: Array.from(timings.counts), sum: timings.sum });
   results.runMs = performance.now() - startedMs;
-  // a chunk without outputs sends no bytes, so there is nothing to move
+  return moved(results);
+}
+
+/** A task of the keyed pool: partitions of a topic the group took away. */
+export interface RevokeTask {
+  topic: string;
+  partitions: number[];
+}
+
+/**
+ * Calls the handler's `revoke` hook for each partition this thread ran records of, with their
+ * keys; one outcome per such partition (its outputs, or why it failed).
+ */
+export async function revokeKeys(handler: Handler, keys: PartitionKeys, task: RevokeTask): Promise<RecordOutcome[]> {
+  const outcomes: RecordOutcome[] = [];
+  if (handler.revoke === undefined) return outcomes;
+  for (const partition of task.partitions) {
+    const revoked = keys.take(task.topic, partition);
+    if (revoked.length === 0) continue;
+    try {
+      const result = await handler.revoke({ topic: task.topic, partition, keys: revoked });
+      outcomes.push(result === undefined || result.length === 0 ? OK_WITHOUT_OUTPUTS : settle(result, codecsModule ?? (await loadCodecs())));
+    } catch (error) {
+      outcomes.push({ status: 'failed', error: `revoke of ${task.topic}-${partition} (${revoked.length} keys) failed: ${errorText(error)}` });
+    }
+  }
+  return outcomes;
+}
+
+/** The piscina task named `revokePartitions` (keyed state only): packed outcomes, one per partition with keys. */
+export async function revokePartitions(task: RevokeTask): Promise<unknown> {
+  const handler = await threadHandler();
+  return moved(packResults(partitionKeys === undefined ? [] : await revokeKeys(handler, partitionKeys, task)));
+}
+
+function moved(results: PackedResults): unknown {
+  // results without outputs send no bytes, so there is nothing to move
   if (results.buffer.byteLength === 0) return results;
   const movable = {
     [Piscina.transferableSymbol]: [results.buffer],

@@ -70,6 +70,9 @@ const FETCH_MAX_WAIT_MS = 250;
  */
 const HEARTBEAT_INTERVAL_MS = 1_000;
 
+/** Stopping with keyed state: how long the handlers get to flush the state of their keys. */
+const STATE_FLUSH_TIMEOUT_MS = 2_000;
+
 /**
  * consumer-worker. A record goes, in this order:
  * 1. fetch: kafkajs `eachBatch` (record sets undecoded) hands each batch to `takeBatch` and
@@ -104,7 +107,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const consumer: Consumer = kafka.consumer(consumerConfig);
 
   // 2. intake, dispatch and the pool; 3. completion through the output producer
-  const pool = new WorkerPool({ threads: settings.threads, handler: settings.handler, handlerOptions: settings.handlerOptions });
+  const pool = new WorkerPool({
+    threads: settings.threads,
+    handler: settings.handler,
+    handlerOptions: settings.handlerOptions,
+    keyedState: settings.keyedState,
+    // partition ordering runs a partition's records one after another: its lane must stay on one thread
+    keyedRoute: settings.ordering === 'partition' ? 'partition' : 'key',
+  });
   const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
   let outputs = 0;
   // One line per burst of dead letters, not one per record (a topic of garbage floods otherwise).
@@ -124,6 +134,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         // logged once sent: a send the dispatcher retries is one dead letter, not several
         deadLetterLog.record(record, reason, attempts);
         perTopic.deadLettered.set(record.topic, (perTopic.deadLettered.get(record.topic) ?? 0) + 1);
+      },
+      async onStateReleased(topic, partitions, { outputs: flushed, errors }) {
+        for (const error of errors) logger.warn({ topic, partitions, error }, 'handler revoke hook failed: that state is lost');
+        if (flushed.length === 0) return;
+        await output.sendOutputs(flushed, settings.outputTopic, settings.handler);
+        outputs += flushed.length;
+        perTopic.outputs.set(topic, (perTopic.outputs.get(topic) ?? 0) + flushed.length);
+        logger.info({ topic, partitions, outputs: flushed.length }, 'revoked keys flushed their state');
       },
       pause: (topic, partition) => consumer.pause([{ topic, partitions: [partition] }]),
       resume: (topic, partition) => consumer.resume([{ topic, partitions: [partition] }]),
@@ -358,6 +376,11 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       clearInterval(deadLetterTimer);
       deadLetterLog.flush();
       await consumer.disconnect().catch(() => undefined);
+      // Keyed state: the partitions left with this member, so their keys' state is flushed (as on
+      // a revoke; after the last commit), bounded: a thread still busy with a chunk the drain gave
+      // up on runs it first.
+      const flushed = await Promise.race([dispatcher.revokeAll().then(() => true), delay(STATE_FLUSH_TIMEOUT_MS, false, { ref: false })]);
+      if (!flushed) logger.warn({ timeoutMs: STATE_FLUSH_TIMEOUT_MS }, 'handler state of the revoked keys not flushed in time; it is lost');
       await output.stop().catch(() => undefined);
       await disconnectAdmin();
       await pool.close();
