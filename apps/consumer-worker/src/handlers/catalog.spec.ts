@@ -48,6 +48,6 @@ describe('built-in handler catalogue', () => {
     const rows = handlerOptionsMarkdown().split('\n').slice(2);
     const docs = builtInHandlerDocs();
     expect(rows).toHaveLength(docs.length + docs.reduce((n, doc) => n + doc.options.length, 0));
-    expect(rows).toContain('| | `maxSensors` | `100000` | Sensors whose open window a thread keeps; beyond, the least recently started is dropped |');
+    expect(rows).toContain('| | `maxSensors` | `100000` | Sensors whose open windows a thread keeps; beyond, the least recently started is evicted and its open windows emitted partial (evicted) |');
   });
 });

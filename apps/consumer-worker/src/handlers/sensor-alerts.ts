@@ -61,7 +61,7 @@ export const sensorAlertsOptionsSchema = z.object({
     .describe('Topic for per-sensor window statistics (empty: no statistics, so the output topic holds only alerts, which producer-gen verify can check)'),
   windowMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.windowMs).describe('Window length of the statistics, ms (0: no statistics)'),
   slideMs: z.coerce.number().int().nonnegative().default(defaultSensorAlertsOptions.slideMs).describe('A new window starts every slideMs (sliding windows); 0: every windowMs (tumbling), ms'),
-  maxSensors: z.coerce.number().int().positive().default(defaultSensorAlertsOptions.maxSensors).describe("Sensors whose open window a thread keeps; beyond, the least recently started is dropped"),
+  maxSensors: z.coerce.number().int().positive().default(defaultSensorAlertsOptions.maxSensors).describe("Sensors whose open windows a thread keeps; beyond, the least recently started is evicted and its open windows emitted partial (evicted)"),
 });
 
 /** An alert output's value. */

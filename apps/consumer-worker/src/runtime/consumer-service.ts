@@ -70,8 +70,16 @@ const FETCH_MAX_WAIT_MS = 250;
  */
 const HEARTBEAT_INTERVAL_MS = 1_000;
 
-/** Stopping with keyed state: how long the handlers get to flush the state of their keys. */
+/** Stopping with keyed state: how long the handlers get to flush the state of their keys, at most. */
 const STATE_FLUSH_TIMEOUT_MS = 2_000;
+
+/** What a stop keeps, after the state flush, for closing the output producer, the pool and the ops server. */
+const CLOSE_MARGIN_MS = 500;
+
+/** The state flush's share of a stop with `remainingMs` left of its shutdown timeout. */
+export function stateFlushBudgetMs(remainingMs: number): number {
+  return Math.max(0, Math.min(STATE_FLUSH_TIMEOUT_MS, remainingMs - CLOSE_MARGIN_MS));
+}
 
 /**
  * consumer-worker. A record goes, in this order:
@@ -360,6 +368,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     },
     async onStop() {
       stopping = true;
+      const stopDeadline = Date.now() + settings.shutdownTimeoutMs;
       await subscriber.stop();
       clearInterval(commitTimer);
       clearInterval(progressTimer);
@@ -379,8 +388,11 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       // Keyed state: the partitions left with this member, so their keys' state is flushed (as on
       // a revoke; after the last commit), bounded: a thread still busy with a chunk the drain gave
       // up on runs it first.
-      const flushed = await Promise.race([dispatcher.revokeAll().then(() => true), delay(STATE_FLUSH_TIMEOUT_MS, false, { ref: false })]);
-      if (!flushed) logger.warn({ timeoutMs: STATE_FLUSH_TIMEOUT_MS }, 'handler state of the revoked keys not flushed in time; it is lost');
+      // The flush is part of the shutdown timeout's reserve: it gets what is left of the timeout
+      // (less a margin for closing the pool), at most STATE_FLUSH_TIMEOUT_MS.
+      const flushMs = stateFlushBudgetMs(stopDeadline - Date.now());
+      const flushed = await Promise.race([dispatcher.revokeAll().then(() => true), delay(flushMs, false, { ref: false })]);
+      if (!flushed) logger.warn({ timeoutMs: flushMs }, 'handler state of the revoked keys not flushed in time; it is lost');
       await output.stop().catch(() => undefined);
       await disconnectAdmin();
       await pool.close();
