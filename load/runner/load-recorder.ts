@@ -1,7 +1,7 @@
 // What the runner keeps of the requests: per stage (warm-up apart) and per second of the run.
 import { Samples, summarize, type LatencySummary } from './latency-summary.ts';
 import type { Hit } from './vegeta-attack.ts';
-import type { Stage } from '../scenarios/scenarios.ts';
+import { isMeasured, type Stage } from '../scenarios/scenarios.ts';
 
 /** Figures of one stage. */
 export interface StageFigures {
@@ -80,7 +80,7 @@ export class LoadRecorder {
     if (this.current !== undefined) this.current.endMs ??= atMs;
     this.current = { stage, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
     this.stages.push(this.current);
-    if (stage.phase === 'warmup') return;
+    if (!isMeasured(stage.phase)) return;
     if (this.measured === undefined) {
       this.measured = { stage: { ...stage, label: 'after warm-up' }, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
     } else {
@@ -103,13 +103,13 @@ export class LoadRecorder {
     if (state === undefined) return;
     const planned = state.stage.durationMs;
     state.stage = { ...state.stage, durationMs: actualMs };
-    if (state.stage.phase === 'warmup' || this.measured === undefined) return;
+    if (!isMeasured(state.stage.phase) || this.measured === undefined) return;
     const m = this.measured.stage;
     const durationMs = m.durationMs - planned + actualMs;
     this.measured.stage = { ...m, durationMs, rate: durationMs > 0 ? (m.rate * m.durationMs - state.stage.rate * (planned - actualMs)) / durationMs : 0 };
   }
 
-  /** Every stage after the warm-up as one: what the thresholds hold against. */
+  /** Every measured stage (not the warm-up, not a settle) as one: what the thresholds hold against. */
   measuredFigures(): StageFigures | undefined {
     return this.measured === undefined ? undefined : this.figures(this.measured);
   }
@@ -119,7 +119,7 @@ export class LoadRecorder {
     if (state === undefined) throw new Error('record() before beginStage()');
     const ok = hit.code === 200;
     this.count(state, hit, ok);
-    if (state.stage.phase !== 'warmup' && this.measured !== undefined) this.count(this.measured, hit, ok);
+    if (isMeasured(state.stage.phase) && this.measured !== undefined) this.count(this.measured, hit, ok);
     const sentSecond = this.second(Math.floor((hit.startMs - this.startedAtMs) / 1000));
     sentSecond.sent += 1;
     sentSecond.samples.push(hit.latencyMs);

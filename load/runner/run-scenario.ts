@@ -169,7 +169,7 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       const figures = recorder.stageFigures().at(-1);
       if (figures !== undefined) {
         options.progress?.clear();
-        log(`${stage.phase === 'warmup' ? 'warm-up (not counted)' : stage.label}: ${describeStage(figures, params.shape.batchSize)}`);
+        log(`${stageTitle(stage)}: ${describeStage(figures, params.shape.batchSize)}`);
       }
       if (findMax !== undefined && figures !== undefined && stage.phase === 'step') {
         const failed = checkThresholds(params.thresholds.filter((t) => STEP_METRICS.includes(t.metric)), requestFigures(figures)).filter((r) => !r.ok);
@@ -258,6 +258,12 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
     const outputStamps = await readTopicStamps(stack.kafka, stack.admin, output, producerId, seqLimit, 120_000);
     return e2eLatency(inputStamps.timestamps, outputStamps.timestamps, { runStartMs, measuredFromMs, duplicates: outputStamps.duplicates });
   }
+}
+
+function stageTitle(stage: Stage): string {
+  if (stage.phase === 'warmup') return 'warm-up (not counted)';
+  if (stage.phase === 'settle') return `${stage.label} (not counted)`;
+  return stage.label;
 }
 
 export function formatFigure(value: number | undefined): string {
