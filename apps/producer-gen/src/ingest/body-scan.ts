@@ -273,7 +273,9 @@ class Scanner {
     const end = this.stringEnd(start);
     if (this.escaped) throw NOT_COMMON;
     const name = this.nonAscii ? this.bytes.toString('utf8', start, end) : this.bytes.toString('latin1', start, end);
-    if (name === '__proto__' || name === 'constructor' || name.toLowerCase() === CONTENT_TYPE_HEADER) throw NOT_COMMON;
+    // (lengths first: most names are none of these)
+    if (name.length === CONTENT_TYPE_HEADER.length && name.toLowerCase() === CONTENT_TYPE_HEADER) throw NOT_COMMON;
+    if ((name.length === 9 || name.length === 11) && (name === '__proto__' || name === 'constructor')) throw NOT_COMMON;
     this.expect(COLON);
     return name;
   }
