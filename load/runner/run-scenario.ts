@@ -16,7 +16,7 @@ import { readTopicStamps } from './pipeline/topic-stamps.ts';
 import type { ProgressLine } from './progress-line.ts';
 import { repoRoot } from './stack/app-process.ts';
 import { startStack, type LoadStack } from './stack/load-stack.ts';
-import { attack } from './vegeta-attack.ts';
+import { attack, writeTargets } from './vegeta-attack.ts';
 import { LoadError } from './load-errors.ts';
 import { fetchPartitionOffsets } from '@lagscale/kafka-core';
 
@@ -69,6 +69,14 @@ export interface RunResult {
   vegeta: { version: string; built: boolean; elapsedMs: number };
 }
 
+/**
+ * Distinct bodies the ingest scenarios cycle through. Generating a body while the stage runs
+ * (JSON, base64, vegeta's lazy decoding) cost this side about as much CPU per record as the
+ * ingest spends, on the same cores; a user's vegeta reads a file of targets made beforehand, and
+ * so does the runner where no record is paired with its output.
+ */
+const TARGET_POOL = 200;
+
 const STEP_METRICS: readonly ThresholdMetric[] = ['p95_ms', 'p99_ms', 'error_rate', 'dropped_rate'];
 
 /** The request figures a threshold can name. */
@@ -113,6 +121,14 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       return body;
     };
     const url = `${stack.ingestUrl}${ingestPath(stack.topic)}`;
+    const headers = { 'Content-Type': 'application/json' };
+    // pipeline-e2e and burst pair outputs with inputs by sequence: every body must be new
+    let bodies: { next(): string } | { file: string } = { next: nextBody };
+    if (!definition.needs.consumers) {
+      const file = join(logDir, 'targets.json');
+      await writeTargets(file, { url, headers, count: TARGET_POOL, nextBody });
+      bodies = { file };
+    }
     const startedAtMs = Date.now();
     const recorder = new LoadRecorder(startedAtMs, params.shape.batchSize);
     const watch = stack.monitorUrl !== undefined && stack.groupId !== undefined ? new MonitorWatch(stack.monitorUrl, stack.groupId, startedAtMs) : undefined;
@@ -149,12 +165,12 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
           vegeta: vegeta.binary,
           label: `${name}-${index}`,
           url,
-          headers: { 'Content-Type': 'application/json' },
+          headers,
           rate: stage.rate,
           durationMs: stage.durationMs,
           timeoutMs: options.requestTimeoutMs,
           maxWorkers: options.maxWorkers,
-          nextBody,
+          bodies,
           onHit: (hit) => recorder.record(hit),
           signal: options.signal === undefined ? abort.signal : AbortSignal.any([abort.signal, options.signal]),
         });
