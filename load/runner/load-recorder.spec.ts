@@ -44,6 +44,24 @@ describe('LoadRecorder', () => {
     expect(recorder.measuredFigures()?.latency.maxMs).toBe(9);
   });
 
+  it('keeps the ingest\'s CPU per stage, per acknowledged record, and sums it over the measured stages', () => {
+    const recorder = new LoadRecorder(0, 100);
+    recorder.beginStage(stage('warmup', 10, 1_000));
+    recorder.record({ startMs: 0, latencyMs: 5, code: 200, error: '', body: '' });
+    recorder.noteIngestCpu(50);
+    recorder.beginStage(stage('step', 10, 1_000));
+    for (let i = 0; i < 4; i += 1) recorder.record({ startMs: 1_000 + i, latencyMs: 5, code: i === 3 ? 503 : 200, error: '', body: '' });
+    recorder.noteIngestCpu(6);
+    recorder.beginStage(stage('step', 20, 1_000));
+    recorder.noteIngestCpu(undefined);
+    expect(recorder.stageFigures().map((s) => [s.ingestCpuMs, s.ingestCpuUsPerRecord])).toEqual([
+      [50, 500],
+      [6, 20],
+      [undefined, undefined],
+    ]);
+    expect(recorder.measuredFigures()).toMatchObject({ ingestCpuMs: 6, ingestCpuUsPerRecord: 20 });
+  });
+
   it('names error answers by the ingest\'s error code', () => {
     const recorder = new LoadRecorder(0, 10);
     recorder.beginStage(stage('main', 1, 1_000));

@@ -17,6 +17,7 @@ import type { ProgressLine } from './progress-line.ts';
 import { repoRoot } from './stack/app-process.ts';
 import { startStack, type LoadStack } from './stack/load-stack.ts';
 import { attack, writeTargets } from './vegeta-attack.ts';
+import { processCpuMs } from './process-cpu.ts';
 import { LoadError } from './load-errors.ts';
 import { fetchPartitionOffsets } from '@lagscale/kafka-core';
 
@@ -150,6 +151,7 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
     for (const [index, stage] of stages.entries()) {
       const stageStart = Date.now();
       recorder.beginStage(stage, stageStart);
+      const cpuAtStart = processCpuMs(stack.ingestPid);
       const abort = new AbortController();
       const ticker = setInterval(() => {
         const elapsedMs = Date.now() - stageStart;
@@ -179,6 +181,8 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       }
       if (options.signal?.aborted === true) throw new LoadError('INTERRUPTED', 'interrupted: the run was stopped before its end, nothing was reported');
       const endMs = Date.now();
+      const cpuAtEnd = processCpuMs(stack.ingestPid);
+      recorder.noteIngestCpu(cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart);
       recorder.endStage(endMs);
       stageTimes.push({ stage, startS: (stageStart - startedAtMs) / 1000, endS: (endMs - startedAtMs) / 1000 });
       if (abort.signal.aborted) recorder.endStageEarly(endMs - stageStart);
@@ -291,5 +295,9 @@ export function formatFigure(value: number | undefined): string {
 export function describeStage(s: StageFigures, batchSize: number): string {
   const errors = s.errors === 0 ? 'no errors' : `${s.errors} errors (${Object.entries(s.errorKinds).map(([k, n]) => `${k} ×${n}`).join(', ')})`;
   const dropped = s.droppedRate > 0 ? `, ${(s.droppedRate * 100).toFixed(1)}% dropped` : '';
-  return `${s.sent.toLocaleString('en-US')} requests × ${batchSize} → ${Math.round(s.recordsPerSecond).toLocaleString('en-US')} records/s acked; p50 ${s.latency.p50Ms.toFixed(1)} ms, p95 ${s.latency.p95Ms.toFixed(1)} ms, p99 ${s.latency.p99Ms.toFixed(1)} ms; ${errors}${dropped}`;
+  const cpu =
+    s.ingestCpuMs === undefined || s.ingestCpuUsPerRecord === undefined || s.durationMs <= 0
+      ? ''
+      : `; ingest CPU ${s.ingestCpuUsPerRecord.toFixed(1)} µs/record (${Math.round((s.ingestCpuMs / s.durationMs) * 100)}% of a core)`;
+  return `${s.sent.toLocaleString('en-US')} requests × ${batchSize} → ${Math.round(s.recordsPerSecond).toLocaleString('en-US')} records/s acked; p50 ${s.latency.p50Ms.toFixed(1)} ms, p95 ${s.latency.p95Ms.toFixed(1)} ms, p99 ${s.latency.p99Ms.toFixed(1)} ms; ${errors}${dropped}${cpu}`;
 }
