@@ -79,6 +79,25 @@ function recordFieldBit(name: Name | undefined): number {
   }
 }
 
+/**
+ * Buffer's own decoders, without `toString`'s argument handling (a third of the scan's time went
+ * there): Node's Buffer has had them since its first release, and its own `toString` calls them.
+ */
+interface SlicingBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** Strings decoded for one record's header slots, kept to be reused by the next record's. */
+interface HeaderSlot {
+  nameStart: number;
+  nameEnd: number;
+  name: string;
+  valueStart: number;
+  valueEnd: number;
+  value: string;
+}
+
 /** Thrown (one shared instance, no stack) when the body is not the common case. */
 const NOT_COMMON = { notCommon: true } as const;
 
@@ -111,7 +130,10 @@ export function scanRequestBody(bytes: Buffer, limits: ScanLimits): ScannedBody 
 }
 
 class Scanner {
+  private readonly bytes: SlicingBuffer;
   private pos = 0;
+  /** Header names and values of the records so far, by position: records mostly repeat them. */
+  private readonly slots: HeaderSlot[] = [];
   /** Set by `stringEnd`: whether the string just read holds an escape, or a byte past ASCII. */
   private escaped = false;
   private nonAscii = false;
@@ -119,9 +141,11 @@ class Scanner {
   private spaced = 0;
 
   constructor(
-    private readonly bytes: Buffer,
+    bytes: Buffer,
     private readonly maxDepth: number,
-  ) {}
+  ) {
+    this.bytes = bytes as SlicingBuffer;
+  }
 
   body(maxRecords: number): ScannedBody {
     let records: ScannedRecord[] | undefined;
@@ -200,13 +224,15 @@ class Scanner {
       this.pos += 1;
       return headers;
     }
-    for (;;) {
-      const name = this.headerName();
+    for (let index = 0; ; index += 1) {
+      const slot = this.slots[index] ?? { nameStart: 0, nameEnd: 0, name: '', valueStart: 0, valueEnd: 0, value: '' };
+      this.slots[index] = slot;
+      const name = this.headerName(slot);
       // Repeated names are legal JSON whose last value wins in JSON.parse; not worth the bother here.
       if (Object.hasOwn(headers, name)) throw NOT_COMMON;
       this.skipWhitespace();
       if (this.bytes[this.pos] !== QUOTE) throw NOT_COMMON;
-      headers[name] = this.string();
+      headers[name] = this.headerValue(slot);
       if (!this.more(CLOSE_BRACE)) return headers;
     }
   }
@@ -215,7 +241,7 @@ class Scanner {
     this.skipWhitespace();
     const start = this.pos;
     this.number();
-    const partition = Number(this.bytes.toString('latin1', start, this.pos));
+    const partition = Number(this.bytes.latin1Slice(start, this.pos));
     if (!Number.isSafeInteger(partition) || partition < 0) throw NOT_COMMON;
     return partition;
   }
@@ -265,27 +291,59 @@ class Scanner {
     return undefined;
   }
 
-  /** A header name: any key but the reserved and refused ones, decoded. */
-  private headerName(): string {
+  /** A header name: any key but the reserved and refused ones, decoded (or the slot's, if the same bytes). */
+  private headerName(slot: HeaderSlot): string {
     this.skipWhitespace();
     if (this.bytes[this.pos] !== QUOTE) throw NOT_COMMON;
     const start = this.pos + 1;
     const end = this.stringEnd(start);
     if (this.escaped) throw NOT_COMMON;
-    const name = this.nonAscii ? this.bytes.toString('utf8', start, end) : this.bytes.toString('latin1', start, end);
-    // (lengths first: most names are none of these)
-    if (name.length === CONTENT_TYPE_HEADER.length && name.toLowerCase() === CONTENT_TYPE_HEADER) throw NOT_COMMON;
-    if ((name.length === 9 || name.length === 11) && (name === '__proto__' || name === 'constructor')) throw NOT_COMMON;
+    let name: string;
+    if (this.sameBytes(start, end, slot.nameStart, slot.nameEnd)) name = slot.name;
+    else {
+      name = this.nonAscii ? this.bytes.utf8Slice(start, end) : this.bytes.latin1Slice(start, end);
+      // (lengths first: most names are none of these)
+      if (name.length === CONTENT_TYPE_HEADER.length && name.toLowerCase() === CONTENT_TYPE_HEADER) throw NOT_COMMON;
+      if ((name.length === 9 || name.length === 11) && (name === '__proto__' || name === 'constructor')) throw NOT_COMMON;
+      slot.name = name;
+    }
+    slot.nameStart = start;
+    slot.nameEnd = end;
     this.expect(COLON);
     return name;
+  }
+
+  /** A header's string value at `pos`, decoded (or the slot's, if the same bytes and no escapes). */
+  private headerValue(slot: HeaderSlot): string {
+    const start = this.pos + 1;
+    const end = this.stringEnd(start);
+    let value: string;
+    if (this.escaped) value = JSON.parse(this.bytes.utf8Slice(start - 1, end + 1)) as string;
+    else if (this.sameBytes(start, end, slot.valueStart, slot.valueEnd)) value = slot.value;
+    else value = this.nonAscii ? this.bytes.utf8Slice(start, end) : this.bytes.latin1Slice(start, end);
+    // only an escape-free value is kept, as its bytes are its text; an escaped one empties the
+    // slot (a kept range never ends at 0: the body starts with "{")
+    slot.value = value;
+    slot.valueStart = this.escaped ? 0 : start;
+    slot.valueEnd = this.escaped ? 0 : end;
+    return value;
+  }
+
+  /** Whether two ranges of the body hold the same bytes (an empty earlier range matches nothing). */
+  private sameBytes(start: number, end: number, otherStart: number, otherEnd: number): boolean {
+    const length = end - start;
+    if (length !== otherEnd - otherStart || otherEnd === 0) return false;
+    const { bytes } = this;
+    for (let k = 0; k < length; k += 1) if (bytes[start + k] !== bytes[otherStart + k]) return false;
+    return true;
   }
 
   /** A string value at `pos` (its opening quote), decoded. */
   private string(): string {
     const start = this.pos + 1;
     const end = this.stringEnd(start);
-    if (this.escaped) return JSON.parse(this.bytes.toString('utf8', start - 1, end + 1)) as string;
-    return this.nonAscii ? this.bytes.toString('utf8', start, end) : this.bytes.toString('latin1', start, end);
+    if (this.escaped) return JSON.parse(this.bytes.utf8Slice(start - 1, end + 1)) as string;
+    return this.nonAscii ? this.bytes.utf8Slice(start, end) : this.bytes.latin1Slice(start, end);
   }
 
   /** Finds the closing quote of a string whose text starts at `start`; leaves `pos` after it. */
@@ -377,7 +435,7 @@ class Scanner {
       if (i === expStart) throw NOT_COMMON;
     }
     this.pos = i;
-    if (!exact && !Number.isFinite(Number(bytes.toString('latin1', start, i)))) throw NOT_COMMON;
+    if (!exact && !Number.isFinite(Number(bytes.latin1Slice(start, i)))) throw NOT_COMMON;
   }
 
   private digits(from: number): number {
