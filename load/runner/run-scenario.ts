@@ -123,7 +123,7 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
     };
     const url = `${stack.ingestUrl}${ingestPath(stack.topic)}`;
     const headers = { 'Content-Type': 'application/json' };
-    // pipeline-e2e and burst pair outputs with inputs by sequence: every body must be new
+    // the pipeline scenarios stream fresh bodies: pipeline-e2e pairs every output with its input by sequence
     let bodies: { next(): string } | { file: string } = { next: nextBody };
     if (!definition.needs.consumers) {
       const file = join(logDir, 'targets.json');
