@@ -3,7 +3,7 @@
 // so the mapping is unit-tested in Node; k6-scenario.ts holds what runs inside k6.
 import type { Options, Scenario } from 'k6/options';
 import { k6Duration, parseDuration } from '../scenarios/duration.ts';
-import { scenarios, type ScenarioName, type ScenarioParams, type Stage } from '../scenarios/scenarios.ts';
+import { isMeasured, scenarios, type ScenarioName, type ScenarioParams, type Stage } from '../scenarios/scenarios.ts';
 import { parseThreshold, type Threshold } from '../scenarios/thresholds.ts';
 
 /** `__ENV` in a k6 script. */
@@ -49,6 +49,7 @@ export function k6Settings(name: ScenarioName, vars: K6Env): K6Settings {
       rate: numberEnv('RATE', d.rate),
       durationMs: durationEnv('DURATION', d.durationMs),
       warmupMs: durationEnv('WARMUP', d.warmupMs),
+      settleMs: durationEnv('SETTLE', d.settleMs),
       stepRate: numberEnv('STEP_RATE', d.stepRate),
       maxRate: numberEnv('MAX_RATE', d.maxRate),
       peakRate: numberEnv('PEAK_RATE', d.peakRate),
@@ -93,7 +94,7 @@ export function k6Options(name: ScenarioName, settings: K6Settings): Options {
       maxVUs: vus * 2,
       gracefulStop: '5s',
       exec: 'send',
-      tags: { phase: stage.phase, measured: stage.phase === 'warmup' ? 'no' : 'yes' },
+      tags: { phase: stage.phase, measured: isMeasured(stage.phase) ? 'yes' : 'no' },
     };
     startMs += stage.durationMs;
   });

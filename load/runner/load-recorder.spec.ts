@@ -24,6 +24,44 @@ describe('LoadRecorder', () => {
     expect(recorder.measuredFigures()?.latency.maxMs).toBe(10_000);
   });
 
+  it('keeps a settle apart like the warm-up: only the steps count in the measured figures', () => {
+    const recorder = new LoadRecorder(0, 100);
+    recorder.beginStage(stage('settle', 10, 1_000));
+    recorder.record({ startMs: 0, latencyMs: 800, code: 200, error: '', body: '' });
+    recorder.beginStage(stage('step', 10, 1_000));
+    recorder.record({ startMs: 1_000, latencyMs: 8, code: 200, error: '', body: '' });
+    recorder.beginStage(stage('settle', 20, 1_000));
+    recorder.record({ startMs: 2_000, latencyMs: 0, code: 0, error: 'timeout', body: '' });
+    recorder.beginStage(stage('step', 20, 1_000));
+    recorder.record({ startMs: 3_000, latencyMs: 9, code: 200, error: '', body: '' });
+    expect(recorder.stageFigures().map((s) => [s.phase, s.sent, s.errors, s.latency.maxMs])).toEqual([
+      ['settle', 1, 0, 800],
+      ['step', 1, 0, 8],
+      ['settle', 1, 1, 0],
+      ['step', 1, 0, 9],
+    ]);
+    expect(recorder.measuredFigures()).toMatchObject({ sent: 2, errors: 0, durationMs: 2_000, scheduled: 30 });
+    expect(recorder.measuredFigures()?.latency.maxMs).toBe(9);
+  });
+
+  it('keeps the ingest\'s CPU per stage, per acknowledged record, and sums it over the measured stages', () => {
+    const recorder = new LoadRecorder(0, 100);
+    recorder.beginStage(stage('warmup', 10, 1_000));
+    recorder.record({ startMs: 0, latencyMs: 5, code: 200, error: '', body: '' });
+    recorder.noteIngestCpu(50);
+    recorder.beginStage(stage('step', 10, 1_000));
+    for (let i = 0; i < 4; i += 1) recorder.record({ startMs: 1_000 + i, latencyMs: 5, code: i === 3 ? 503 : 200, error: '', body: '' });
+    recorder.noteIngestCpu(6);
+    recorder.beginStage(stage('step', 20, 1_000));
+    recorder.noteIngestCpu(undefined);
+    expect(recorder.stageFigures().map((s) => [s.ingestCpuMs, s.ingestCpuUsPerRecord])).toEqual([
+      [50, 500],
+      [6, 20],
+      [undefined, undefined],
+    ]);
+    expect(recorder.measuredFigures()).toMatchObject({ ingestCpuMs: 6, ingestCpuUsPerRecord: 20 });
+  });
+
   it('names error answers by the ingest\'s error code', () => {
     const recorder = new LoadRecorder(0, 10);
     recorder.beginStage(stage('main', 1, 1_000));

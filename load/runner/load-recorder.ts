@@ -1,7 +1,7 @@
 // What the runner keeps of the requests: per stage (warm-up apart) and per second of the run.
 import { Samples, summarize, type LatencySummary } from './latency-summary.ts';
 import type { Hit } from './vegeta-attack.ts';
-import type { Stage } from '../scenarios/scenarios.ts';
+import { isMeasured, type Stage } from '../scenarios/scenarios.ts';
 
 /** Figures of one stage. */
 export interface StageFigures {
@@ -25,6 +25,9 @@ export interface StageFigures {
   endS: number | undefined;
   /** The most frequent error answers, e.g. `503 KAFKA_UNAVAILABLE` or `timeout`. */
   errorKinds: Record<string, number>;
+  /** CPU the ingest process used during the stage, and per acknowledged record (Linux only). */
+  ingestCpuMs: number | undefined;
+  ingestCpuUsPerRecord: number | undefined;
 }
 
 /** One second of the run (from its start): what was sent, acknowledged, and how fast. */
@@ -54,6 +57,7 @@ interface StageState {
   errors: number;
   samples: Samples;
   errorKinds: Map<string, number>;
+  ingestCpuMs: number | undefined;
 }
 
 interface SecondState {
@@ -78,11 +82,11 @@ export class LoadRecorder {
 
   beginStage(stage: Stage, atMs = Date.now()): void {
     if (this.current !== undefined) this.current.endMs ??= atMs;
-    this.current = { stage, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
+    this.current = { stage, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map(), ingestCpuMs: undefined };
     this.stages.push(this.current);
-    if (stage.phase === 'warmup') return;
+    if (!isMeasured(stage.phase)) return;
     if (this.measured === undefined) {
-      this.measured = { stage: { ...stage, label: 'after warm-up' }, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map() };
+      this.measured = { stage: { ...stage, label: 'after warm-up' }, startMs: atMs, endMs: undefined, sent: 0, ok: 0, errors: 0, samples: new Samples(), errorKinds: new Map(), ingestCpuMs: undefined };
     } else {
       const m = this.measured.stage;
       // one stage as long as all of them, at their mean rate, so scheduled and records/s add up
@@ -97,19 +101,27 @@ export class LoadRecorder {
     if (this.measured !== undefined) this.measured.endMs = atMs;
   }
 
+  /** CPU the ingest used during the current stage (undefined when it could not be read). */
+  noteIngestCpu(cpuMs: number | undefined): void {
+    const state = this.current;
+    if (state === undefined || cpuMs === undefined) return;
+    state.ingestCpuMs = cpuMs;
+    if (isMeasured(state.stage.phase) && this.measured !== undefined) this.measured.ingestCpuMs = (this.measured.ingestCpuMs ?? 0) + cpuMs;
+  }
+
   /** The stage ended early (burst's recovery, once drained): its rates count over the time it ran. */
   endStageEarly(actualMs: number): void {
     const state = this.current;
     if (state === undefined) return;
     const planned = state.stage.durationMs;
     state.stage = { ...state.stage, durationMs: actualMs };
-    if (state.stage.phase === 'warmup' || this.measured === undefined) return;
+    if (!isMeasured(state.stage.phase) || this.measured === undefined) return;
     const m = this.measured.stage;
     const durationMs = m.durationMs - planned + actualMs;
     this.measured.stage = { ...m, durationMs, rate: durationMs > 0 ? (m.rate * m.durationMs - state.stage.rate * (planned - actualMs)) / durationMs : 0 };
   }
 
-  /** Every stage after the warm-up as one: what the thresholds hold against. */
+  /** Every measured stage (not the warm-up, not a settle) as one: what the thresholds hold against. */
   measuredFigures(): StageFigures | undefined {
     return this.measured === undefined ? undefined : this.figures(this.measured);
   }
@@ -119,7 +131,7 @@ export class LoadRecorder {
     if (state === undefined) throw new Error('record() before beginStage()');
     const ok = hit.code === 200;
     this.count(state, hit, ok);
-    if (state.stage.phase !== 'warmup' && this.measured !== undefined) this.count(this.measured, hit, ok);
+    if (isMeasured(state.stage.phase) && this.measured !== undefined) this.count(this.measured, hit, ok);
     const sentSecond = this.second(Math.floor((hit.startMs - this.startedAtMs) / 1000));
     sentSecond.sent += 1;
     sentSecond.samples.push(hit.latencyMs);
@@ -188,6 +200,8 @@ export class LoadRecorder {
       startS: (state.startMs - this.startedAtMs) / 1000,
       endS: state.endMs === undefined ? undefined : (state.endMs - this.startedAtMs) / 1000,
       errorKinds: Object.fromEntries(kinds),
+      ingestCpuMs: state.ingestCpuMs,
+      ingestCpuUsPerRecord: state.ingestCpuMs === undefined || state.ok === 0 ? undefined : (state.ingestCpuMs * 1000) / (state.ok * this.batchSize),
     };
   }
 }

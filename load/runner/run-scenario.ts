@@ -16,7 +16,8 @@ import { readTopicStamps } from './pipeline/topic-stamps.ts';
 import type { ProgressLine } from './progress-line.ts';
 import { repoRoot } from './stack/app-process.ts';
 import { startStack, type LoadStack } from './stack/load-stack.ts';
-import { attack } from './vegeta-attack.ts';
+import { attack, writeTargets } from './vegeta-attack.ts';
+import { processCpuMs } from './process-cpu.ts';
 import { LoadError } from './load-errors.ts';
 import { fetchPartitionOffsets } from '@lagscale/kafka-core';
 
@@ -69,6 +70,14 @@ export interface RunResult {
   vegeta: { version: string; built: boolean; elapsedMs: number };
 }
 
+/**
+ * Distinct bodies the ingest scenarios cycle through. Generating a body while the stage runs
+ * (JSON, base64, vegeta's lazy decoding) cost this side about as much CPU per record as the
+ * ingest spends, on the same cores; a user's vegeta reads a file of targets made beforehand, and
+ * so does the runner where no record is paired with its output.
+ */
+const TARGET_POOL = 200;
+
 const STEP_METRICS: readonly ThresholdMetric[] = ['p95_ms', 'p99_ms', 'error_rate', 'dropped_rate'];
 
 /** The request figures a threshold can name. */
@@ -113,6 +122,14 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       return body;
     };
     const url = `${stack.ingestUrl}${ingestPath(stack.topic)}`;
+    const headers = { 'Content-Type': 'application/json' };
+    // the pipeline scenarios stream fresh bodies: pipeline-e2e pairs every output with its input by sequence
+    let bodies: { next(): string } | { file: string } = { next: nextBody };
+    if (!definition.needs.consumers) {
+      const file = join(logDir, 'targets.json');
+      await writeTargets(file, { url, headers, count: TARGET_POOL, nextBody });
+      bodies = { file };
+    }
     const startedAtMs = Date.now();
     const recorder = new LoadRecorder(startedAtMs, params.shape.batchSize);
     const watch = stack.monitorUrl !== undefined && stack.groupId !== undefined ? new MonitorWatch(stack.monitorUrl, stack.groupId, startedAtMs) : undefined;
@@ -134,6 +151,7 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
     for (const [index, stage] of stages.entries()) {
       const stageStart = Date.now();
       recorder.beginStage(stage, stageStart);
+      const cpuAtStart = processCpuMs(stack.ingestPid);
       const abort = new AbortController();
       const ticker = setInterval(() => {
         const elapsedMs = Date.now() - stageStart;
@@ -149,12 +167,12 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
           vegeta: vegeta.binary,
           label: `${name}-${index}`,
           url,
-          headers: { 'Content-Type': 'application/json' },
+          headers,
           rate: stage.rate,
           durationMs: stage.durationMs,
           timeoutMs: options.requestTimeoutMs,
           maxWorkers: options.maxWorkers,
-          nextBody,
+          bodies,
           onHit: (hit) => recorder.record(hit),
           signal: options.signal === undefined ? abort.signal : AbortSignal.any([abort.signal, options.signal]),
         });
@@ -163,13 +181,15 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
       }
       if (options.signal?.aborted === true) throw new LoadError('INTERRUPTED', 'interrupted: the run was stopped before its end, nothing was reported');
       const endMs = Date.now();
+      const cpuAtEnd = processCpuMs(stack.ingestPid);
+      recorder.noteIngestCpu(cpuAtStart === undefined || cpuAtEnd === undefined ? undefined : cpuAtEnd - cpuAtStart);
       recorder.endStage(endMs);
       stageTimes.push({ stage, startS: (stageStart - startedAtMs) / 1000, endS: (endMs - startedAtMs) / 1000 });
       if (abort.signal.aborted) recorder.endStageEarly(endMs - stageStart);
       const figures = recorder.stageFigures().at(-1);
       if (figures !== undefined) {
         options.progress?.clear();
-        log(`${stage.phase === 'warmup' ? 'warm-up (not counted)' : stage.label}: ${describeStage(figures, params.shape.batchSize)}`);
+        log(`${stageTitle(stage)}: ${describeStage(figures, params.shape.batchSize)}`);
       }
       if (findMax !== undefined && figures !== undefined && stage.phase === 'step') {
         const failed = checkThresholds(params.thresholds.filter((t) => STEP_METRICS.includes(t.metric)), requestFigures(figures)).filter((r) => !r.ok);
@@ -260,6 +280,12 @@ export async function runScenario(name: ScenarioName, params: ScenarioParams, op
   }
 }
 
+function stageTitle(stage: Stage): string {
+  if (stage.phase === 'warmup') return 'warm-up (not counted)';
+  if (stage.phase === 'settle') return `${stage.label} (not counted)`;
+  return stage.label;
+}
+
 export function formatFigure(value: number | undefined): string {
   if (value === undefined) return 'not measured';
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
@@ -269,5 +295,9 @@ export function formatFigure(value: number | undefined): string {
 export function describeStage(s: StageFigures, batchSize: number): string {
   const errors = s.errors === 0 ? 'no errors' : `${s.errors} errors (${Object.entries(s.errorKinds).map(([k, n]) => `${k} ×${n}`).join(', ')})`;
   const dropped = s.droppedRate > 0 ? `, ${(s.droppedRate * 100).toFixed(1)}% dropped` : '';
-  return `${s.sent.toLocaleString('en-US')} requests × ${batchSize} → ${Math.round(s.recordsPerSecond).toLocaleString('en-US')} records/s acked; p50 ${s.latency.p50Ms.toFixed(1)} ms, p95 ${s.latency.p95Ms.toFixed(1)} ms, p99 ${s.latency.p99Ms.toFixed(1)} ms; ${errors}${dropped}`;
+  const cpu =
+    s.ingestCpuMs === undefined || s.ingestCpuUsPerRecord === undefined || s.durationMs <= 0
+      ? ''
+      : `; ingest CPU ${s.ingestCpuUsPerRecord.toFixed(1)} µs/record (${Math.round((s.ingestCpuMs / s.durationMs) * 100)}% of a core)`;
+  return `${s.sent.toLocaleString('en-US')} requests × ${batchSize} → ${Math.round(s.recordsPerSecond).toLocaleString('en-US')} records/s acked; p50 ${s.latency.p50Ms.toFixed(1)} ms, p95 ${s.latency.p95Ms.toFixed(1)} ms, p99 ${s.latency.p99Ms.toFixed(1)} ms; ${errors}${dropped}${cpu}`;
 }

@@ -1,7 +1,8 @@
-// One stage of load: `vegeta attack` at a constant rate, its targets streamed lazily on stdin
-// (each a fresh batch body), its results decoded by `vegeta encode --to json` and handed over one
-// by one as they arrive.
+// One stage of load: `vegeta attack` at a constant rate, its targets either streamed lazily on
+// stdin (each a fresh batch body) or read from a file of targets it cycles through, its results
+// decoded by `vegeta encode --to json` and handed over one by one as they arrive.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { LoadError } from './load-errors.ts';
 
@@ -31,8 +32,12 @@ export interface AttackOptions {
   timeoutMs: number;
   /** Most requests in flight; past it vegeta falls behind its schedule (counted as dropped). */
   maxWorkers: number;
-  /** The body of the next request; called once per request vegeta reads. */
-  nextBody(): string;
+  /**
+   * Where the bodies come from: `next` is called once per request vegeta reads (every body
+   * distinct, generated while the stage runs); `file` is a targets file written beforehand by
+   * `writeTargets`, which vegeta cycles through (no work per request on this side).
+   */
+  bodies: { next(): string } | { file: string };
   onHit(hit: Hit): void;
   /** Ends the stage early (vegeta stops on SIGINT and still reports what it sent). */
   signal?: AbortSignal;
@@ -64,11 +69,24 @@ function exited(child: ChildProcessWithoutNullStreams, what: string, stderr: () 
   });
 }
 
+function targetLine(url: string, headers: Record<string, string>, body: string): string {
+  const header = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+  return `${JSON.stringify({ method: 'POST', url, header, body: Buffer.from(body).toString('base64') })}\n`;
+}
+
+/** Writes `count` targets, one body each, as vegeta's JSON targets: what `bodies: { file }` reads. */
+export async function writeTargets(file: string, target: { url: string; headers: Record<string, string>; count: number; nextBody(): string }): Promise<void> {
+  const lines: string[] = [];
+  for (let i = 0; i < target.count; i += 1) lines.push(targetLine(target.url, target.headers, target.nextBody()));
+  await writeFile(file, lines.join(''));
+}
+
 /** Runs the stage to its end; resolves with the number of requests vegeta made. */
 export async function attack(options: AttackOptions): Promise<number> {
+  const { bodies } = options;
   const attackArgs = [
     'attack',
-    '-lazy',
+    ...('file' in bodies ? [`-targets=${bodies.file}`] : ['-lazy']),
     '-format=json',
     `-rate=${options.rate}/1s`,
     `-duration=${Math.round(options.durationMs)}ms`,
@@ -78,6 +96,7 @@ export async function attack(options: AttackOptions): Promise<number> {
     `-name=${options.label}`,
   ];
   const attacker = spawn(options.vegeta, attackArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+  if ('file' in bodies) attacker.stdin.end();
   const encoder = spawn(options.vegeta, ['encode', '--to', 'json'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const attackDone = exited(attacker, 'vegeta attack', collectStderr(attacker));
   const encodeDone = exited(encoder, 'vegeta encode', collectStderr(encoder));
@@ -88,8 +107,7 @@ export async function attack(options: AttackOptions): Promise<number> {
 
   // vegeta reads a target per request and stops reading when the stage ends: write while the
   // pipe takes more, and stop quietly when it closes.
-  const header = Object.fromEntries(Object.entries(options.headers).map(([name, value]) => [name, [value]]));
-  let closed = false;
+  let closed = 'file' in bodies;
   attacker.stdin.on('error', () => {
     closed = true;
   });
@@ -97,10 +115,8 @@ export async function attack(options: AttackOptions): Promise<number> {
     closed = true;
   });
   const pump = (): void => {
-    while (!closed) {
-      const body = Buffer.from(options.nextBody()).toString('base64');
-      const line = `${JSON.stringify({ method: 'POST', url: options.url, header, body })}\n`;
-      if (!attacker.stdin.write(line)) {
+    while (!closed && 'next' in bodies) {
+      if (!attacker.stdin.write(targetLine(options.url, options.headers, bodies.next()))) {
         attacker.stdin.once('drain', pump);
         return;
       }

@@ -19,10 +19,22 @@ describe('k6 options', () => {
   });
 
   it('ingest-find-max checks each step on its own and aborts at the first that breaks', () => {
-    const options = k6Options('ingest-find-max', k6Settings('ingest-find-max', { RATE: '100', STEP_RATE: '100', MAX_RATE: '300', DURATION: '15s', WARMUP: '5s' }));
+    const options = k6Options('ingest-find-max', k6Settings('ingest-find-max', { RATE: '100', STEP_RATE: '100', MAX_RATE: '300', DURATION: '15s', WARMUP: '5s', SETTLE: '0' }));
     expect(Object.keys(options.scenarios ?? {})).toEqual(['0_warmup', '1_step', '2_step', '3_step']);
     expect(options.thresholds?.['http_req_duration{scenario:2_step}']).toEqual([{ threshold: 'p(95)<50', abortOnFail: true, delayAbortEval: '5s' }]);
     expect(options.thresholds?.['http_req_duration{scenario:0_warmup}']).toBeUndefined();
+  });
+
+  it('ingest-find-max runs each rate\'s settle as its own scenario, tagged unmeasured and held against nothing', () => {
+    const options = k6Options('ingest-find-max', k6Settings('ingest-find-max', { RATE: '100', STEP_RATE: '100', MAX_RATE: '200', DURATION: '15s', WARMUP: '5s', SETTLE: '3s' }));
+    expect(Object.entries(options.scenarios ?? {}).map(([name, s]) => [name, (s as { duration: string }).duration, s.tags?.measured])).toEqual([
+      ['0_warmup', '5000ms', 'no'],
+      ['1_settle', '3000ms', 'no'],
+      ['2_step', '15000ms', 'yes'],
+      ['3_settle', '3000ms', 'no'],
+      ['4_step', '15000ms', 'yes'],
+    ]);
+    expect(Object.keys(options.thresholds ?? {}).filter((metric) => metric.includes('settle'))).toEqual([]);
   });
 
   it('THRESHOLDS replaces the definition\'s threshold on the same metric', () => {

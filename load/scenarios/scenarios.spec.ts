@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchBody, defaultRecordShape } from './batch-body.ts';
 import { parseDuration } from './duration.ts';
-import { scenarios, SCENARIO_NAMES } from './scenarios.ts';
+import { isMeasured, scenarios, SCENARIO_NAMES } from './scenarios.ts';
 
 describe('scenario definitions', () => {
   it('every scenario starts with a warm-up at its first rate and has thresholds', () => {
@@ -16,8 +16,21 @@ describe('scenario definitions', () => {
 
   it('ingest-find-max steps from the rate to the max rate', () => {
     const d = scenarios['ingest-find-max'].defaults;
-    const steps = scenarios['ingest-find-max'].stages({ ...d, rate: 100, stepRate: 50, maxRate: 260, warmupMs: 0 });
+    const steps = scenarios['ingest-find-max'].stages({ ...d, rate: 100, stepRate: 50, maxRate: 260, warmupMs: 0, settleMs: 0 });
     expect(steps.map((s) => [s.phase, s.rate])).toEqual([['step', 100], ['step', 150], ['step', 200], ['step', 250]]);
+  });
+
+  it('ingest-find-max lets each step\'s rate settle before the step is measured', () => {
+    const d = scenarios['ingest-find-max'].defaults;
+    const stages = scenarios['ingest-find-max'].stages({ ...d, rate: 100, stepRate: 100, maxRate: 200, warmupMs: 1_000, settleMs: 2_000, durationMs: 9_000 });
+    expect(stages.map((s) => [s.phase, s.rate, s.durationMs])).toEqual([
+      ['warmup', 100, 1_000],
+      ['settle', 100, 2_000],
+      ['step', 100, 9_000],
+      ['settle', 200, 2_000],
+      ['step', 200, 9_000],
+    ]);
+    expect(stages.map((s) => isMeasured(s.phase))).toEqual([false, false, true, false, true]);
   });
 
   it('burst runs base, spike, then base again', () => {

@@ -9,8 +9,11 @@ export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** A stretch of constant arrival rate. Rates are requests per second; each request carries `batchSize` records. */
 export interface Stage {
-  /** warmup: reported apart and never held against a threshold. */
-  phase: 'warmup' | 'main' | 'step' | 'base' | 'spike' | 'recovery';
+  /**
+   * warmup (before the first measured stage) and settle (find-max: the seconds at a step's rate
+   * before the step is measured) are reported apart and never held against a threshold.
+   */
+  phase: 'warmup' | 'settle' | 'main' | 'step' | 'base' | 'spike' | 'recovery';
   label: string;
   rate: number;
   durationMs: number;
@@ -23,6 +26,8 @@ export interface ScenarioParams {
   /** Main phase (find-max: each step). */
   durationMs: number;
   warmupMs: number;
+  /** ingest-find-max: how long each step's rate runs before the step is measured (0 for none). */
+  settleMs: number;
   shape: RecordShape;
   partitions: number;
   /** ingest-find-max: rate added per step, and the last step's rate. */
@@ -58,6 +63,7 @@ const common = {
   rate: 100,
   durationMs: 30_000,
   warmupMs: 10_000,
+  settleMs: 0,
   shape: defaultRecordShape,
   partitions: 6,
   stepRate: 100,
@@ -97,11 +103,15 @@ export const scenarios: Record<ScenarioName, ScenarioDefinition> = {
       stepRate: 100,
       maxRate: 1_500,
       durationMs: 15_000,
+      settleMs: 5_000,
       thresholds: t('p95_ms<50', 'error_rate<0.01', 'dropped_rate<0.01', 'held_records_per_s>0'),
     },
     stages: (p) => {
       const steps: Stage[] = [];
       for (let rate = p.rate; rate <= p.maxRate; rate += p.stepRate) {
+        // the server meets each new rate for a while (connections, heap sizing, the broker's
+        // JIT) before the step is judged on its steady state; the settle's figures are kept apart
+        if (p.settleMs > 0) steps.push({ phase: 'settle', label: `settle ${rate} req/s`, rate, durationMs: p.settleMs });
         steps.push({ phase: 'step', label: `${rate} req/s`, rate, durationMs: p.durationMs });
         if (p.stepRate <= 0) break;
       }
@@ -146,6 +156,11 @@ export const scenarios: Record<ScenarioName, ScenarioDefinition> = {
     ],
   },
 };
+
+/** Whether a stage's requests count in the measured figures (warm-up and settle do not). */
+export function isMeasured(phase: Stage['phase']): boolean {
+  return phase !== 'warmup' && phase !== 'settle';
+}
 
 export function isScenarioName(name: string): name is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(name);

@@ -41,7 +41,7 @@ function runLoad(args: string[]): Promise<CliRun> {
 const LOOSE = ['--threshold', 'p95_ms<3000', '--threshold', 'p99_ms<8000'];
 const SMOKE: Record<string, string[]> = {
   'ingest-constant': ['--rate', '20', '--warmup', '1s', '--duration', '3s', ...LOOSE],
-  'ingest-find-max': ['--rate', '10', '--step-rate', '10', '--max-rate', '20', '--warmup', '1s', '--duration', '2s', '--no-baselines', ...LOOSE],
+  'ingest-find-max': ['--rate', '10', '--step-rate', '10', '--max-rate', '20', '--warmup', '1s', '--settle', '1s', '--duration', '2s', '--no-baselines', ...LOOSE],
   'pipeline-e2e': ['--rate', '10', '--warmup', '2s', '--duration', '3s', '--threshold', 'e2e_p95_ms<60000', ...LOOSE],
   burst: ['--rate', '4', '--batch', '50', '--peak-rate', '30', '--spike', '4s', '--warmup', '1s', '--duration', '2s', '--max-replicas', '2', '--recovery', '60s', '--threshold', 'time_to_scale_s<90'],
 };

@@ -45,6 +45,7 @@ interface CliOptions {
   rate?: number;
   duration?: number;
   warmup?: number;
+  settle?: number;
   batch?: number;
   keys?: number;
   partitions?: number;
@@ -75,6 +76,7 @@ export function paramsFrom(name: ScenarioName, o: CliOptions): ScenarioParams {
     rate: o.rate ?? d.rate,
     durationMs: o.duration ?? d.durationMs,
     warmupMs: o.warmup ?? d.warmupMs,
+    settleMs: o.settle ?? d.settleMs,
     shape: { ...d.shape, batchSize: o.batch ?? d.shape.batchSize, keys: o.keys ?? d.shape.keys },
     partitions: o.partitions ?? d.partitions,
     stepRate: o.stepRate ?? d.stepRate,
@@ -101,6 +103,7 @@ const program = new Command('load')
   .option('--rate <req/s>', 'requests per second (find-max: first step; burst: base rate)', positiveNumber)
   .option('--duration <time>', 'main phase (find-max: each step; burst: base before the spike), e.g. 30s', duration)
   .option('--warmup <time>', 'warm-up before the measured phase, reported apart (0 for none)', (v) => (v === '0' ? 0 : duration(v)))
+  .option('--settle <time>', 'ingest-find-max: each step\'s rate runs this long before the step is measured, reported apart (0 for none)', (v) => (v === '0' ? 0 : duration(v)))
   .option('--batch <records>', 'records per request', positiveInt)
   .option('--keys <n>', 'distinct record keys', positiveInt)
   .option('--partitions <n>', 'partitions of the run\'s topic', positiveInt)
@@ -149,7 +152,7 @@ const program = new Command('load')
     const steps = stages.filter((s) => s.phase === 'step');
     const plan =
       steps.length > 3
-        ? [...stages.filter((s) => s.phase === 'warmup').map(describe), `steps of ${(params.durationMs / 1000).toFixed(0)} s from ${steps[0]?.rate} to ${steps.at(-1)?.rate} req/s by ${params.stepRate}`]
+        ? [...stages.filter((s) => s.phase === 'warmup').map(describe), `steps of ${params.settleMs > 0 ? `${(params.settleMs / 1000).toFixed(0)} s settle + ` : ''}${(params.durationMs / 1000).toFixed(0)} s from ${steps[0]?.rate} to ${steps.at(-1)?.rate} req/s by ${params.stepRate}`]
         : stages.map(describe);
     log(`${name}: ${plan.join(', ')}; batches of ${params.shape.batchSize}; thresholds ${params.thresholds.map(formatThreshold).join(', ') || 'none'}`);
     const result = await runScenario(name, params, {

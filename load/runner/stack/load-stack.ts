@@ -15,6 +15,8 @@ export interface LoadStack {
   outputTopic: string | undefined;
   groupId: string | undefined;
   ingestUrl: string;
+  /** The ingest's process, whose CPU the runner reads per stage. */
+  ingestPid: number | undefined;
   monitorUrl: string | undefined;
   /** Stops what it started, deletes the run's topics; idempotent. */
   stop(): Promise<void>;
@@ -163,7 +165,7 @@ export async function startStack(definition: ScenarioDefinition, params: Scenari
       monitorUrl = monitor.url;
     }
 
-    return { brokers, kafka, admin, topic, outputTopic, groupId, ingestUrl, monitorUrl, stop };
+    return { brokers, kafka, admin, topic, outputTopic, groupId, ingestUrl, ingestPid: apps[0]?.child.pid, monitorUrl, stop };
   } catch (err) {
     await stop();
     throw err;

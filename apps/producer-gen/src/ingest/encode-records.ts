@@ -1,4 +1,5 @@
-import { CONTENT_TYPE_HEADER } from '@lagscale/codecs';
+import { CONTENT_TYPE_HEADER, jsonCodec } from '@lagscale/codecs';
+import type { ScannedBody, ScannedRecord } from './body-scan.js';
 import { IngestError } from './ingest-errors.js';
 import type { IngestRequestInput } from './ingest-request.js';
 import { encodeValue, type ValueEncoding } from './value-encoding.js';
@@ -39,4 +40,37 @@ export function encodeRecords(request: IngestRequestInput, options: EncodeRecord
       partition: record.partition,
     };
   });
+}
+
+/**
+ * The same records from a scanned body (see body-scan.ts), or undefined when one of them would be
+ * refused: the caller then takes the reference path, whose error names it. A JSON value sent
+ * compact is stored as the client's own bytes (a view of the body, not a copy); anything else is
+ * decoded and encoded as in `encodeRecords`.
+ */
+export function encodeScannedRecords(body: ScannedBody, options: EncodeRecordsOptions): EncodedRecord[] | undefined {
+  const requestEncoding = body.valueEncoding ?? options.defaultValueEncoding;
+  const { bytes } = body;
+  const out = new Array<EncodedRecord>(body.records.length);
+  for (let i = 0; i < body.records.length; i += 1) {
+    const record = body.records[i] as ScannedRecord;
+    const encoding = record.valueEncoding ?? requestEncoding;
+    let value: Buffer;
+    let contentType: string;
+    if (encoding === 'json' && record.valueCompact) {
+      value = bytes.subarray(record.valueStart, record.valueEnd);
+      contentType = jsonCodec.contentType;
+    } else {
+      const encoded = encodeValue(JSON.parse(bytes.toString('utf8', record.valueStart, record.valueEnd)), encoding);
+      if (!encoded.ok) return undefined;
+      value = encoded.bytes;
+      contentType = encoded.contentType;
+    }
+    if (value.length > options.maxRecordBytes) return undefined;
+    // The scanner built this object for this record alone: it takes the content type in place.
+    const headers = record.headers ?? {};
+    headers[CONTENT_TYPE_HEADER] = contentType;
+    out[i] = { key: record.key, value, headers, partition: record.partition };
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import { describeError, type Logger } from '@lagscale/kafka-core';
 import type { BearerCheck } from './bearer-auth.js';
 import { fromFastifyError, replyWithError } from './http-errors.js';
 import { IngestError } from './ingest-errors.js';
+import { scanRequestBody } from './body-scan.js';
 import type { IngestMetrics } from './ingest-metrics.js';
 import type { RecordIngestor } from './record-ingestor.js';
 
@@ -17,6 +18,7 @@ export interface IngestRoutesOptions {
   /** Checks `Authorization`; undefined when no token is configured. */
   checkBearer: ((authorization: string | undefined) => BearerCheck) | undefined;
   maxRequestBytes: number;
+  maxRecordsPerRequest: number;
   retryAfterSeconds: number;
 }
 
@@ -66,6 +68,18 @@ export function ingestRoutes(options: IngestRoutesOptions): FastifyPluginAsync {
   };
 
   return async (app) => {
+    // Bodies are read once, in place (body-scan.ts); one the scanner does not take is parsed as
+    // fastify would, with the same refusals of __proto__ and constructor.prototype.
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    const scanLimits = { maxRecordsPerRequest: options.maxRecordsPerRequest };
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+      const bytes = body as Buffer;
+      const scanned = scanRequestBody(bytes, scanLimits);
+      if (scanned !== undefined) done(null, scanned);
+      else void parseJson(request, bytes.toString('utf8'), done);
+    });
+
     app.setErrorHandler((err, _request, reply) => {
       const known = err instanceof IngestError ? err : fromFastifyError(err as FastifyError, options.maxRequestBytes);
       if (known === undefined) {

@@ -106,6 +106,7 @@ export function createIngestService(options: IngestServiceOptions): IngestServic
       logger,
       checkBearer: ingestConfig.authToken === undefined ? undefined : createBearerCheck(ingestConfig.authToken),
       maxRequestBytes: ingestConfig.maxRequestBytes,
+      maxRecordsPerRequest: ingestConfig.maxRecordsPerRequest,
       retryAfterSeconds: ingestConfig.retryAfterSeconds,
     }),
     { prefix: INGEST_PREFIX },

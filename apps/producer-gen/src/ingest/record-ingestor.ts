@@ -1,6 +1,7 @@
 import { validateTopicName } from '@lagscale/kafka-core';
 import { builtInPartitioner, type LoadedPartitioner } from '@lagscale/kafka-core/partitioner';
-import { encodeRecords } from './encode-records.js';
+import { ScannedBody } from './body-scan.js';
+import { encodeRecords, encodeScannedRecords, type EncodedRecord } from './encode-records.js';
 import type { IngestSink } from './kafka-gateway.js';
 import { ingestErrorFromKafka, type KafkaPhase } from './kafka-failure.js';
 import { IngestError } from './ingest-errors.js';
@@ -55,11 +56,12 @@ export class RecordIngestor {
     this.partitioner = partitioner;
   }
 
+  /** `body` is what the route's body parser gave: a ScannedBody, or any parsed JSON. */
   async ingest(topic: string, body: unknown): Promise<RecordPosition[]> {
     // the records' CreateTime: when the gateway got them, not when a produce call took them
     const receivedAtMs = Date.now();
     this.checkTopic(topic);
-    const records = encodeRecords(this.parse(body), this.options);
+    const records = this.encode(body);
 
     let phase: KafkaPhase = 'metadata';
     const kafkaWork = async (): Promise<RecordPosition[]> => {
@@ -81,6 +83,13 @@ export class RecordIngestor {
       else if (failure.code === 'TOPIC_NOT_FOUND') this.topics.invalidate(topic);
       throw failure;
     }
+  }
+
+  // A scanned body whose records cannot all be stored as they are goes the reference way, so that
+  // the answer is the one JSON.parse and the schema give.
+  private encode(body: unknown): EncodedRecord[] {
+    if (!(body instanceof ScannedBody)) return encodeRecords(this.parse(body), this.options);
+    return encodeScannedRecords(body, this.options) ?? encodeRecords(this.parse(JSON.parse(body.text())), this.options);
   }
 
   private checkTopic(topic: string): void {

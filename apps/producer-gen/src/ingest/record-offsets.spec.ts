@@ -46,6 +46,7 @@ describe('recordPositions', () => {
     { name: 'a partition without an acknowledgement', acks: [{ partition: 1, errorCode: 0, baseOffset: '0' }] },
     { name: 'an acknowledgement with an error code', acks: [{ partition: 0, errorCode: 6, baseOffset: '0' }] },
     { name: 'an acknowledgement without an offset (acks=0)', acks: [{ partition: 0, errorCode: 0, baseOffset: '-1' }] },
+    { name: 'an offset past 2^53, which no JSON number says exactly', acks: [{ partition: 0, errorCode: 0, baseOffset: '9007199254740993' }] },
   ])('refuses to guess: $name', ({ acks }) => {
     expect(() => recordPositions([0], acks)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
