@@ -105,4 +105,22 @@ describe('record encoding', () => {
       })),
     );
   });
+
+  it('writes the smallest timestamp as the batch\'s first and the largest as its max, whatever the order of the messages', async () => {
+    const stamps = ['1700000000500', 1_700_000_000_100, '1700000000900', undefined, '1700000000300'];
+    const messages = stamps.map((timestamp, i) => ({ key: `k${i}`, value: `v${i}`, timestamp }));
+    const request = produceRequest({ acks: 1, timeout: 30_000, compression: 0, topicData: [{ topic: 't', partitions: [{ partition: 0, firstSequence: 0, messages }] }] });
+    const decoder = new Decoder((await request.encode()).buffer);
+    decoder.readString();
+    decoder.readInt16();
+    decoder.readInt32();
+    const [topic] = decoder.readArray((d) => ({ name: d.readString(), partitions: d.readArray((p) => ({ partition: p.readInt32(), recordSet: p.readBytes(p.readInt32()) })) }));
+    const recordSet = topic?.partitions[0]?.recordSet ?? Buffer.alloc(0);
+    // batch header: baseOffset 8, length 4, leader epoch 4, magic 1, crc 4, attributes 2, lastOffsetDelta 4, then the two timestamps
+    expect(recordSet.readBigInt64BE(27)).toBe(1_700_000_000_100n);
+    expect(recordSet.readBigInt64BE(35)).toBe(1_700_000_000_900n);
+    const batch = await decodeRecordBatch(new Decoder(recordSet));
+    const given = batch.records.map((r) => r.timestamp);
+    expect(given.filter((_, i) => i !== 3)).toEqual(['1700000000500', '1700000000100', '1700000000900', '1700000000300']);
+  });
 });
