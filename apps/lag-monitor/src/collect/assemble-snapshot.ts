@@ -107,9 +107,19 @@ export function assembleSnapshot(r: CycleReadings): SnapshotBody {
       errors.push({ scope: 'group', groupId, code: committed.error.code, message: committed.error.message });
       continue;
     }
-    if (r.namedGroups.has(groupId) && group.state === 'Dead' && group.members === 0 && committed.value.size === 0 && r.configuredTopics.length === 0) {
-      errors.push({ scope: 'group', groupId, code: 'GROUP_NOT_FOUND', message: `group ${groupId} is not known to the broker: no members and no committed offsets` });
-      continue;
+    if (r.namedGroups.has(groupId) && group.state === 'Dead' && group.members === 0 && committed.value.size === 0) {
+      // Configured topics do not make a group real: a misspelt id would otherwise show the whole
+      // backlog of its topics as lag. The group stays `Unknown` and its configured topics are
+      // kept only for the scaling policy, which may scale a group before its first replica runs;
+      // /status and /metrics report no lag for it (see isUnknownGroup).
+      group.state = 'Unknown';
+      const topicsNote = r.configuredTopics.length === 0 ? '' : ` (its configured topics give it no lag until it exists)`;
+      errors.push({
+        scope: 'group',
+        groupId,
+        code: 'GROUP_NOT_FOUND',
+        message: `group ${groupId} is not known to the broker: no members and no committed offsets${topicsNote}; check the group id, or start a consumer of it`,
+      });
     }
     for (const name of groupTopicNames(description, committed.value.keys(), r.configuredTopics)) {
       const topic = topics.get(name);

@@ -92,7 +92,7 @@ describe('createCollector', () => {
     const snapshot = await collector.collect();
 
     expect(snapshot.ok).toBe(true);
-    expect(snapshot.errors).toEqual([]);
+    expect(snapshot.errors.map((e) => [e.groupId, e.code])).toEqual([['not-started', 'GROUP_NOT_FOUND']]);
     expect(calls).toEqual({ fetchTopicMetadata: 1, listGroups: 0, describeGroups: 1, fetchOffsets: 4, fetchTopicOffsets: 2 });
     expect(snapshot.topics).toEqual([
       { topic: 'audit', partitions: [{ partition: 0, start: 10, end: 20 }] },
@@ -100,7 +100,7 @@ describe('createCollector', () => {
     ]);
     expect(snapshot.groups.map((g) => [g.groupId, g.state, g.members, g.topics.map((t) => t.topic)])).toEqual([
       ['billing', 'Stable', 1, ['orders']],
-      ['not-started', 'Dead', 0, ['orders']],
+      ['not-started', 'Unknown', 0, ['orders']],
       ['reporting', 'Empty', 0, ['audit', 'orders']],
       ['shipping', 'Empty', 0, ['audit', 'orders']],
     ]);

@@ -12,6 +12,7 @@ import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOption
  */
 export const defaultMonitorSettings = {
   intervalMs: 5_000,
+  summaryIntervalMs: 60_000,
   actuator: 'none',
   metricsPort: 9_467,
   metricsHost: defaultOpsServerOptions.host,
@@ -26,6 +27,10 @@ export const monitorEnv = {
     description: 'Also watch, for every group, each topic whose whole name matches this regular expression (as a consumer-worker --topic-pattern), those created later too',
   }),
   intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: defaultMonitorSettings.intervalMs }),
+  summaryIntervalMs: envVar('LAG_MONITOR_SUMMARY_INTERVAL_MS', parsers.durationMs(), {
+    description: "How often each group's summary line is logged (lag, rates, health, replicas; e.g. 1m); 0: never",
+    default: defaultMonitorSettings.summaryIntervalMs,
+  }),
   collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs }),
   windowMs: envVar('LAG_MONITOR_WINDOW_MS', parsers.durationMs(), { description: 'Window of the rates and health rules (e.g. 60s)', default: defaultDeriveOptions.windowMs }),
   historyMs: envVar('LAG_MONITOR_HISTORY_MS', parsers.durationMs(), { description: 'End-offset history kept to estimate time lag', default: defaultDeriveOptions.historyMs }),
@@ -78,6 +83,8 @@ export interface MonitorSettings {
   /** Topics watched by pattern (the watch and scale patterns together), whole-name. */
   topicPattern: RegExp | undefined;
   intervalMs: number;
+  /** Per-group summary log line interval; 0: none. */
+  summaryIntervalMs: number;
   collectTimeoutMs: number;
   windowMs: number;
   historyMs: number;
@@ -174,6 +181,7 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     topics: v.topics ?? [],
     topicPattern,
     intervalMs: all.intervalMs,
+    summaryIntervalMs: all.summaryIntervalMs,
     collectTimeoutMs: all.collectTimeoutMs,
     windowMs: all.windowMs,
     historyMs: all.historyMs,

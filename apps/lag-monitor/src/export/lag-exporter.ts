@@ -1,16 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from '@lagscale/kafka-core';
-import type { GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
+import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { COLLECTION_DURATION_BUCKETS_SECONDS, METRIC_LABELS as L, METRIC_NAMES as M } from './metric-names.js';
+import type { MonitorView, ScalingView } from './monitor-view.js';
 import { fillSeries, registerSeriesGauges } from './series-gauges.js';
 
-export interface ExportInput {
-  /** The latest cycle, ok or not. */
-  snapshot: Snapshot;
-  /** Derived from the latest ok snapshot. */
-  views: readonly GroupTopicView[];
-  /** The scaled group; `decision` only when one was made this cycle. */
-  scaling?: { groupId: string; current: number; desired: number; decision?: ScalingDecision };
-}
+/** What /metrics renders: the monitor view /status renders too (only the fields read here). */
+export type ExportInput = Pick<MonitorView, 'snapshot' | 'views'> & { scaling?: Pick<ScalingView, 'groupId' | 'current' | 'desired' | 'decision'> };
 
 export interface LagExporter {
   /** Call once per cycle. Calling again with the same snapshot (or decision) does not count it twice. */

@@ -2,6 +2,7 @@ import { Gauge, type Registry } from '@lagscale/kafka-core';
 import { healthCode } from '../derive/health.js';
 import type { GroupTopicView, Snapshot } from '../model/index.js';
 import { METRIC_LABELS as L, METRIC_NAMES as M } from './metric-names.js';
+import { metricSeconds } from './monitor-view.js';
 
 const GROUP = [L.group] as const;
 const GROUP_STATE = [L.group, L.state] as const;
@@ -120,7 +121,7 @@ export function fillSeries(g: SeriesGauges, snapshot: Snapshot, views: readonly 
     g.consumerGroupLagSum.set(groupTopic, view.totalLag);
     g.consumerGroupCurrentOffsetSum.set(groupTopic, committedSum);
     g.timeLag.set(groupTopic, view.maxTimeLagSeconds);
-    g.timeToDrain.set(groupTopic, view.timeToDrainSeconds ?? Number.POSITIVE_INFINITY);
+    g.timeToDrain.set(groupTopic, metricSeconds(view.timeToDrainSeconds));
     g.productionRate.set(groupTopic, view.productionRate);
     g.consumptionRate.set(groupTopic, view.consumptionRate);
     g.health.set(groupTopic, healthCode(view.health));
