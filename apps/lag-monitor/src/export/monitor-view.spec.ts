@@ -40,8 +40,9 @@ describe('monitor view', () => {
     expect(view.views.map((v) => v.groupId)).toEqual(['billing']);
 
     const registry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
-    createLagExporter(registry).update(view);
-    const metrics = parsePrometheusText(await registry.metrics());
+    const exporter = createLagExporter(registry);
+    exporter.update(view);
+    const metrics = parsePrometheusText(await exporter.text());
     const status = buildStatus(view, { startedAtMs: T0, nowMs: T0 });
     expect(findSample(metrics, 'kafka_consumergroup_lag_sum', { consumergroup: 'typo', topic: 'orders' })).toBeUndefined();
     expect(findSample(metrics, 'lag_monitor_group_state', { consumergroup: 'typo', state: 'Unknown' })?.value).toBe(1);

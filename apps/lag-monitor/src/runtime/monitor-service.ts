@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Admin } from 'kafkajs';
 import {
   connectClient,
@@ -60,6 +61,8 @@ export interface MonitorService extends Service {
 }
 
 const RECENT_DECISIONS = 50;
+/** The default labels of lag-monitor's registry, written on the series it renders itself too. */
+const REGISTRY_LABELS = { app: 'lag-monitor' } as const;
 
 /**
  * lag-monitor: every interval, one collection over one shared admin client, derive (lag, rates,
@@ -68,7 +71,7 @@ const RECENT_DECISIONS = 50;
  */
 export function createMonitorService(options: MonitorServiceOptions): MonitorService {
   const { kafkaConfig, settings, logger } = options;
-  const registry = options.registry ?? createRegistry({ app: 'lag-monitor' });
+  const registry = options.registry ?? createRegistry({ app: REGISTRY_LABELS.app });
   const kafka = createKafka(kafkaConfig, logger);
   const newAdmin = (): Admin => kafka.admin({ retry: toKafkaJsRetry(monitorAdminRetry) });
   let admin = newAdmin();
@@ -94,7 +97,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     resetPolicy: settings.offsetReset,
     minSamples: defaultDeriveOptions.minSamples,
   };
-  const exporter: LagExporter = createLagExporter(registry);
+  const exporter: LagExporter = createLagExporter(registry, { defaultLabels: REGISTRY_LABELS });
   // The built-in view's bounded memory of recent cycles (/ui/, /ui/history).
   const history = createViewHistory(settings.intervalMs);
   const scaling = settings.scaling;
@@ -298,6 +301,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       elector?.start();
       ops = createOpsServer({
         registry,
+        // The registry's text, then the per-partition series rendered in chunks from the latest cycle.
+        exposition: () => Readable.from(exporter.chunks(), { objectMode: false }),
         logger,
         host: settings.metricsHost,
         port: settings.metricsPort,
