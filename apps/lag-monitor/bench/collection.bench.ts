@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import type { Admin, Kafka } from 'kafkajs';
 import { createKafka, defaultKafkaConfig, fetchGroupTopicOffsets, toKafkaJsRetry, type KafkaConfig } from '@lagscale/kafka-core';
-import { commitAsGroup, waitFor, waitForGroupJoin } from '@lagscale/kafka-core/testing';
+import { waitFor, waitForGroupJoin } from '@lagscale/kafka-core/testing';
 import { writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
 import { resolveBrokers, startEmbeddedBroker } from '../../../tools/kafka/embedded-broker.js';
 import { createCollector, defaultCollectorOptions, monitorAdminRetry } from '../src/collect/index.js';
@@ -81,10 +81,6 @@ async function produce(kafka: Kafka): Promise<void> {
 async function commitGroup(kafka: Kafka, groupIndex: number): Promise<void> {
   const groupId = groups[groupIndex] ?? '';
   const wanted = topics.flatMap((topic, t) => Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition, offset: String(committedAt(groupIndex, t, partition)) })));
-  if (TOPICS * PARTITIONS <= 1_000) {
-    await commitAsGroup(kafka, groupId, Object.fromEntries(topics.map((topic, t) => [topic, Array.from({ length: PARTITIONS }, (_, partition) => committedAt(groupIndex, t, partition))])));
-    return;
-  }
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
   const admin = kafka.admin();
   await Promise.all([consumer.connect(), admin.connect()]);
