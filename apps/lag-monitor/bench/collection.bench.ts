@@ -235,8 +235,8 @@ async function main(kafkaConfig: KafkaConfig, setupAdmin: Admin): Promise<void> 
     await writeBenchReport(SUITE, rows, {
       notes:
         `One collection cycle: ${GROUPS} groups × ${TOPICS} topics × ${PARTITIONS} partitions (${(TOPICS * PARTITIONS).toLocaleString()} partitions, ${(GROUPS * TOPICS * PARTITIONS).toLocaleString()} group-partitions), every group committed on every partition; ` +
-        `timed from collect() to the snapshot, one broker on the same 2-core machine. A cycle: one metadata request for all topics, one DescribeGroups, one committed-offsets read per group, log offsets once per topic shared by all groups ` +
-        `(kafkajs adds a coordinator lookup per group read and a metadata refresh plus two ListOffsets per topic). Goal: < ${GOAL_MS} ms per cycle (checked on p95). ` +
+        `timed from collect() to the snapshot, one broker on the same 2-core machine. A cycle: one metadata request for all topics, one DescribeGroups, one committed-offsets read per group, log offsets of every watched topic in one ListOffsets per broker and end, shared by all groups ` +
+        `(kafkajs adds a coordinator lookup per group read). Goal: < ${GOAL_MS} ms per cycle (checked on p95). ` +
         (NAIVE_CYCLES > 0
           ? `The baseline reads every group × topic on its own with kafka-core's fetchGroupTopicOffsets (${NAIVE_CYCLES} cycles): the same numbers, with log offsets read again per group. `
           : `No per-pair baseline at this size (${(GROUPS * TOPICS).toLocaleString()} pairs); speed-up is against the first warm row. `) +
