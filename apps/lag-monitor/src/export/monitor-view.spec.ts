@@ -52,4 +52,17 @@ describe('monitor view', () => {
     expect(drain).toBe('+Inf');
     expect(findSample(metrics, 'lag_monitor_time_to_drain_seconds', { consumergroup: 'billing', topic: 'orders' })?.value).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it('keeps the backlog of the scaled group while the broker does not know it yet, still as Unknown', () => {
+    const view = buildMonitorView({
+      snapshot,
+      views: deriveAll([snapshot]).views,
+      decisions: [],
+      scaling: { groupId: 'typo', topics: [], actuator: 'local', mode: 'lag', current: 0, desired: 1 },
+    });
+    expect(view.unknownGroups).toEqual(['typo']);
+    expect(view.views.map((v) => v.groupId)).toEqual(['billing', 'typo']);
+    const status = buildStatus(view, { startedAtMs: T0, nowMs: T0 });
+    expect(status.groups.find((g) => g.groupId === 'typo')).toMatchObject({ state: 'Unknown', health: 'UNKNOWN', totalLag: 100 });
+  });
 });

@@ -46,7 +46,7 @@ export interface ScalingView {
 export interface MonitorView {
   /** The latest cycle, ok or not. */
   snapshot: Snapshot;
-  /** Derived from the latest ok snapshot, groups the broker does not know left out. */
+  /** Derived from the latest ok snapshot, groups the broker does not know left out (but the scaled one). */
   views: readonly GroupTopicView[];
   /** Named groups the broker does not know (no members, no committed offsets), sorted. */
   unknownGroups: readonly string[];
@@ -58,14 +58,17 @@ export interface MonitorView {
 /**
  * The groups the broker does not know, from the latest ok snapshot (the collector marks them
  * `Unknown`), and the views left to report. Views of an unknown group exist only because
- * configured topics were read for it; they give the scaling policy the backlog a new group
- * starts from, but reported as lag they would show a misspelt group id as a huge backlog.
+ * configured topics were read for it: reported as lag they would show a misspelt group id as a
+ * huge backlog, so they are left out. One exception: the scaled group keeps them, since the
+ * policy sizes its fleet on that backlog before the first replica joins, and a scaler acting on
+ * numbers /status and /metrics do not show would be worse. It is still `Unknown` in both.
  */
 export function buildMonitorView(input: { snapshot: Snapshot; views: readonly GroupTopicView[]; scaling?: ScalingView; decisions: readonly ScalingDecision[] }): MonitorView {
   const unknown = new Set<string>();
   for (const view of input.views) if (view.state === 'Unknown') unknown.add(view.groupId);
   if (input.snapshot.ok) for (const group of input.snapshot.groups) if (group.state === 'Unknown') unknown.add(group.groupId);
-  const views = unknown.size === 0 ? input.views : input.views.filter((view) => !unknown.has(view.groupId));
+  const hidden = new Set([...unknown].filter((groupId) => groupId !== input.scaling?.groupId));
+  const views = hidden.size === 0 ? input.views : input.views.filter((view) => !hidden.has(view.groupId));
   return {
     snapshot: input.snapshot,
     views,
