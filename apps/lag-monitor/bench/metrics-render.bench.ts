@@ -25,7 +25,9 @@ const PARTITIONS = TOPICS * PARTITIONS_PER_TOPIC;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const BASELINE = (process.env.BENCH_BASELINE ?? (PARTITIONS * GROUPS <= 20_000 ? '1' : '0')) === '1';
 const RECORDED = process.env.BENCH_SNAPSHOT;
-const SUITE = PARTITIONS === 1_000 && GROUPS === 20 ? 'metrics-render' : `metrics-render-${PARTITIONS}x${GROUPS}`;
+// all (the default) or offsets: LAG_MONITOR_PARTITION_SERIES.
+const PARTITION_SERIES = process.env.BENCH_PARTITION_SERIES === 'offsets' ? 'offsets' : 'all';
+const SUITE = (PARTITIONS === 1_000 && GROUPS === 20 ? 'metrics-render' : `metrics-render-${PARTITIONS}x${GROUPS}`) + (PARTITION_SERIES === 'all' ? '' : '-offsets');
 const INTERVAL_MS = 5_000;
 const T0 = 1_700_000_000_000;
 const deriveOptions: DeriveOptions = { windowMs: 60_000, historyMs: 900_000, minSamples: 3, resetPolicy: 'earliest' };
@@ -119,7 +121,7 @@ const snapshot = syntheticSnapshot(cycle);
 const groupPartitions = views.reduce((n, v) => n + v.partitionCount, 0);
 
 const registry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
-const exporter = createLagExporter(registry, { defaultLabels: { app: 'lag-monitor' } });
+const exporter = createLagExporter(registry, { defaultLabels: { app: 'lag-monitor' }, partitionSeries: PARTITION_SERIES });
 
 let bodyChars = 0;
 let bodySeries = 0;
@@ -220,7 +222,7 @@ const megabytes = bodyChars / 1024 / 1024;
 console.log(`/metrics body: ${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB; peak RSS ${oursRssMb.toFixed(0)} MB (maxRSS ${oursMaxRssMb.toFixed(0)} MB); load ${load}`);
 await writeBenchReport(SUITE, rows, {
   notes:
-    `lag-monitor /metrics for ${shape} (${TOPICS} topics × ${PARTITIONS_PER_TOPIC} partitions, every group on every topic: ${groupPartitions.toLocaleString('en-US')} group-partitions; ` +
+    `lag-monitor /metrics for ${shape}, partition series ${PARTITION_SERIES} (${TOPICS} topics × ${PARTITIONS_PER_TOPIC} partitions, every group on every topic: ${groupPartitions.toLocaleString('en-US')} group-partitions; ` +
     `${recorded === undefined ? 'synthetic snapshots' : 'a snapshot recorded from the real broker by collection.bench.ts, its offsets advanced per cycle'}; views from 18 derived cycles): ` +
     `${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB of text per scrape. ${ROUNDS} rounds, tasks interleaved; mean and median per call, the p99 column is the slowest run; CPU is this process's user + system time. ` +
     `Peak RSS of the process while measuring ours (derive state of 18 cycles, the views, the snapshot, the exporter, a scrape): ${oursRssMb.toFixed(0)} MB (goal < 300 MB at 5,000 × 50). ` +

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from '@lagscale/kafka-core';
 import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { COLLECTION_DURATION_BUCKETS_SECONDS, METRIC_LABELS as L, METRIC_NAMES as M } from './metric-names.js';
 import type { MonitorView, ScalingView } from './monitor-view.js';
-import { renderSeriesText } from './series-text.js';
+import { renderSeriesText, type PartitionSeries } from './series-text.js';
 
 /** What /metrics renders: the monitor view /status renders too (only the fields read here). */
 export type ExportInput = Pick<MonitorView, 'snapshot' | 'views'> & { scaling?: Pick<ScalingView, 'groupId' | 'current' | 'desired' | 'decision'> };
@@ -22,6 +22,8 @@ export interface LagExporter {
 export interface LagExporterOptions {
   /** The registry's default labels (createRegistry's `app`), written on the rendered series too. */
   defaultLabels?: Readonly<Record<string, string>>;
+  /** Per group-partition families: all, or kafka_exporter's offsets only (default all). */
+  partitionSeries?: PartitionSeries;
 }
 
 /**
@@ -109,7 +111,7 @@ export function createLagExporter(registry: Registry, options: LagExporterOption
       // Taken before the registry renders: a cycle ending meanwhile does not mix two cycles.
       const input = latest;
       yield await registry.metrics();
-      if (input !== undefined) yield* renderSeriesText(input, defaultLabels);
+      if (input !== undefined) yield* renderSeriesText(input, defaultLabels, options.partitionSeries ?? 'all');
     },
     async text() {
       let body = '';

@@ -65,4 +65,21 @@ describe('monitor view', () => {
     const status = buildStatus(view, { startedAtMs: T0, nowMs: T0 });
     expect(status.groups.find((g) => g.groupId === 'typo')).toMatchObject({ state: 'Unknown', health: 'UNKNOWN', totalLag: 100 });
   });
+
+  it('leaves the derived per-partition families out with partitionSeries offsets, kafka_exporter\'s stay', async () => {
+    const view = buildMonitorView({ snapshot, views: deriveAll([snapshot]).views, decisions: [] });
+    const all = createLagExporter(createRegistry({ app: 'lag-monitor', defaultMetrics: false }));
+    const offsets = createLagExporter(createRegistry({ app: 'lag-monitor', defaultMetrics: false }), { partitionSeries: 'offsets' });
+    all.update(view);
+    offsets.update(view);
+    const [full, lean] = [parsePrometheusText(await all.text()), parsePrometheusText(await offsets.text())];
+    const labels = { consumergroup: 'billing', topic: 'orders', partition: '0' };
+    for (const name of ['lag_monitor_partition_time_lag_seconds', 'lag_monitor_partition_consumption_rate', 'lag_monitor_partition_health']) {
+      expect(findSample(full, name, labels)).toBeDefined();
+      expect(findSample(lean, name, labels)).toBeUndefined();
+    }
+    expect(findSample(lean, 'kafka_consumergroup_lag', labels)?.value).toBe(60);
+    expect(findSample(lean, 'kafka_consumergroup_current_offset', labels)?.value).toBe(40);
+    expect(findSample(lean, 'lag_monitor_health', { consumergroup: 'billing', topic: 'orders' })?.value).toBe(0);
+  });
 });

@@ -94,6 +94,14 @@ function chunkWriter(): ChunkWriter {
   };
 }
 
+/**
+ * Which per group-partition families /metrics carries: `all`, or `offsets` (kafka_exporter's
+ * lag and current offset only; the per-partition time lag, consumption rate and health stay in
+ * /status). At 5,000 partitions × 50 groups `offsets` leaves out 750,000 of 1.38 M series.
+ */
+export const PARTITION_SERIES = ['all', 'offsets'] as const;
+export type PartitionSeries = (typeof PARTITION_SERIES)[number];
+
 export interface SeriesInput {
   snapshot: Snapshot;
   /** Views of the latest ok cycle (groups the broker does not know left out). */
@@ -109,7 +117,7 @@ export interface SeriesInput {
  * writes them. Against kafka_exporter: a partition without a commit has no `current_offset`
  * series (it exports −1) and its `lag` follows kafka-core's reset-policy rule (it exports −1).
  */
-export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Record<string, string>> = {}): Generator<string> {
+export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Record<string, string>> = {}, partitionSeries: PartitionSeries = 'all'): Generator<string> {
   const { snapshot } = input;
   const views = snapshot.ok ? input.views : [];
   const topics = snapshot.ok ? snapshot.topics : [];
@@ -200,12 +208,15 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
   yield* perGroupTopic(F.health, (v) => healthCode(v.health));
   yield* perGroupTopic(F.uncommittedPartitions, (v) => v.uncommittedPartitions);
   yield* perGroupTopic(F.partitionsWithLag, (v) => v.partitionsWithLag);
-  yield* perGroupPartition(F.partitionTimeLag, (p) => p.timeLagSeconds);
+  const derivedPerPartition = partitionSeries === 'all';
+  if (derivedPerPartition) yield* perGroupPartition(F.partitionTimeLag, (p) => p.timeLagSeconds);
   yield* perTopicPartition(F.partitionProductionRate, (emit) => {
     for (const [topic, index] of producedBy) for (const p of (views[index] as GroupTopicView).partitions) emit(topic, p.partition, p.productionRate);
   });
-  yield* perGroupPartition(F.partitionConsumptionRate, (p) => p.consumptionRate);
-  yield* perGroupPartition(F.partitionHealth, (p) => healthCode(p.health));
+  if (derivedPerPartition) {
+    yield* perGroupPartition(F.partitionConsumptionRate, (p) => p.consumptionRate);
+    yield* perGroupPartition(F.partitionHealth, (p) => healthCode(p.health));
+  }
   const rest = out.take();
   if (rest !== '') yield rest;
 }

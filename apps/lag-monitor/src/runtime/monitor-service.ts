@@ -97,7 +97,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     resetPolicy: settings.offsetReset,
     minSamples: defaultDeriveOptions.minSamples,
   };
-  const exporter: LagExporter = createLagExporter(registry, { defaultLabels: REGISTRY_LABELS });
+  const exporter: LagExporter = createLagExporter(registry, { defaultLabels: REGISTRY_LABELS, partitionSeries: settings.partitionSeries });
   // The built-in view's bounded memory of recent cycles (/ui/, /ui/history).
   const history = createViewHistory(settings.intervalMs);
   const scaling = settings.scaling;
