@@ -1,40 +1,64 @@
-// Cost of the lag-monitor's /metrics at scale: 20 groups × 1,000 partitions (each group on its
-// own topic, the worst case: ~160k series). Measured: derive() for one cycle, update(), the first
-// scrape after a cycle (the gauges are refilled, then rendered) and a repeat scrape (render only).
-// Baseline in the same run: the usual prom-client pattern, `gauge.labels(...).set()` per series
-// every cycle with stale series removed one by one, then the same render.
-// Tasks run round-robin (one of each per round) so load from other processes spreads evenly.
+// Cost of the lag-monitor's /metrics at scale: groups × topics × partitions, every group on every
+// topic (1,000 partitions × 20 groups by default; BENCH_TOPICS=250 BENCH_GROUPS=50 for 5,000 × 50,
+// 250,000 group-partitions). Measured: derive() for one cycle, update(), and a scrape: the
+// registry's text plus the broker-derived series rendered in chunks from the views (what /metrics
+// streams), with CPU time and the process's resident memory.
+// Baseline in the same run (BENCH_BASELINE=1, the default up to 1,000 × 20): the usual prom-client
+// pattern, `gauge.labels(...).set()` per series every cycle with stale series removed one by one,
+// then prom-client's render; measured after ours, so ours' RSS does not include its gauges.
+// BENCH_SNAPSHOT=<file>: start from a snapshot recorded from a real broker (collection.bench.ts
+// BENCH_RECORD_SNAPSHOT) instead of a synthetic one; later cycles advance its offsets.
 // Run from apps/lag-monitor:  node --conditions=lagscale-source --import tsx bench/metrics-render.bench.ts
 // Bounded: BENCH_ROUNDS measured rounds (default 10) after one warm-up round.
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createRegistry, Gauge, type Registry } from '@lagscale/kafka-core';
 import { formatDuration, writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
 import { createDeriveState, derive, healthCode, type DeriveOptions, type DeriveState } from '../src/derive/index.js';
 import { createLagExporter, METRIC_NAMES } from '../src/export/index.js';
 import type { GroupTopicView, Snapshot } from '../src/model/index.js';
 
+const TOPICS = Number(process.env.BENCH_TOPICS ?? 50);
+const PARTITIONS_PER_TOPIC = Number(process.env.BENCH_PARTITIONS_PER_TOPIC ?? 20);
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 20);
-const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 1_000);
+const PARTITIONS = TOPICS * PARTITIONS_PER_TOPIC;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const BASELINE = (process.env.BENCH_BASELINE ?? (PARTITIONS * GROUPS <= 20_000 ? '1' : '0')) === '1';
+const RECORDED = process.env.BENCH_SNAPSHOT;
+// all (the default) or offsets: LAG_MONITOR_PARTITION_SERIES.
+const PARTITION_SERIES = process.env.BENCH_PARTITION_SERIES === 'offsets' ? 'offsets' : 'all';
+const SUITE = (PARTITIONS === 1_000 && GROUPS === 20 ? 'metrics-render' : `metrics-render-${PARTITIONS}x${GROUPS}`) + (PARTITION_SERIES === 'all' ? '' : '-offsets');
 const INTERVAL_MS = 5_000;
 const T0 = 1_700_000_000_000;
 const deriveOptions: DeriveOptions = { windowMs: 60_000, historyMs: 900_000, minSamples: 3, resetPolicy: 'earliest' };
 
+const recorded: Snapshot | undefined = RECORDED === undefined ? undefined : (JSON.parse(readFileSync(RECORDED, 'utf8')) as Snapshot);
+
 /** Cycle `i` of a steady load: every partition gains 500 records per cycle; groups commit 480. */
 function syntheticSnapshot(i: number): Snapshot {
   const atMs = T0 + i * INTERVAL_MS;
-  const topics: Snapshot['topics'] = [];
-  const groups: Snapshot['groups'] = [];
-  for (let g = 0; g < GROUPS; g += 1) {
-    const topic = `topic-${g}`;
-    const partitions = Array.from({ length: PARTITIONS }, (_, p) => ({ partition: p, start: p, end: 1_000_000 + i * 500 + p }));
-    topics.push({ topic, partitions });
-    groups.push({
-      groupId: `group-${g}`,
-      state: 'Stable',
-      members: 8,
-      topics: [{ topic, partitions: partitions.map((x) => ({ ...x, committed: x.partition % 50 === 0 ? null : 990_000 + i * 480 })) }],
-    });
+  if (recorded !== undefined) {
+    const end = (p: { end: number }) => p.end + i * 500;
+    return {
+      ...recorded,
+      atMs,
+      topics: recorded.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ ...p, end: end(p) })) })),
+      groups: recorded.groups.map((g) => ({
+        ...g,
+        topics: g.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ ...p, end: end(p), committed: p.committed === null ? null : p.committed + i * 480 })) })),
+      })),
+    };
   }
+  const topics: Snapshot['topics'] = Array.from({ length: TOPICS }, (_, t) => ({
+    topic: `topic-${String(t).padStart(3, '0')}`,
+    partitions: Array.from({ length: PARTITIONS_PER_TOPIC }, (_, p) => ({ partition: p, start: p, end: 1_000_000 + i * 500 + p })),
+  }));
+  const groups: Snapshot['groups'] = Array.from({ length: GROUPS }, (_, g) => ({
+    groupId: `group-${String(g).padStart(2, '0')}`,
+    state: 'Stable',
+    members: 8,
+    topics: topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((x) => ({ ...x, committed: (x.partition + g) % 50 === 0 ? null : 990_000 + i * 480 })) })),
+  }));
   return { atMs, durationMs: 250, ok: true, topics, groups, errors: [] };
 }
 
@@ -93,91 +117,118 @@ let state: DeriveState = createDeriveState();
 let views: GroupTopicView[] = [];
 let cycle = 0;
 for (; cycle < 18; cycle += 1) ({ state, views } = derive(state, syntheticSnapshot(cycle), deriveOptions));
-const next = syntheticSnapshot(cycle);
-const snapshot = next;
+const snapshot = syntheticSnapshot(cycle);
+const groupPartitions = views.reduce((n, v) => n + v.partitionCount, 0);
 
 const registry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
-const exporter = createLagExporter(registry);
-const baselineRegistry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
-const baselineUpdate = baselineExporter(baselineRegistry);
+const exporter = createLagExporter(registry, { defaultLabels: { app: 'lag-monitor' }, partitionSeries: PARTITION_SERIES });
 
-let body = '';
-let baselineBody = '';
+let bodyChars = 0;
+let bodySeries = 0;
+/** A scrape as /metrics streams it: every chunk produced, measured, and let go. */
+async function scrape(): Promise<void> {
+  let chars = 0;
+  for await (const chunk of exporter.chunks()) chars += chunk.length;
+  bodyChars = chars;
+}
+/** Series in one scrape (outside the timed runs). */
+async function countSeries(): Promise<number> {
+  let series = 0;
+  for await (const chunk of exporter.chunks()) for (const line of chunk.split('\n')) if (line !== '' && !line.startsWith('#')) series += 1;
+  return series;
+}
+
 interface Task {
   name: string;
   paid: string;
   run: () => unknown;
 }
+interface Sample {
+  wallMs: number;
+  cpuMs: number;
+}
 const shape = `${GROUPS} groups × ${PARTITIONS.toLocaleString('en-US')} partitions`;
-const tasks: Task[] = [
-  { name: `derive(), ${shape}`, paid: 'every cycle', run: () => derive(state, next, deriveOptions) },
-  { name: 'update(), ours', paid: 'every cycle', run: () => exporter.update({ snapshot, views }) },
-  {
-    name: 'first scrape after a cycle (refill + render), ours',
-    paid: 'first scrape of a cycle',
-    run: async () => {
-      exporter.update({ snapshot, views });
-      body = await registry.metrics();
-    },
-  },
-  { name: 'repeat scrape (render only), ours', paid: 'other scrapes', run: () => registry.metrics() },
-  { name: 'baseline: labels().set() per series', paid: 'every cycle', run: () => baselineUpdate(snapshot, views) },
-  {
-    name: 'baseline: render',
-    paid: 'every scrape',
-    run: async () => {
-      baselineBody = await baselineRegistry.metrics();
-    },
-  },
-];
-
-const times = tasks.map(() => [] as number[]);
-for (let round = -1; round < ROUNDS; round += 1) {
-  for (const [i, task] of tasks.entries()) {
-    const started = performance.now();
-    await task.run();
-    if (round >= 0) times[i]?.push(performance.now() - started);
-  }
-}
-
-interface Measured {
-  meanMs: number;
-  medianMs: number;
-  maxMs: number;
-}
-const stats = (samples: number[]): Measured => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { meanMs: sorted.reduce((a, b) => a + b, 0) / sorted.length, medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, maxMs: sorted.at(-1) ?? 0 };
+let peakRssMb = 0;
+const sampleRss = () => {
+  peakRssMb = Math.max(peakRssMb, process.memoryUsage().rss / 1024 / 1024);
 };
-const measured = times.map(stats);
-const countSeries = (text: string) => text.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
-const series = countSeries(body);
-const baselineSeries = countSeries(baselineBody);
-const megabytes = Buffer.byteLength(body) / 1024 / 1024;
-const byName = (name: string) => measured[tasks.findIndex((t) => t.name.startsWith(name))] as Measured;
 
-const rows: BenchRow[] = tasks.map((task, i) => {
-  const m = measured[i] as Measured;
-  const seriesCount = task.name.startsWith('baseline') ? baselineSeries : task.name.startsWith('derive') ? '' : series;
-  return { name: task.name, opsPerSec: 1000 / m.meanMs, meanMs: m.meanMs, p99Ms: m.maxMs, extra: { median: formatDuration(m.medianMs), paid: task.paid, series: seriesCount } };
+async function measure(tasks: Task[]): Promise<Sample[][]> {
+  const times = tasks.map(() => [] as Sample[]);
+  for (let round = -1; round < ROUNDS; round += 1) {
+    for (const [i, task] of tasks.entries()) {
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      await task.run();
+      const wallMs = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      sampleRss();
+      if (round >= 0) times[i]?.push({ wallMs, cpuMs: (used.user + used.system) / 1000 });
+    }
+  }
+  return times;
+}
+
+const ours: Task[] = [
+  { name: `derive(), ${shape}`, paid: 'every cycle', run: () => derive(state, snapshot, deriveOptions) },
+  { name: 'update(), ours', paid: 'every cycle', run: () => exporter.update({ snapshot, views }) },
+  { name: 'scrape (registry + rendered series, streamed), ours', paid: 'every scrape', run: scrape },
+];
+sampleRss();
+const oursTimes = await measure(ours);
+bodySeries = await countSeries();
+const oursRssMb = peakRssMb;
+const oursMaxRssMb = process.resourceUsage().maxRSS / 1024;
+
+let baselineTasks: Task[] = [];
+let baselineTimes: Sample[][] = [];
+let baselineSeries = 0;
+if (BASELINE) {
+  const baselineRegistry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
+  const baselineUpdate = baselineExporter(baselineRegistry);
+  let baselineBody = '';
+  baselineTasks = [
+    { name: 'baseline: labels().set() per series', paid: 'every cycle', run: () => baselineUpdate(snapshot, views) },
+    {
+      name: 'baseline: render',
+      paid: 'every scrape',
+      run: async () => {
+        baselineBody = await baselineRegistry.metrics();
+      },
+    },
+  ];
+  baselineTimes = await measure(baselineTasks);
+  baselineSeries = baselineBody.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length;
+}
+
+const stats = (samples: Sample[]) => {
+  const wall = samples.map((s) => s.wallMs).sort((a, b) => a - b);
+  const cpu = samples.map((s) => s.cpuMs).sort((a, b) => a - b);
+  return { meanMs: wall.reduce((a, b) => a + b, 0) / wall.length, medianMs: wall[Math.floor(wall.length / 2)] ?? 0, maxMs: wall.at(-1) ?? 0, cpuMedianMs: cpu[Math.floor(cpu.length / 2)] ?? 0 };
+};
+const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+const rows: BenchRow[] = [...ours, ...baselineTasks].map((task, i) => {
+  const m = stats((i < ours.length ? oursTimes[i] : baselineTimes[i - ours.length]) ?? []);
+  const series = task.name.startsWith('baseline') ? baselineSeries : task.name.startsWith('scrape') ? bodySeries : '';
+  return {
+    name: task.name,
+    opsPerSec: 1000 / m.meanMs,
+    meanMs: m.meanMs,
+    p99Ms: m.maxMs,
+    extra: { median: formatDuration(m.medianMs), 'median CPU': formatDuration(m.cpuMedianMs), paid: task.paid, series },
+  };
 });
-
-// One scrape per cycle (scrape interval = collection interval) is the baseline's best case.
-const oursPerCycle = byName('update()').medianMs + byName('first scrape after').medianMs;
-const baselinePerCycle = byName('baseline: labels').medianMs + byName('baseline: render').medianMs;
-const oursPer30s = byName('update()').medianMs * 6 + byName('first scrape after').medianMs;
-const baselinePer30s = byName('baseline: labels').medianMs * 6 + byName('baseline: render').medianMs;
-const comparison =
-  `Medians: with one scrape per cycle, exporting costs ${oursPerCycle.toFixed(0)} ms a cycle (ours) against ${baselinePerCycle.toFixed(0)} ms (baseline, ` +
-  `${(baselinePerCycle / oursPerCycle).toFixed(2)}×); with a 5 s cycle and a 30 s scrape, ${oursPer30s.toFixed(0)} ms against ${baselinePer30s.toFixed(0)} ms ` +
-  `(${(baselinePer30s / oursPer30s).toFixed(2)}×) per scrape interval. The baseline covers ${(series - baselineSeries).toLocaleString('en-US')} fewer series.`;
-console.log(`/metrics body: ${series.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB. ${comparison}`);
-await writeBenchReport('metrics-render', rows, {
+const megabytes = bodyChars / 1024 / 1024;
+console.log(`/metrics body: ${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB; peak RSS ${oursRssMb.toFixed(0)} MB (maxRSS ${oursMaxRssMb.toFixed(0)} MB); load ${load}`);
+await writeBenchReport(SUITE, rows, {
   notes:
-    `lag-monitor /metrics for ${shape} (each group on its own topic; views from 18 derived cycles): ${series.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB of text. ` +
-    `${ROUNDS} rounds, tasks interleaved; mean and median per call, the p99 column is the slowest run. ` +
-    'Ours: update() only records the cycle and moves the small collection series; the first scrape after it empties and refills the per-partition gauges (so no stale series survive) and renders; a repeat scrape of the same cycle only renders. ' +
-    'Rendering is prom-client formatting every series (each with the registry default label `app`) and dominates. ' +
-    'Baseline: the common pattern of `labels(...).set()` for every series every cycle, scraped or not, with stale-key bookkeeping, over the 10 largest families. ' +
-    comparison,
+    `lag-monitor /metrics for ${shape}, partition series ${PARTITION_SERIES} (${TOPICS} topics × ${PARTITIONS_PER_TOPIC} partitions, every group on every topic: ${groupPartitions.toLocaleString('en-US')} group-partitions; ` +
+    `${recorded === undefined ? 'synthetic snapshots' : 'a snapshot recorded from the real broker by collection.bench.ts, its offsets advanced per cycle'}; views from 18 derived cycles): ` +
+    `${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB of text per scrape. ${ROUNDS} rounds, tasks interleaved; mean and median per call, the p99 column is the slowest run; CPU is this process's user + system time. ` +
+    `Peak RSS of the process while measuring ours (derive state of 18 cycles, the views, the snapshot, the exporter, a scrape): ${oursRssMb.toFixed(0)} MB (goal < 300 MB at 5,000 × 50). ` +
+    'Ours: update() records the cycle and moves the small collection series; a scrape renders the registry (prom-client) and then the broker-derived series as text straight from the views, in chunks of about 256 KB that /metrics streams (nothing per series is kept). ' +
+    (BASELINE
+      ? `Baseline (measured after ours): labels(...).set() for every series every cycle with stale-key bookkeeping over the 10 largest families, then prom-client's render (${baselineSeries.toLocaleString('en-US')} series). `
+      : 'No prom-client baseline at this size. ') +
+    `Load average at the end: ${load} (2 cores, shared).`,
 });

@@ -37,7 +37,7 @@ describe('collector: unknown groups and topics are reported, not thrown', () => 
     const snapshot = await createCollector(await admin(), { groups: [known, ghost], topics: [], timeoutMs: 10_000 }).collect();
     expect(snapshot.ok).toBe(true);
     expect(withoutMessages(snapshot.errors)).toEqual([{ scope: 'group', groupId: ghost, code: 'GROUP_NOT_FOUND' }]);
-    expect(snapshot.groups.find((g) => g.groupId === ghost)).toEqual({ groupId: ghost, state: 'Dead', members: 0, topics: [] });
+    expect(snapshot.groups.find((g) => g.groupId === ghost)).toEqual({ groupId: ghost, state: 'Unknown', members: 0, topics: [] });
     expect(collectedLag(snapshot, known, topic)).toEqual(await independentLag(t.admin, known, topic));
   });
 

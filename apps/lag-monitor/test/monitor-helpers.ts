@@ -1,4 +1,4 @@
-import { loadKafkaConfig, silentLogger } from '@lagscale/kafka-core';
+import { loadKafkaConfig, silentLogger, type Logger } from '@lagscale/kafka-core';
 import { testBrokers } from '@lagscale/kafka-core/testing';
 import { loadMonitorSettings } from '../src/config/monitor-config.js';
 import { parsePrometheusText, type PrometheusSample } from '../test-support/prometheus-text.js';
@@ -22,7 +22,7 @@ export interface TestMonitor {
 }
 
 /** A monitor service in this process against the test cluster; stopped by `stop()`. */
-export async function startMonitor(env: Record<string, string>, options: { brokers?: string[]; actuator?: Actuator } = {}): Promise<TestMonitor> {
+export async function startMonitor(env: Record<string, string>, options: { brokers?: string[]; actuator?: Actuator; logger?: Logger } = {}): Promise<TestMonitor> {
   const brokers = options.brokers ?? testBrokers();
   const kafkaConfig = loadKafkaConfig({ KAFKA_BROKERS: brokers.join(','), KAFKA_CLIENT_ID: 'lag-monitor-test', KAFKA_RETRIES: '1', KAFKA_CONNECTION_TIMEOUT_MS: '1000' });
   const settings = loadMonitorSettings({ ...fastMonitorEnv, ...env });
@@ -31,7 +31,7 @@ export async function startMonitor(env: Record<string, string>, options: { broke
   const service = createMonitorService({
     kafkaConfig,
     settings,
-    logger: silentLogger(),
+    logger: options.logger ?? silentLogger(),
     ...(options.actuator === undefined ? {} : { actuator: options.actuator }),
     onCycle: (cycle) => {
       cycles.push(cycle);

@@ -83,9 +83,10 @@ describe('lag-monitor over HTTP', () => {
     expect(body).toContain(committedGroup);
     const metrics = await scrape(url);
     expect(findSample(metrics, 'lag_monitor_collection_errors_total', { scope: 'topic', code: 'TOPIC_NOT_FOUND' })?.value).toBeGreaterThan(0);
-    // The group the broker has never seen is watched on the configured topic: never committed,
-    // so its lag is the whole topic under `earliest`, counted as uncommitted.
-    expect(findSample(metrics, 'lag_monitor_uncommitted_partitions', { consumergroup: unknownGroup, topic })?.value).toBe(3);
+    // The group the broker has never seen is not given the configured topic's backlog as lag:
+    // it is reported as unknown (monitor-operator-view.test.ts has the details).
+    expect(findSample(metrics, 'lag_monitor_uncommitted_partitions', { consumergroup: unknownGroup, topic })).toBeUndefined();
+    expect(findSample(metrics, 'lag_monitor_group_state', { consumergroup: unknownGroup, state: 'Unknown' })?.value).toBe(1);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 

@@ -527,6 +527,8 @@ export type Admin = {
     resolveOffsets?: boolean
   }): Promise<Array<{ topic: string; partitions: FetchOffsetsPartition[] }>>
   fetchTopicOffsets(topic: string): Promise<Array<SeekEntry & { high: string; low: string }>>
+  /** lagscale: several topics' offsets in one ListOffsets per leader broker for each end. */
+  fetchTopicsOffsets(topics: string[]): Promise<Array<{ topic: string; partitions: Array<SeekEntry & { high: string; low: string }> }>>
   fetchTopicOffsetsByTimestamp(topic: string, timestamp?: number): Promise<Array<SeekEntry>>
   describeCluster(): Promise<{
     brokers: Array<{ nodeId: number; host: string; port: number }>

@@ -78,7 +78,9 @@ describe('assembleSnapshot', () => {
       }),
     );
     expect(body.ok).toBe(true);
-    expect(body.errors).toEqual([]);
+    // Configured topics do not make a group the broker does not know real: it is Unknown and an
+    // error, and keeps the topics only for the scaling policy (status and metrics drop them).
+    expect(body.errors.map((e) => [e.scope, e.groupId, e.code])).toEqual([['group', 'g-new', 'GROUP_NOT_FOUND']]);
     expect(body.topics.map((t) => t.topic)).toEqual(['audit', 'orders']);
     expect(body.topics[1]?.partitions.map((p) => p.partition)).toEqual([0, 1]);
     expect(body.groups).toEqual([
@@ -94,7 +96,7 @@ describe('assembleSnapshot', () => {
         topics: [{ topic: 'orders', partitions: [{ partition: 0, start: 2, end: 10, committed: 10 }, { partition: 1, start: 0, end: 20, committed: null }] }],
       },
       {
-        groupId: 'g-new', state: 'Dead', members: 0,
+        groupId: 'g-new', state: 'Unknown', members: 0,
         topics: [{ topic: 'orders', partitions: [{ partition: 0, start: 2, end: 10, committed: null }, { partition: 1, start: 0, end: 20, committed: null }] }],
       },
     ]);

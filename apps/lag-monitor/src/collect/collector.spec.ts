@@ -18,13 +18,13 @@ interface FakeCluster {
   groups: Record<string, FakeGroup>;
 }
 
-type AdminMethod = 'fetchTopicMetadata' | 'listGroups' | 'describeGroups' | 'fetchOffsets' | 'fetchTopicOffsets';
+type AdminMethod = 'fetchTopicMetadata' | 'listGroups' | 'describeGroups' | 'fetchOffsets' | 'fetchTopicOffsets' | 'fetchTopicsOffsets';
 
 const kafkaError = (name: string, message: string, extra: Record<string, unknown> = {}): Error => Object.assign(new Error(message), { name, ...extra });
 
 /** The few admin calls the collector makes, answered from `cluster`, counted per method. */
 function fakeAdmin(cluster: FakeCluster, overrides: Partial<Record<AdminMethod, (...args: never[]) => Promise<unknown>>> = {}) {
-  const calls: Record<AdminMethod, number> = { fetchTopicMetadata: 0, listGroups: 0, describeGroups: 0, fetchOffsets: 0, fetchTopicOffsets: 0 };
+  const calls: Record<AdminMethod, number> = { fetchTopicMetadata: 0, listGroups: 0, describeGroups: 0, fetchOffsets: 0, fetchTopicOffsets: 0, fetchTopicsOffsets: 0 };
   const methods: Record<AdminMethod, (...args: never[]) => Promise<unknown>> = {
     fetchTopicMetadata: async () => ({ topics: Object.keys(cluster.topics).map((name) => ({ name, partitions: [] })) }),
     listGroups: async () => ({ groups: Object.keys(cluster.groups).map((groupId) => ({ groupId, protocolType: 'consumer' })) }),
@@ -59,6 +59,13 @@ function fakeAdmin(cluster: FakeCluster, overrides: Partial<Record<AdminMethod, 
       if (ranges === undefined) throw kafkaError('KafkaJSProtocolError', 'This server does not host this topic-partition', { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
       return ranges.map(([start, end], partition) => ({ partition, offset: String(end), high: String(end), low: String(start) }));
     },
+    // One request per end for every topic; one unknown topic fails the whole call, as on a broker.
+    fetchTopicsOffsets: async (topics: string[]) =>
+      topics.map((topic) => {
+        const ranges = cluster.topics[topic];
+        if (ranges === undefined) throw kafkaError('KafkaJSProtocolError', 'This server does not host this topic-partition', { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+        return { topic, partitions: ranges.map(([start, end], partition) => ({ partition, offset: String(end), high: String(end), low: String(start) })) };
+      }),
     ...overrides,
   };
   const admin = Object.fromEntries(
@@ -92,15 +99,15 @@ describe('createCollector', () => {
     const snapshot = await collector.collect();
 
     expect(snapshot.ok).toBe(true);
-    expect(snapshot.errors).toEqual([]);
-    expect(calls).toEqual({ fetchTopicMetadata: 1, listGroups: 0, describeGroups: 1, fetchOffsets: 4, fetchTopicOffsets: 2 });
+    expect(snapshot.errors.map((e) => [e.groupId, e.code])).toEqual([['not-started', 'GROUP_NOT_FOUND']]);
+    expect(calls).toEqual({ fetchTopicMetadata: 1, listGroups: 0, describeGroups: 1, fetchOffsets: 4, fetchTopicOffsets: 0, fetchTopicsOffsets: 1 });
     expect(snapshot.topics).toEqual([
       { topic: 'audit', partitions: [{ partition: 0, start: 10, end: 20 }] },
       { topic: 'orders', partitions: [{ partition: 0, start: 0, end: 100 }, { partition: 1, start: 0, end: 50 }] },
     ]);
     expect(snapshot.groups.map((g) => [g.groupId, g.state, g.members, g.topics.map((t) => t.topic)])).toEqual([
       ['billing', 'Stable', 1, ['orders']],
-      ['not-started', 'Dead', 0, ['orders']],
+      ['not-started', 'Unknown', 0, ['orders']],
       ['reporting', 'Empty', 0, ['audit', 'orders']],
       ['shipping', 'Empty', 0, ['audit', 'orders']],
     ]);
@@ -128,7 +135,7 @@ describe('createCollector', () => {
     expect(snapshot.ok).toBe(true);
     expect(snapshot.errors).toEqual([{ scope: 'topic', topic: 'no-such-topic', code: 'TOPIC_NOT_FOUND', message: 'topic no-such-topic does not exist' }]);
     expect(snapshot.groups[0]?.topics.map((t) => t.topic)).toEqual(['orders']);
-    expect(calls.fetchTopicOffsets).toBe(1);
+    expect(calls.fetchTopicsOffsets).toBe(1);
   });
 
   it.each([
@@ -144,9 +151,25 @@ describe('createCollector', () => {
     expect(snapshot).toMatchObject({ ok: false, topics: [], groups: [], errors: [{ scope: 'broker', code }] });
   });
 
+  it('reads the topics one by one when the batched read fails, so one bad topic is only a topic error', async () => {
+    const refused = kafkaError('KafkaJSProtocolError', 'This server does not host this topic-partition', { type: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    const { admin, calls } = fakeAdmin(sharedCluster, {
+      fetchTopicsOffsets: () => Promise.reject(refused),
+      fetchTopicOffsets: async (topic: string) => {
+        if (topic === 'audit') throw refused;
+        return sharedCluster.topics[topic]?.map(([start, end], partition) => ({ partition, offset: String(end), high: String(end), low: String(start) }));
+      },
+    });
+    const snapshot = await createCollector(admin, options({ groups: ['shipping'] })).collect();
+    expect(calls).toMatchObject({ fetchTopicsOffsets: 1, fetchTopicOffsets: 2 });
+    expect(snapshot.ok).toBe(true);
+    expect(snapshot.errors.map((e) => [e.scope, e.topic])).toEqual([['topic', 'audit']]);
+    expect(snapshot.groups[0]?.topics.map((t) => t.topic)).toEqual(['orders']);
+  });
+
   it('makes one broker-scope error of an unreachable broker behind a topic read', async () => {
     const refused = kafkaError('KafkaJSConnectionError', 'Connection error: connect ECONNREFUSED 127.0.0.1:1');
-    const { admin } = fakeAdmin(sharedCluster, { fetchTopicOffsets: () => Promise.reject(refused) });
+    const { admin } = fakeAdmin(sharedCluster, { fetchTopicOffsets: () => Promise.reject(refused), fetchTopicsOffsets: () => Promise.reject(refused) });
     const snapshot = await createCollector(admin, options({ groups: ['billing', 'shipping'] })).collect();
     expect(snapshot.ok).toBe(false);
     expect(snapshot.errors.map((e) => [e.scope, e.code])).toEqual([['broker', 'BROKER_UNREACHABLE']]);
@@ -204,7 +227,7 @@ describe('createCollector', () => {
       expect(snapshot.ok).toBe(true);
       expect(snapshot.groups[0]?.topics.map((t) => t.topic)).toEqual(['b']);
       expect(snapshot.errors.map((e) => [e.scope, e.topic, e.code])).toEqual([['topic', 'a', 'TOPIC_NOT_FOUND']]);
-      expect(renewed.calls.fetchTopicOffsets).toBe(1);
+      expect(renewed.calls.fetchTopicsOffsets).toBe(1);
       await collector.collect();
       expect(renewals).toBe(1);
     });

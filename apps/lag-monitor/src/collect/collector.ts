@@ -5,6 +5,7 @@ import {
   describeGroups,
   fetchCommittedOffsets,
   fetchPartitionOffsets,
+  fetchTopicsPartitionOffsets,
   fromKafkaError,
   listGroupIds,
   type GroupDescription,
@@ -42,8 +43,9 @@ interface CycleContext {
 /**
  * One shared admin client for every group. A cycle: the cluster's topics (one metadata request,
  * which also tells whether the broker answers) and, with a pattern, its groups; then one
- * DescribeGroups for all groups, committed offsets per group, and log offsets once per topic,
- * shared by every group on it, with at most `concurrency` requests in flight.
+ * DescribeGroups for all groups and committed offsets per group, with at most `concurrency`
+ * requests in flight; then the log offsets of every topic any group is watched on, read once for
+ * all groups in one ListOffsets per leader broker and end (decision 0022).
  */
 export function createCollector(admin: Admin, options: CollectorOptions, clock: () => number = Date.now): Collector {
   const problems = validateCollectorOptions(options);
@@ -74,21 +76,35 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
   }
 
   function readTopics(ctx: CycleContext) {
-    const readings = new Map<string, Promise<Reading<TopicPartitionOffsets[]>>>();
+    const wanted = new Set<string>();
     const missing = new Set<string>();
     return {
-      readings,
       missing,
-      /** Starts reading a topic's offsets unless already started (or it does not exist). */
+      /** Marks a topic to read this cycle (once), unless the cluster does not have it. */
       want(topic: string): void {
-        if (readings.has(topic) || missing.has(topic)) return;
+        if (wanted.has(topic) || missing.has(topic)) return;
         if (!ctx.existingTopics.has(topic)) {
           // Asking kafkajs about a missing topic costs its whole retry budget (seconds) per call.
           missing.add(topic);
           return;
         }
+        wanted.add(topic);
         targetTopics.add(topic);
-        readings.set(topic, read(`fetch offsets of ${topic}`, () => ctx.limiter.run(() => fetchPartitionOffsets(ctx.admin, topic))));
+      },
+      /**
+       * Every wanted topic's offsets: one ListOffsets per leader broker for each end. When that
+       * batch fails (a topic deleted since the metadata was read, an error on one partition),
+       * each topic is read on its own, so one bad topic is a topic-scope error, not a failed cycle.
+       */
+      async read(): Promise<Map<string, Reading<TopicPartitionOffsets[]>>> {
+        const names = [...wanted];
+        if (names.length === 0) return new Map();
+        const batch = await read(`fetch offsets of ${names.length} topics`, () => ctx.limiter.run(() => fetchTopicsPartitionOffsets(ctx.admin, names)));
+        if (batch.ok && names.every((t) => (batch.value.get(t)?.length ?? 0) > 0)) {
+          return new Map(names.map((t) => [t, { ok: true, value: batch.value.get(t) ?? [] }]));
+        }
+        const each = await Promise.all(names.map(async (topic) => [topic, await read(`fetch offsets of ${topic}`, () => ctx.limiter.run(() => fetchPartitionOffsets(ctx.admin, topic)))] as const));
+        return new Map(each);
       },
     };
   }
@@ -125,8 +141,8 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
     const descriptions = await describing;
     if (descriptions.ok) for (const d of descriptions.value) for (const m of d.members) for (const topic of Object.keys(m.assignment)) topics.want(topic);
     const committed = new Map(await Promise.all(committing));
-    // Every wanted topic is known now: the last `want` ran before the awaits above resolved.
-    const topicOffsets = new Map(await Promise.all([...topics.readings].map(async ([topic, reading]) => [topic, await reading] as const)));
+    // Every wanted topic is known now: one batched read of their log offsets.
+    const topicOffsets = await topics.read();
 
     const readings: CycleReadings = {
       groupIds,

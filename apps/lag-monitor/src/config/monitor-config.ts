@@ -3,6 +3,7 @@ import { compileTopicPattern } from '@lagscale/kafka-core/admin';
 import { ACTUATOR_KINDS, defaultKubernetesActuatorOptions, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
 import { defaultCollectorOptions } from '../collect/index.js';
 import { defaultDeriveOptions } from '../derive/index.js';
+import { PARTITION_SERIES, type PartitionSeries } from '../export/series-text.js';
 import { leaderElectionEnv, leaderElectionSettings, type LeaderElectionSettings } from '../leader/index.js';
 import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
 
@@ -12,6 +13,8 @@ import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOption
  */
 export const defaultMonitorSettings = {
   intervalMs: 5_000,
+  summaryIntervalMs: 60_000,
+  partitionSeries: 'all',
   actuator: 'none',
   metricsPort: 9_467,
   metricsHost: defaultOpsServerOptions.host,
@@ -26,6 +29,10 @@ export const monitorEnv = {
     description: 'Also watch, for every group, each topic whose whole name matches this regular expression (as a consumer-worker --topic-pattern), those created later too',
   }),
   intervalMs: envVar('LAG_MONITOR_INTERVAL_MS', parsers.durationMs(), { description: 'Collection interval (e.g. 5s)', default: defaultMonitorSettings.intervalMs }),
+  summaryIntervalMs: envVar('LAG_MONITOR_SUMMARY_INTERVAL_MS', parsers.durationMs(), {
+    description: "How often each group's summary line is logged (lag, rates, health, replicas; e.g. 1m); 0: never",
+    default: defaultMonitorSettings.summaryIntervalMs,
+  }),
   collectTimeoutMs: envVar('LAG_MONITOR_COLLECT_TIMEOUT_MS', parsers.durationMs(), { description: 'Longest collection cycle before it counts as failed', default: defaultCollectorOptions.timeoutMs }),
   windowMs: envVar('LAG_MONITOR_WINDOW_MS', parsers.durationMs(), { description: 'Window of the rates and health rules (e.g. 60s)', default: defaultDeriveOptions.windowMs }),
   historyMs: envVar('LAG_MONITOR_HISTORY_MS', parsers.durationMs(), { description: 'End-offset history kept to estimate time lag', default: defaultDeriveOptions.historyMs }),
@@ -53,6 +60,10 @@ export const monitorEnv = {
   ...leaderElectionEnv,
   localLogDir: optionalEnvVar('LAG_MONITOR_LOCAL_LOG_DIR', parsers.string(), { description: 'Local: directory for each replica\'s log (default: discard)' }),
   localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: defaultLocalActuatorOptions.stopTimeoutMs }),
+  partitionSeries: envVar('LAG_MONITOR_PARTITION_SERIES', parsers.oneOf(PARTITION_SERIES), {
+    description: 'Per group-partition series in /metrics: all, or offsets (kafka_exporter\'s lag and current offset only; for very large clusters)',
+    default: defaultMonitorSettings.partitionSeries,
+  }),
   metricsPort: envVar('LAG_MONITOR_METRICS_PORT', parsers.int(0, 65_535), { description: 'Port of /metrics /status /healthz /readyz (0: any free port)', default: defaultMonitorSettings.metricsPort }),
   metricsHost: envVar('LAG_MONITOR_METRICS_HOST', parsers.string(), { description: 'Address of the HTTP server', default: defaultMonitorSettings.metricsHost }),
 };
@@ -78,6 +89,8 @@ export interface MonitorSettings {
   /** Topics watched by pattern (the watch and scale patterns together), whole-name. */
   topicPattern: RegExp | undefined;
   intervalMs: number;
+  /** Per-group summary log line interval; 0: none. */
+  summaryIntervalMs: number;
   collectTimeoutMs: number;
   windowMs: number;
   historyMs: number;
@@ -88,6 +101,7 @@ export interface MonitorSettings {
   /** Several replicas, one actuating: the Lease and the election timing; undefined when off. */
   leaderElection: LeaderElectionSettings | undefined;
   local: { logDir: string | undefined; stopTimeoutMs: number };
+  partitionSeries: PartitionSeries;
   metricsPort: number;
   metricsHost: string;
 }
@@ -174,6 +188,7 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     topics: v.topics ?? [],
     topicPattern,
     intervalMs: all.intervalMs,
+    summaryIntervalMs: all.summaryIntervalMs,
     collectTimeoutMs: all.collectTimeoutMs,
     windowMs: all.windowMs,
     historyMs: all.historyMs,
@@ -183,6 +198,7 @@ export function loadMonitorSettings(source: Record<string, string | undefined> =
     kubernetes: { namespace: all.k8sNamespace, deployment: v.k8sDeployment, auth: all.k8sAuth, kubeconfigPath: v.kubeconfig },
     leaderElection,
     local: { logDir: v.localLogDir, stopTimeoutMs: all.localStopTimeoutMs },
+    partitionSeries: all.partitionSeries,
     metricsPort: all.metricsPort,
     metricsHost: all.metricsHost,
   };

@@ -50,7 +50,7 @@ const failedSnapshot = (atMs: number): Snapshot => ({
 
 function setup() {
   const registry: Registry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
-  const exporter = createLagExporter(registry);
+  const exporter = createLagExporter(registry, { defaultLabels: { app: 'lag-monitor' } });
   let state: DeriveState = createDeriveState();
   let views: GroupTopicView[] = [];
   const cycle = (snapshot: Snapshot, scaling?: Parameters<typeof exporter.update>[0]['scaling']) => {
@@ -58,7 +58,7 @@ function setup() {
     exporter.update({ snapshot, views, ...(scaling === undefined ? {} : { scaling }) });
   };
   const scrape = async () => {
-    const text = await registry.metrics();
+    const text = await exporter.text();
     return { text, samples: parsePrometheusText(text), types: parsePrometheusTypes(text) };
   };
   return { registry, cycle, scrape };
@@ -211,7 +211,9 @@ describe('createLagExporter', () => {
     expect(findSample(samples, METRIC_NAMES.lastCollectionErrors, { scope: 'topic', consumergroup: 'billing', topic: 'missing', code: 'TOPIC_NOT_FOUND' })?.value).toBe(1);
     expect(findSample(samples, `${METRIC_NAMES.collectionDuration}_count`)?.value).toBe(1);
     expect(findSample(samples, METRIC_NAMES.up)?.value).toBe(1);
-    expect(registry.getSingleMetric(METRIC_NAMES.consumerGroupLag)).toBeDefined();
+    // The per-partition series are rendered from the views, not kept as prom-client gauges.
+    expect(registry.getSingleMetric(METRIC_NAMES.consumerGroupLag)).toBeUndefined();
+    expect(findSample(samples, METRIC_NAMES.consumerGroupLag, { consumergroup: 'billing', topic: 'orders', partition: '0' })?.value).toBe(40);
   });
 
   it('exports desired and current replicas and counts each decision once by action and reason', async () => {

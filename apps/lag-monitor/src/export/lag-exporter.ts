@@ -1,40 +1,44 @@
 import { Counter, Gauge, Histogram, type Registry } from '@lagscale/kafka-core';
-import type { GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
+import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { COLLECTION_DURATION_BUCKETS_SECONDS, METRIC_LABELS as L, METRIC_NAMES as M } from './metric-names.js';
-import { fillSeries, registerSeriesGauges } from './series-gauges.js';
+import type { MonitorView, ScalingView } from './monitor-view.js';
+import { renderSeriesText, type PartitionSeries } from './series-text.js';
 
-export interface ExportInput {
-  /** The latest cycle, ok or not. */
-  snapshot: Snapshot;
-  /** Derived from the latest ok snapshot. */
-  views: readonly GroupTopicView[];
-  /** The scaled group; `decision` only when one was made this cycle. */
-  scaling?: { groupId: string; current: number; desired: number; decision?: ScalingDecision };
-}
+/** What /metrics renders: the monitor view /status renders too (only the fields read here). */
+export type ExportInput = Pick<MonitorView, 'snapshot' | 'views'> & { scaling?: Pick<ScalingView, 'groupId' | 'current' | 'desired' | 'decision'> };
 
 export interface LagExporter {
   /** Call once per cycle. Calling again with the same snapshot (or decision) does not count it twice. */
   update(input: ExportInput): void;
+  /**
+   * The body of /metrics in chunks: the registry's text (prom-client), then the broker-derived
+   * series rendered from the latest input (series-text.ts). Nothing is kept between scrapes.
+   */
+  chunks(): AsyncGenerator<string>;
+  /** The same body as one string (tests, benchmarks). */
+  text(): Promise<string>;
+}
+
+export interface LagExporterOptions {
+  /** The registry's default labels (createRegistry's `app`), written on the rendered series too. */
+  defaultLabels?: Readonly<Record<string, string>>;
+  /** Per group-partition families: all, or kafka_exporter's offsets only (default all). */
+  partitionSeries?: PartitionSeries;
 }
 
 /**
- * Registers every lag-monitor series on the registry.
+ * Registers every lag-monitor series: the small ones (collection, replicas, decisions) on the
+ * prom-client registry, the broker-derived ones (per group, topic and partition) rendered as
+ * text at scrape time from the latest cycle.
  *
- * Cost at scale (20 groups × 1,000 partitions ≈ 160k series): `update()` only records the input
- * and moves the small collection series; the per-partition gauges are emptied and refilled
- * lazily, on the first scrape after a cycle, so cycles between scrapes cost nothing and a
- * second scrape of the same cycle only renders. See bench/metrics-render.bench.ts.
+ * Cost at scale: `update()` only records the input and moves the small series; a scrape renders
+ * the per-partition text once, in chunks, from the views (no per-series objects kept), so a
+ * cycle nobody scrapes costs nothing. See bench/metrics-render.bench.ts and decision 0022.
  */
-export function createLagExporter(registry: Registry): LagExporter {
+export function createLagExporter(registry: Registry, options: LagExporterOptions = {}): LagExporter {
   const registers = [registry];
   let latest: ExportInput | undefined;
-  let version = 0;
-  let filledVersion = 0;
-  const series = registerSeriesGauges(registry, () => {
-    if (latest === undefined || filledVersion === version) return;
-    filledVersion = version;
-    fillSeries(series, latest.snapshot, latest.views);
-  });
+  const defaultLabels = options.defaultLabels ?? {};
 
   const up = new Gauge({ name: M.up, help: '1 when the last collection reached the broker, else 0', registers });
   const duration = new Histogram({
@@ -102,7 +106,17 @@ export function createLagExporter(registry: Registry): LagExporter {
       // Without a scaling block the replica gauges keep their last values (no actuator read).
       if (input.scaling !== undefined) updateScaling(input.scaling);
       latest = input;
-      version += 1;
+    },
+    async *chunks() {
+      // Taken before the registry renders: a cycle ending meanwhile does not mix two cycles.
+      const input = latest;
+      yield await registry.metrics();
+      if (input !== undefined) yield* renderSeriesText(input, defaultLabels, options.partitionSeries ?? 'all');
+    },
+    async text() {
+      let body = '';
+      for await (const chunk of this.chunks()) body += chunk;
+      return body;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveAll } from '../../test-support/derive-fixtures.js';
-import type { ScalingDecision, Snapshot } from '../model/index.js';
+import type { GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
+import { buildMonitorView, type ScalingView } from './monitor-view.js';
 import { buildStatus } from './status.js';
 
 const T0 = 1_700_000_000_000;
@@ -20,9 +21,16 @@ function snapshot(atMs: number, extra: Partial<Snapshot> = {}): Snapshot {
   };
 }
 
+/** The /status document of one monitor view, as the service builds both. */
+function status(input: { snapshot?: Snapshot; views: GroupTopicView[]; decisions: ScalingDecision[]; scaling?: ScalingView; startedAtMs: number; nowMs: number }) {
+  const { snapshot, views, decisions, scaling, startedAtMs, nowMs } = input;
+  const view = snapshot === undefined ? undefined : buildMonitorView({ snapshot, views, decisions, ...(scaling === undefined ? {} : { scaling }) });
+  return buildStatus(view, { startedAtMs, nowMs });
+}
+
 describe('buildStatus', () => {
   it('before the first collection: no collection, no groups', () => {
-    const doc = buildStatus({ views: [], decisions: [], startedAtMs: T0, nowMs: T0 + 1_500 });
+    const doc = status({ views: [], decisions: [], startedAtMs: T0, nowMs: T0 + 1_500 });
     expect(doc).toEqual({
       service: 'lag-monitor',
       generatedAt: new Date(T0 + 1_500).toISOString(),
@@ -46,7 +54,7 @@ describe('buildStatus', () => {
         { groupId: 'dormant', state: 'Dead', members: 0, topics: [] },
       ],
     });
-    const doc = buildStatus({ snapshot: s1, views: deriveAll([s0, s1]).views, decisions: [], startedAtMs: T0, nowMs: T0 + 12_000 });
+    const doc = status({ snapshot: s1, views: deriveAll([s0, s1]).views, decisions: [], startedAtMs: T0, nowMs: T0 + 12_000 });
     expect(doc.collection).toEqual({ at: new Date(T0 + 10_000).toISOString(), atMs: T0 + 10_000, ok: true, durationMs: 12, ageSeconds: 2, errors: [] });
     expect(doc.stale).toBe(false);
     expect(doc.groups.map((g) => [g.groupId, g.state, g.members, g.totalLag])).toEqual([
@@ -70,7 +78,7 @@ describe('buildStatus', () => {
         { scope: 'topic', groupId: 'billing', topic: 'missing', code: 'TOPIC_NOT_FOUND', message: 'topic missing does not exist' },
       ],
     });
-    const doc = buildStatus({ snapshot: s, views: deriveAll([s]).views, decisions: [], startedAtMs: T0, nowMs: T0 });
+    const doc = status({ snapshot: s, views: deriveAll([s]).views, decisions: [], startedAtMs: T0, nowMs: T0 });
     const ghost = doc.groups.find((g) => g.groupId === 'ghost');
     expect(ghost).toMatchObject({ state: 'Unknown', members: 0, totalLag: 0, health: 'OK', topics: [] });
     expect(ghost?.errors.map((e) => e.code)).toEqual(['GROUP_NOT_FOUND']);
@@ -86,7 +94,7 @@ describe('buildStatus', () => {
     const ok = snapshot(T0);
     const views = deriveAll([ok]).views;
     const failed: Snapshot = { atMs: T0 + 5_000, durationMs: 3_000, ok: false, topics: [], groups: [], errors: [{ scope: 'broker', code: 'BROKER_UNREACHABLE', message: 'ECONNREFUSED' }] };
-    const doc = buildStatus({ snapshot: failed, views, decisions: [], startedAtMs: T0, nowMs: T0 + 9_000 });
+    const doc = status({ snapshot: failed, views, decisions: [], startedAtMs: T0, nowMs: T0 + 9_000 });
     expect(doc.stale).toBe(true);
     expect(doc.collection).toMatchObject({ ok: false, ageSeconds: 4, errors: [{ scope: 'broker', code: 'BROKER_UNREACHABLE' }] });
     expect(doc.groups.map((g) => [g.groupId, g.state, g.totalLag])).toEqual([['billing', 'Stable', 40]]);
@@ -98,7 +106,7 @@ describe('buildStatus', () => {
       { atMs: T0, current: 1, desired: 2, recommended: 2, action: 'scale-up', reason: 'lag', detail: 'lag 40 over 20 per replica' },
       { atMs: T0 + 5_000, current: 2, desired: 2, recommended: 1, action: 'hold', reason: 'stabilizing', detail: 'holding for 300 s' },
     ];
-    const doc = buildStatus({
+    const doc = status({
       snapshot: snapshot(T0 + 5_000),
       views: [],
       decisions,
@@ -115,9 +123,9 @@ describe('buildStatus', () => {
 
   it('is plain JSON: it survives a round trip unchanged', () => {
     const s = snapshot(T0);
-    const doc = buildStatus({ snapshot: s, views: deriveAll([s]).views, decisions: [], startedAtMs: T0, nowMs: T0 });
+    const doc = status({ snapshot: s, views: deriveAll([s]).views, decisions: [], startedAtMs: T0, nowMs: T0 });
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
-    // lag with nothing consumed: never drains, shown as null (JSON has no Infinity)
-    expect(doc.groups[0]?.topics[0]?.timeToDrainSeconds).toBeNull();
+    // lag with nothing consumed: never drains, shown as "+Inf" as in /metrics (JSON has no Infinity)
+    expect(doc.groups[0]?.topics[0]?.timeToDrainSeconds).toBe('+Inf');
   });
 });

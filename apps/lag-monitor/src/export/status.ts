@@ -1,6 +1,7 @@
 import type { GroupState } from '@lagscale/kafka-core';
 import { worstHealth } from '../derive/health.js';
-import type { CollectionError, GroupTopicView, Health, ScalingDecision, Snapshot } from '../model/index.js';
+import type { CollectionError, GroupTopicView, Health, PartitionView, ScalingDecision } from '../model/index.js';
+import { jsonSeconds, type JsonSeconds, type MonitorView, type ScalingView } from './monitor-view.js';
 
 /** The body of `GET /status`: what /metrics says, as one JSON document, plus recent decisions. */
 export interface StatusDocument {
@@ -38,22 +39,39 @@ export interface StatusCollection {
   errors: CollectionError[];
 }
 
+/**
+ * A group's verdict: the worst of its topics, or `UNKNOWN` for a group the broker does not know
+ * (no members, no committed offsets; a misspelt id), which has no lag to judge.
+ */
+export type GroupHealth = Health | 'UNKNOWN';
+
 export interface StatusGroup {
   groupId: string;
-  /** Kafka's group state; `Unknown` for a group only known from an error. */
+  /** Kafka's group state; `Unknown` for a group the broker does not know or only known from an error. */
   state: GroupState;
   members: number;
-  /** Lag summed over every topic of the group. */
+  /** Lag summed over every topic of the group (0 for an unknown group: it has none to report). */
   totalLag: number;
-  /** Worst verdict over its topics. */
-  health: Health;
+  /** Worst verdict over its topics; `UNKNOWN` when the broker does not know the group. */
+  health: GroupHealth;
   /** Errors of the latest cycle about this group (or one of its topics). */
   errors: CollectionError[];
   topics: StatusGroupTopic[];
 }
 
-/** One topic of one group: the derived view (rates in records/s, times in seconds) plus its errors. */
-export interface StatusGroupTopic extends Omit<GroupTopicView, 'groupId' | 'state' | 'members'> {
+/** One partition: times in seconds, time to drain `"+Inf"` when it never drains. */
+export interface StatusPartition extends Omit<PartitionView, 'timeToDrainSeconds'> {
+  timeToDrainSeconds: JsonSeconds;
+}
+
+/**
+ * One topic of one group: the derived view (rates in records/s, times in seconds) plus its
+ * errors. `timeToDrainSeconds` is `"+Inf"` when there is lag and nothing is consumed, the value
+ * /metrics shows as +Inf (see INFINITE_SECONDS).
+ */
+export interface StatusGroupTopic extends Omit<GroupTopicView, 'groupId' | 'state' | 'members' | 'timeToDrainSeconds' | 'partitions'> {
+  timeToDrainSeconds: JsonSeconds;
+  partitions: StatusPartition[];
   /** Errors about this topic (for this group or for every group). */
   errors: CollectionError[];
 }
@@ -65,30 +83,16 @@ export interface StatusTopic {
   errors: CollectionError[];
 }
 
-export interface StatusScaling {
-  groupId: string;
-  /** Topics the policy looks at; empty (and no pattern) means all the group is watched on. */
-  topics: string[];
-  /** Also the topics whose whole name matches this pattern (`--scale-topic-pattern`). */
-  topicPattern?: string;
-  /** Actuator kind: none, kubernetes, local. */
-  actuator: string;
-  /** Policy mode: lag or rate. */
-  mode: string;
-  current: number;
-  desired: number;
-}
+/** The scaled group: `current` is what the actuator reports after the latest cycle acted, as in lag_monitor_current_replicas. */
+export type StatusScaling = Omit<ScalingView, 'decision'>;
 
 export interface StatusDecision extends ScalingDecision {
   /** `atMs` as ISO 8601. */
   at: string;
 }
 
-export interface StatusInput {
-  snapshot?: Snapshot;
-  views: readonly GroupTopicView[];
-  decisions: readonly ScalingDecision[];
-  scaling?: StatusScaling;
+/** The clock of a /status document. */
+export interface StatusTimes {
   startedAtMs: number;
   nowMs: number;
 }
@@ -114,7 +118,7 @@ function groupTopicEntry(view: GroupTopicView | undefined, topic: string, errors
     uncommittedPartitions: view.uncommittedPartitions,
     productionRate: round(view.productionRate),
     consumptionRate: round(view.consumptionRate),
-    timeToDrainSeconds: view.timeToDrainSeconds === null ? null : round(view.timeToDrainSeconds),
+    timeToDrainSeconds: jsonSeconds(view.timeToDrainSeconds, round),
     maxTimeLagSeconds: round(view.maxTimeLagSeconds),
     health: view.health,
     errors,
@@ -122,15 +126,21 @@ function groupTopicEntry(view: GroupTopicView | undefined, topic: string, errors
       ...p,
       productionRate: round(p.productionRate),
       consumptionRate: round(p.consumptionRate),
-      timeToDrainSeconds: p.timeToDrainSeconds === null ? null : round(p.timeToDrainSeconds),
+      timeToDrainSeconds: jsonSeconds(p.timeToDrainSeconds, round),
       timeLagSeconds: round(p.timeLagSeconds),
     })),
   };
 }
 
-/** Builds the /status document from the latest cycle, the views of the last ok one and the decisions. */
-export function buildStatus(input: StatusInput): StatusDocument {
-  const { snapshot, views } = input;
+/**
+ * Builds the /status document from the monitor view (undefined before the first cycle): the
+ * latest cycle, the views of the last ok one, the scaled group and the decisions. /metrics
+ * renders from the same view (createLagExporter).
+ */
+export function buildStatus(view: MonitorView | undefined, times: StatusTimes): StatusDocument {
+  const snapshot = view?.snapshot;
+  const views = view?.views ?? [];
+  const unknownGroups = new Set(view?.unknownGroups ?? []);
   const errors = snapshot?.errors ?? [];
   const live = snapshot?.ok === true ? snapshot : undefined;
 
@@ -152,12 +162,13 @@ export function buildStatus(input: StatusInput): StatusDocument {
         errors.filter((e) => aboutTopic(e, groupId, topic)),
       ),
     );
+    const unknown = unknownGroups.has(groupId);
     return {
       groupId,
-      state: seen?.state ?? groupViews[0]?.state ?? 'Unknown',
+      state: unknown ? 'Unknown' : (seen?.state ?? groupViews[0]?.state ?? 'Unknown'),
       members: seen?.members ?? groupViews[0]?.members ?? 0,
       totalLag: topics.reduce((sum, t) => sum + t.totalLag, 0),
-      health: worstHealth(topics.map((t) => t.health)),
+      health: unknown ? 'UNKNOWN' : worstHealth(topics.map((t) => t.health)),
       errors: groupErrors,
       topics,
     };
@@ -173,17 +184,22 @@ export function buildStatus(input: StatusInput): StatusDocument {
 
   return {
     service: 'lag-monitor',
-    generatedAt: iso(input.nowMs),
-    startedAt: iso(input.startedAtMs),
-    uptimeSeconds: round((input.nowMs - input.startedAtMs) / 1000),
+    generatedAt: iso(times.nowMs),
+    startedAt: iso(times.startedAtMs),
+    uptimeSeconds: round((times.nowMs - times.startedAtMs) / 1000),
     collection:
       snapshot === undefined
         ? null
-        : { at: iso(snapshot.atMs), atMs: snapshot.atMs, ok: snapshot.ok, durationMs: snapshot.durationMs, ageSeconds: round((input.nowMs - snapshot.atMs) / 1000), errors: [...errors] },
+        : { at: iso(snapshot.atMs), atMs: snapshot.atMs, ok: snapshot.ok, durationMs: snapshot.durationMs, ageSeconds: round((times.nowMs - snapshot.atMs) / 1000), errors: [...errors] },
     stale: snapshot !== undefined && !snapshot.ok,
     groups,
     topics,
-    scaling: input.scaling === undefined ? null : { ...input.scaling, topics: [...input.scaling.topics] },
-    decisions: [...input.decisions].reverse().map((d) => ({ ...d, at: iso(d.atMs) })),
+    scaling: view?.scaling === undefined ? null : statusScaling(view.scaling),
+    decisions: [...(view?.decisions ?? [])].reverse().map((d) => ({ ...d, at: iso(d.atMs) })),
   };
+}
+
+function statusScaling(scaling: ScalingView): StatusScaling {
+  const { decision: _decision, ...rest } = scaling;
+  return { ...rest, topics: [...scaling.topics] };
 }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { Admin } from 'kafkajs';
 import {
   connectClient,
@@ -19,11 +20,12 @@ import { createCollector, monitorAdminRetry, type Collector } from '../collect/i
 import { failedSnapshotBody } from '../collect/assemble-snapshot.js';
 import { scalesOnTopic, type MonitorSettings } from '../config/monitor-config.js';
 import { createDeriveState, defaultDeriveOptions, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
-import { buildStatus, createLagExporter, type LagExporter, type StatusDocument } from '../export/index.js';
+import { buildMonitorView, buildStatus, createLagExporter, type LagExporter, type MonitorView, type ScalingView, type StatusDocument } from '../export/index.js';
 import { createKubernetesLeaseApi, createLeaderElector, registerLeaderGauge, type LeaderElector, type LeaderStatus } from '../leader/index.js';
 import type { Actuator, GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createPolicyState, decide, policyInputFrom, type PolicyState } from '../policy/index.js';
 import { createViewHistory, registerUiRoutes } from '../ui/index.js';
+import { createCycleLog } from './cycle-log.js';
 
 export interface MonitorServiceOptions {
   kafkaConfig: KafkaConfig;
@@ -40,8 +42,11 @@ export interface MonitorServiceOptions {
 export interface CycleResult {
   snapshot: Snapshot;
   views: readonly GroupTopicView[];
-  /** Present when a group is scaled; `current` is what the actuator reported before acting. */
-  scaling?: { groupId: string; current: number; desired: number; decision: ScalingDecision; actuatorError?: string; notLeader?: true };
+  /**
+   * Present when a group is scaled; `current` is what the actuator reported before acting,
+   * `running` what it reports after (what /status and /metrics show as current replicas).
+   */
+  scaling?: { groupId: string; current: number; running: number; desired: number; decision: ScalingDecision; actuatorError?: string; notLeader?: true };
 }
 
 /** /status: the document of export/status plus, with leader election, who leads. */
@@ -56,6 +61,8 @@ export interface MonitorService extends Service {
 }
 
 const RECENT_DECISIONS = 50;
+/** The default labels of lag-monitor's registry, written on the series it renders itself too. */
+const REGISTRY_LABELS = { app: 'lag-monitor' } as const;
 
 /**
  * lag-monitor: every interval, one collection over one shared admin client, derive (lag, rates,
@@ -64,7 +71,7 @@ const RECENT_DECISIONS = 50;
  */
 export function createMonitorService(options: MonitorServiceOptions): MonitorService {
   const { kafkaConfig, settings, logger } = options;
-  const registry = options.registry ?? createRegistry({ app: 'lag-monitor' });
+  const registry = options.registry ?? createRegistry({ app: REGISTRY_LABELS.app });
   const kafka = createKafka(kafkaConfig, logger);
   const newAdmin = (): Admin => kafka.admin({ retry: toKafkaJsRetry(monitorAdminRetry) });
   let admin = newAdmin();
@@ -90,7 +97,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     resetPolicy: settings.offsetReset,
     minSamples: defaultDeriveOptions.minSamples,
   };
-  const exporter: LagExporter = createLagExporter(registry);
+  const exporter: LagExporter = createLagExporter(registry, { defaultLabels: REGISTRY_LABELS, partitionSeries: settings.partitionSeries });
   // The built-in view's bounded memory of recent cycles (/ui/, /ui/history).
   const history = createViewHistory(settings.intervalMs);
   const scaling = settings.scaling;
@@ -98,11 +105,16 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   let elector: LeaderElector | undefined;
   registerLeaderGauge(registry, () => elector === undefined || elector.isLeader());
 
+  const cycleLog = createCycleLog(logger, { summaryIntervalMs: settings.summaryIntervalMs });
+
   let deriveState: DeriveState = createDeriveState();
   let policyState: PolicyState = createPolicyState();
   let views: readonly GroupTopicView[] = [];
   let lastSnapshot: Snapshot | undefined;
   let lastScaling: CycleResult['scaling'];
+  // What /status and /metrics both render: built once per cycle.
+  let monitorView: MonitorView | undefined;
+  let lastActuatorReadError: string | undefined;
   const decisions: ScalingDecision[] = [];
   let connected = false;
   let stopping = false;
@@ -180,13 +192,19 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     try {
       current = await actuator.current();
     } catch (err) {
-      // Without the current count there is nothing safe to do: no decision this cycle.
-      logger.warn({ err: describeError(err) }, 'actuator could not read the current replicas; holding');
+      // Without the current count there is nothing safe to do: no decision this cycle. Logged
+      // when the reason changes, not every cycle.
+      const why = describeError(err);
+      if (why !== lastActuatorReadError) logger.warn({ err: why }, 'actuator could not read the current replicas; holding');
+      lastActuatorReadError = why;
       return lastScaling === undefined ? undefined : { ...lastScaling, actuatorError: describeError(err) };
     }
+    lastActuatorReadError = undefined;
     const groupViews = views.filter((v) => v.groupId === scaling.groupId && scalesOnTopic(scaling, v.topic));
-    // not ok: the broker failed; policyInputFrom also holds when no view of the group was read
-    const groupFailed = snapshot.errors.some((e) => e.scope === 'group' && e.groupId === scaling.groupId);
+    // not ok: the broker failed; policyInputFrom also holds when no view of the group was read.
+    // A group the broker does not know yet is no failure: before its first replica runs, the
+    // policy sizes it on the backlog of its configured topics (reported nowhere as lag).
+    const groupFailed = snapshot.errors.some((e) => e.scope === 'group' && e.groupId === scaling.groupId && e.code !== 'GROUP_NOT_FOUND');
     const input = policyInputFrom(groupViews, { nowMs, currentReplicas: current, collectionOk: snapshot.ok && !groupFailed });
     const result = decide(policyState, input, scaling.policy);
     policyState = result.state;
@@ -194,22 +212,24 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     decisions.push(decision);
     if (decisions.length > RECENT_DECISIONS) decisions.shift();
     let actuatorError: string | undefined;
+    let running = current;
     // Checked right before acting: leading is a deadline that may have passed during the cycle.
     const notLeader = decision.desired !== current && elector !== undefined && !elector.isLeader();
-    if (notLeader) {
-      logger.debug({ group: scaling.groupId, from: current, to: decision.desired, holder: elector?.status().holder }, 'not the leader: leaving the scaling to the Lease holder');
-    } else if (decision.desired !== current) {
-      logger.info({ group: scaling.groupId, from: current, to: decision.desired, reason: decision.reason }, decision.detail);
+    if (!notLeader && decision.desired !== current) {
       try {
         await actuator.scale(decision.desired);
+        // What runs now, as the actuator says: the none actuator changes nothing, so its count
+        // stays the members; the others report the count just set.
+        running = await actuator.current().catch(() => decision.desired);
       } catch (err) {
         actuatorError = describeError(err);
-        logger.error({ err: actuatorError }, `scaling to ${decision.desired} failed`);
       }
     }
+    cycleLog.decision({ groupId: scaling.groupId, decision, ...(actuatorError === undefined ? {} : { actuatorError }), ...(notLeader ? { notLeader } : {}) });
     return {
       groupId: scaling.groupId,
       current,
+      running,
       desired: decision.desired,
       decision,
       ...(actuatorError === undefined ? {} : { actuatorError }),
@@ -246,13 +266,13 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     lastSnapshot = snapshot;
     const scaled = await scaleStep(snapshot);
     lastScaling = scaled;
-    exporter.update({
-      snapshot,
-      views,
-      ...(scaled === undefined ? {} : { scaling: { groupId: scaled.groupId, current: scaled.actuatorError === undefined && scaled.notLeader === undefined ? scaled.desired : scaled.current, desired: scaled.desired, decision: scaled.decision } }),
-    });
+    const shownScaling = scaled === undefined ? undefined : scalingView(scaled);
+    monitorView = buildMonitorView({ snapshot, views, ...(shownScaling === undefined ? {} : { scaling: shownScaling }), decisions });
+    exporter.update(monitorView);
+    cycleLog.cycle(monitorView, Date.now());
     const result: CycleResult = { snapshot, views, ...(scaled === undefined ? {} : { scaling: scaled }) };
-    history.record(result);
+    // The built-in view charts what /status reports: no lag for groups the broker does not know.
+    history.record({ ...result, views: monitorView.views });
     options.onCycle?.(result);
     return result;
   }
@@ -281,6 +301,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       elector?.start();
       ops = createOpsServer({
         registry,
+        // The registry's text, then the per-partition series rendered in chunks from the latest cycle.
+        exposition: () => Readable.from(exporter.chunks(), { objectMode: false }),
         logger,
         host: settings.metricsHost,
         port: settings.metricsPort,
@@ -311,17 +333,23 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     },
   });
 
+  /** The scaled group as /status and /metrics show it. */
+  function scalingView(scaled: NonNullable<CycleResult['scaling']>): ScalingView | undefined {
+    if (scaling === undefined) return undefined;
+    return {
+      groupId: scaling.groupId,
+      topics: scaling.topics,
+      ...(scaling.topicPattern === undefined ? {} : { topicPattern: scaling.topicPattern.source }),
+      actuator: actuator?.kind ?? settings.actuator,
+      mode: scaling.policy.mode,
+      current: scaled.running,
+      desired: scaled.desired,
+      decision: scaled.decision,
+    };
+  }
+
   function status(): MonitorStatus {
-    const document = buildStatus({
-      ...(lastSnapshot === undefined ? {} : { snapshot: lastSnapshot }),
-      views,
-      decisions,
-      ...(scaling === undefined || lastScaling === undefined
-        ? {}
-        : { scaling: { groupId: scaling.groupId, topics: scaling.topics, ...(scaling.topicPattern === undefined ? {} : { topicPattern: scaling.topicPattern.source }), actuator: actuator?.kind ?? settings.actuator, current: lastScaling.current, desired: lastScaling.desired, mode: scaling.policy.mode } }),
-      startedAtMs,
-      nowMs: Date.now(),
-    });
+    const document = buildStatus(monitorView, { startedAtMs, nowMs: Date.now() });
     return elector === undefined ? document : { ...document, leader: elector.status() };
   }
 

@@ -34,7 +34,7 @@ function cycle(i: number, options: { ok?: boolean; views?: GroupTopicView[]; rep
   const atMs = T0 + i * 1000;
   const snapshot = { atMs, durationMs: 5, ok: options.ok ?? true, topics: [], groups: [], errors: [] } as unknown as Snapshot;
   const [current, desired] = options.replicas ?? [1, 1];
-  return { snapshot, views: options.views ?? [view()], scaling: { groupId: 'workers', current, desired, decision: decision(atMs, current, desired) } };
+  return { snapshot, views: options.views ?? [view()], scaling: { groupId: 'workers', current, running: current, desired, decision: decision(atMs, current, desired) } };
 }
 
 describe('createViewHistory', () => {

@@ -145,7 +145,8 @@ export function createViewHistory(intervalMs: number, options: ViewHistoryOption
       const scaled = cycle.scaling;
       if (scaled !== undefined) {
         if (scaling === null || scaling.groupId !== scaled.groupId) scaling = { groupId: scaled.groupId, current: blank(), desired: blank() };
-        setLast(scaling.current, scaled.current);
+        // What runs after the cycle acted, as /status and /metrics show it.
+        setLast(scaling.current, scaled.running);
         setLast(scaling.desired, scaled.desired);
         lastDecision = scaled.decision;
         if (scaled.decision.action !== 'hold') {

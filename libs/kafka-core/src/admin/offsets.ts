@@ -32,6 +32,28 @@ export async function fetchPartitionOffsets(admin: Admin, topic: string): Promis
   }
 }
 
+/**
+ * Log start and end offsets of several topics at once, by topic then partition: one ListOffsets
+ * per leader broker for each end (the fork's `admin.fetchTopicsOffsets`) instead of two per
+ * topic. One topic the broker refuses (deleted meanwhile) fails the whole call: read topics one by
+ * one with fetchPartitionOffsets to tell which.
+ */
+export async function fetchTopicsPartitionOffsets(admin: Admin, topics: readonly string[]): Promise<Map<string, TopicPartitionOffsets[]>> {
+  try {
+    const result = await admin.fetchTopicsOffsets([...topics]);
+    const byTopic = new Map<string, TopicPartitionOffsets[]>();
+    for (const { topic, partitions } of result) {
+      byTopic.set(
+        topic,
+        partitions.map((o) => ({ partition: o.partition, start: requireOffset(o.low, 'start'), end: requireOffset(o.high, 'end') })).sort((a, b) => a.partition - b.partition),
+      );
+    }
+    return byTopic;
+  } catch (err) {
+    throw fromKafkaError(err, { action: `fetch offsets of ${topics.length} topics` });
+  }
+}
+
 /** A group's committed offsets on the given topics; partitions it never committed give null. */
 export async function fetchCommittedOffsets(
   admin: Admin,

@@ -35,13 +35,18 @@ export interface LagSummary {
  * deleted the head), nothing for `latest`.
  */
 export function partitionLag(input: PartitionOffsetsInput, reset: OffsetResetPolicy): PartitionLag {
-  const { start, end, committed } = input;
+  const { partition, start, end, committed } = input;
+  // Fields named, not spread: lag-monitor calls this for every group-partition every cycle
+  // (250,000 at 5,000 partitions × 50 groups), and an object spread costs several times more.
   if (committed === null) {
     const lag = reset === 'earliest' ? Math.max(0, end - start) : 0;
-    return { ...input, lag, hasCommit: false, commitOutOfRange: false };
+    return { partition, start, end, committed, lag, hasCommit: false, commitOutOfRange: false };
   }
   return {
-    ...input,
+    partition,
+    start,
+    end,
+    committed,
     lag: Math.max(0, end - committed),
     hasCommit: true,
     commitOutOfRange: committed < start || committed > end,
@@ -50,7 +55,14 @@ export function partitionLag(input: PartitionOffsetsInput, reset: OffsetResetPol
 
 /** Per-partition lag and totals for one group on one topic, partitions in ascending order. */
 export function summarizeLag(inputs: readonly PartitionOffsetsInput[], reset: OffsetResetPolicy): LagSummary {
-  const partitions = inputs.map((input) => partitionLag(input, reset)).sort((a, b) => a.partition - b.partition);
+  const partitions = inputs.map((input) => partitionLag(input, reset));
+  // Usually sorted already (snapshots are): sort only when not.
+  for (let i = 1; i < partitions.length; i += 1) {
+    if ((partitions[i] as PartitionLag).partition < (partitions[i - 1] as PartitionLag).partition) {
+      partitions.sort((a, b) => a.partition - b.partition);
+      break;
+    }
+  }
   let totalLag = 0;
   let uncommittedPartitions = 0;
   let partitionsWithLag = 0;

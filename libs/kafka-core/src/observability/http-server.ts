@@ -8,6 +8,12 @@ export type ReadinessCheck = () => boolean | string | Promise<boolean | string>;
 
 export interface OpsServerOptions {
   registry: Registry;
+  /**
+   * Renders the /metrics body instead of `registry.metrics()`, as a string or a stream (a large
+   * body sent in chunks); the content type stays the registry's. lag-monitor appends series it
+   * renders itself.
+   */
+  exposition?: () => Promise<string> | NodeJS.ReadableStream;
   logger?: Logger;
   /** Named checks; `/readyz` is 200 only when every one passes. */
   readiness?: Record<string, ReadinessCheck>;
@@ -66,7 +72,7 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
   const port = options.port ?? defaultOpsServerOptions.port;
 
   app.get('/metrics', async (_request, reply) => {
-    const body = await options.registry.metrics();
+    const body = options.exposition === undefined ? await options.registry.metrics() : await options.exposition();
     return reply.header('content-type', options.registry.contentType).send(body);
   });
   app.get('/healthz', async () => ({ status: 'ok' }));

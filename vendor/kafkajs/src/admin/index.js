@@ -345,6 +345,68 @@ module.exports = ({
   }
 
   /**
+   * Log start and end offsets of several topics at once: one metadata check for all of them and
+   * one ListOffsets per leader broker for each end (earliest, latest), where fetchTopicOffsets
+   * costs a metadata check and two ListOffsets per topic.
+   *
+   * @param {string[]} topics
+   * @returns {Promise<Array<{ topic: string, partitions: Array<{ partition: number, offset: string, high: string, low: string }> }>>}
+   */
+  const fetchTopicsOffsets = async topics => {
+    if (!Array.isArray(topics) || topics.some(topic => !topic || typeof topic !== 'string')) {
+      throw new KafkaJSNonRetriableError(`Invalid topics array ${topics}`)
+    }
+    if (topics.length === 0) return []
+
+    const retrier = createRetry(retry)
+
+    return retrier(async (bail, retryCount, retryTime) => {
+      try {
+        await cluster.addMultipleTargetTopics(topics)
+        await cluster.refreshMetadataIfNecessary()
+
+        const request = fromBeginning =>
+          topics.map(topic => ({
+            topic,
+            fromBeginning,
+            partitions: cluster.findTopicPartitionMetadata(topic).map(p => ({ partition: p.partitionId })),
+          }))
+        const [high, low] = await Promise.all([
+          cluster.fetchTopicsOffset(request(false)),
+          cluster.fetchTopicsOffset(request(true)),
+        ])
+
+        const lowByTopic = new Map(
+          low.map(({ topic, partitions }) => [
+            topic,
+            new Map(partitions.map(({ partition, offset }) => [partition, offset])),
+          ])
+        )
+        const highByTopic = new Map(high.map(({ topic, partitions }) => [topic, partitions]))
+        return topics.map(topic => {
+          const lows = lowByTopic.get(topic) || new Map()
+          return {
+            topic,
+            partitions: (highByTopic.get(topic) || []).map(({ partition, offset }) => ({
+              partition,
+              offset,
+              high: offset,
+              low: lows.get(partition),
+            })),
+          }
+        })
+      } catch (e) {
+        if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+          await cluster.refreshMetadata()
+          throw e
+        }
+
+        bail(e)
+      }
+    })
+  }
+
+  /**
    * @param {string} topic
    * @param {number} [timestamp]
    */
@@ -1628,6 +1690,7 @@ module.exports = ({
     events,
     fetchOffsets,
     fetchTopicOffsets,
+    fetchTopicsOffsets,
     fetchTopicOffsetsByTimestamp,
     setOffsets,
     commitGroupOffsets,
