@@ -3,7 +3,7 @@
 // a scaling policy that sets the consumer fleet's replica count.
 import { Command } from 'commander';
 import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagsFor, kafkaCliFlags, loadFromFlags, loadKafkaConfig, reportFatal, runService } from '@lagscale/kafka-core';
-import { loadMonitorSettings, monitorEnv } from '../config/monitor-config.js';
+import { loadMonitorSettings, monitorEnv, monitorShutdownTimeoutMs } from '../config/monitor-config.js';
 import { createMonitorService } from '../runtime/monitor-service.js';
 
 const program = configureCliHelp(new Command('lag-monitor')
@@ -17,6 +17,6 @@ program.action(async (options: Record<string, unknown>) => {
   })).catch((err: unknown) => process.exit(reportFatal(err)));
   const logger = createLogger({ name: 'lag-monitor', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
   const service = createMonitorService({ kafkaConfig, settings, logger });
-  await runService(service, { logger, shutdownTimeoutMs: settings.local.stopTimeoutMs + 10_000 });
+  await runService(service, { logger, shutdownTimeoutMs: monitorShutdownTimeoutMs(settings.local.stopTimeoutMs) });
 });
 await program.parseAsync(process.argv);

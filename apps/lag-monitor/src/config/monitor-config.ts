@@ -59,7 +59,7 @@ export const monitorEnv = {
   kubeconfig: optionalEnvVar('LAG_MONITOR_KUBECONFIG', parsers.string(), { description: 'Kubernetes: kubeconfig path (default: KUBECONFIG or ~/.kube/config)' }),
   ...leaderElectionEnv,
   localLogDir: optionalEnvVar('LAG_MONITOR_LOCAL_LOG_DIR', parsers.string(), { description: 'Local: directory for each replica\'s log (default: discard)' }),
-  localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: 'Local: SIGTERM, then SIGKILL after this', default: defaultLocalActuatorOptions.stopTimeoutMs }),
+  localStopTimeoutMs: envVar('LAG_MONITOR_LOCAL_STOP_TIMEOUT_MS', parsers.durationMs(), { description: "Local: SIGTERM, then SIGKILL after this; lag-monitor's own stop is bounded by this plus 10 s", default: defaultLocalActuatorOptions.stopTimeoutMs }),
   partitionSeries: envVar('LAG_MONITOR_PARTITION_SERIES', parsers.oneOf(PARTITION_SERIES), {
     description: 'Per group-partition series in /metrics: all, or offsets (kafka_exporter\'s lag and current offset only; for very large clusters)',
     default: defaultMonitorSettings.partitionSeries,
@@ -77,6 +77,14 @@ export interface ScalingTarget {
 }
 
 /** Whether the policy looks at the scaled group's lag on `topic`. Pure. */
+/**
+ * How long lag-monitor's own stop may take: the local actuator's SIGTERM-then-SIGKILL wait for
+ * its replicas, plus 10 s for the last cycle, the lease release and the HTTP server.
+ */
+export function monitorShutdownTimeoutMs(localStopTimeoutMs: number): number {
+  return localStopTimeoutMs + 10_000;
+}
+
 export function scalesOnTopic(target: Pick<ScalingTarget, 'topics' | 'topicPattern'>, topic: string): boolean {
   if (target.topics.length === 0 && target.topicPattern === undefined) return true;
   return target.topics.includes(topic) || (target.topicPattern?.test(topic) ?? false);
