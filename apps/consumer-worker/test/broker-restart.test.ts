@@ -57,7 +57,7 @@ describe('consumer-worker across a broker restart', () => {
     await service.start();
     const url = service.metricsUrl ?? '';
     await waitFor(async () => (await topicRecordCount(t, outputTopic)) >= 50, { timeoutMs: 60_000, description: 'the first 50 records output' });
-    expect(await readyz(url)).toEqual({ status: 200, checks: { group: 'ok', fetch: 'ok' } });
+    expect(await readyz(url)).toEqual({ status: 200, checks: { topic: 'ok', group: 'ok', fetch: 'ok' } });
     await producer.disconnect();
 
     await killBroker(options.dataDir);

@@ -125,6 +125,17 @@ async function logsOf(list: readonly MonitorProcess[]): Promise<string> {
 
 const monitorWrites = async (): Promise<ScaleWrite[]> => (await scaleWrites(deployed)).filter((w) => w.pod !== undefined);
 
+/**
+ * The monitors' scale writes received after `sinceMs`, once there is at least one: the API server
+ * logs a request's ResponseComplete audit event after it has answered, so the restored scale can
+ * be read a moment before the write that restored it is in the log.
+ */
+async function writesSince(sinceMs: number, what: string): Promise<ScaleWrite[]> {
+  const since = async () => (await monitorWrites()).filter((w) => w.atMs > sinceMs);
+  await waitFor(async () => (await since()).length > 0, { timeoutMs: 10_000, description: `the audit event of ${what}` });
+  return since();
+}
+
 /** Knocks the replicas down as a person would, and waits for the leader to set them back. */
 async function knockDownAndWaitForRestore(description: string): Promise<void> {
   await setReplicas(deployed, 1);
@@ -146,7 +157,7 @@ describe('two lag-monitor replicas with leader election', () => {
       for (let round = 1; round <= 8 && !followerSawIt; round += 1) {
         const startedAtMs = Date.now();
         await knockDownAndWaitForRestore(`restore ${round}`);
-        const writers = new Set((await monitorWrites()).filter((w) => w.atMs > startedAtMs).map((w) => w.pod));
+        const writers = new Set((await writesSince(startedAtMs, `restore ${round}`)).map((w) => w.pod));
         expect(writers.size, `round ${round}: replicas that patched`).toBe(1);
         const other = pair.find((p) => !writers.has(p.pod)) as MonitorProcess;
         followerSawIt = (await decisionsOf(other)).some((d) => d.atMs > startedAtMs && d.current === 1 && d.desired === PARTITIONS);
@@ -171,7 +182,7 @@ describe('two lag-monitor replicas with leader election', () => {
       await leader.exited;
       await setReplicas(deployed, 1);
       await waitFor(async () => (await replicasOf(deployed)) === PARTITIONS, { timeoutMs: 30_000, description: 'the follower restoring the replicas' });
-      const takeover = (await monitorWrites()).find((w) => w.atMs > killedAtMs);
+      const [takeover] = await writesSince(killedAtMs, 'the takeover');
       expect(takeover?.pod).toBe(follower.pod);
       const takeoverMs = (takeover?.atMs ?? Infinity) - killedAtMs;
       console.log(`takeover: the follower patched ${takeoverMs} ms after kill -9 of the leader (bound: ${LEASE_DURATION_MS + INTERVAL_MS} ms)`);
@@ -187,14 +198,14 @@ describe('two lag-monitor replicas with leader election', () => {
       const stoppedAtMs = Date.now();
       await setReplicas(deployed, 1);
       await waitFor(async () => (await replicasOf(deployed)) === PARTITIONS, { timeoutMs: 30_000, description: 'the replacement restoring the replicas' });
-      expect((await monitorWrites()).find((w) => w.atMs > stoppedAtMs)?.pod).toBe(replacement.pod);
+      expect((await writesSince(stoppedAtMs, "the replacement's restore"))[0]?.pod).toBe(replacement.pod);
       // Give the stalled one a reason to act the moment it wakes.
       await setReplicas(deployed, 1);
       const wokenAtMs = Date.now();
       follower.child.kill('SIGCONT');
       await waitFor(async () => (await replicasOf(deployed)) === PARTITIONS, { timeoutMs: 30_000, description: 'the leader restoring the replicas' });
       await waitFor(async () => (await leaderGauge(follower)) === 0, { timeoutMs: 10_000, description: 'the woken replica not leading' });
-      const afterWake = (await monitorWrites()).filter((w) => w.atMs > wokenAtMs);
+      const afterWake = await writesSince(wokenAtMs, 'the restore after the wake');
       expect(afterWake.map((w) => w.pod)).toEqual([replacement.pod]);
 
       // Over the whole run: two pods never patched within one interval of each other.

@@ -75,7 +75,7 @@ describe('lag-monitor scaling a Deployment on a real API server', () => {
       monitor = await startMonitor(monitorEnv(group));
       // 200 records at 10 per replica ask for 20: the partition count caps it at 4.
       await waitFor(async () => (await replicasOf(deployed)) === PARTITIONS, { timeoutMs: 30_000, description: `${PARTITIONS} replicas` });
-      const up = monitor.cycles.find((c) => c.scaling?.decision.action === 'scale-up');
+      const up = await waitFor(() => monitor.cycles.find((c) => c.scaling?.decision.action === 'scale-up'), { timeoutMs: 10_000, description: 'the scale-up cycle' });
       expect(up?.scaling?.decision).toMatchObject({ desired: PARTITIONS, reason: 'partition-cap' });
       expect(monitor.service.status().leader).toMatchObject({ leading: true, holder: 'lag-monitor-test', lease: `${deployed.namespace}/${LEASE}` });
 
@@ -87,10 +87,15 @@ describe('lag-monitor scaling a Deployment on a real API server', () => {
       // The backlog is gone: down to the minimum, but not before the window has passed.
       await commitAsGroup(t, group, { [topic]: Array<number>(PARTITIONS).fill(RECORDS_PER_PARTITION) });
       await waitFor(async () => (await replicasOf(deployed)) === 1, { timeoutMs: 30_000, description: 'back to 1 replica' });
-      const down = monitor.cycles.find((c) => c.scaling?.decision.action === 'scale-down');
+      // The cycle is reported once its actuation has returned, a moment after the API server has the scale.
+      const down = await waitFor(() => monitor.cycles.find((c) => c.scaling?.decision.action === 'scale-down'), { timeoutMs: 10_000, description: 'the scale-down cycle' });
       expect(down?.scaling?.decision).toMatchObject({ current: PARTITIONS, desired: 1, reason: 'min-replicas' });
 
-      const writes = await scaleWrites(deployed);
+      // The API server logs a request's ResponseComplete audit event after it has answered.
+      const writes = await waitFor(async () => {
+        const all = await scaleWrites(deployed);
+        return all.length >= 2 ? all : undefined;
+      }, { timeoutMs: 10_000, description: 'the audit events of both scale writes' });
       expect(writes.map((w) => ({ username: w.username, replicas: w.replicas, code: w.code }))).toEqual([
         { username: serviceAccountUser(deployed.namespace), replicas: PARTITIONS, code: 200 },
         { username: serviceAccountUser(deployed.namespace), replicas: 1, code: 200 },
@@ -134,8 +139,10 @@ describe('lag-monitor scaling a Deployment on a real API server', () => {
     for (const [method, path, options] of refused) expect((await sa.request(method, path, options)).status, `${method} ${path}`).toBe(403);
 
     // The server recorded each refusal under the service account's name.
-    const audit = (await readAuditEvents(deployed.server)).filter((e) => e.user.username === serviceAccountUser(ns) && e.responseStatus?.code === 403);
-    expect(audit.length).toBeGreaterThanOrEqual(refused.length);
+    // (its ResponseComplete events are logged just after each answer)
+    const refusals = async () => (await readAuditEvents(deployed.server)).filter((e) => e.user.username === serviceAccountUser(ns) && e.responseStatus?.code === 403);
+    await waitFor(async () => (await refusals()).length >= refused.length, { timeoutMs: 10_000, description: 'the audit events of every refusal' });
+    expect((await refusals()).length).toBeGreaterThanOrEqual(refused.length);
 
     // And the actuator says what to grant, in the error a user sees.
     const other = createKubernetesActuator(
