@@ -39,10 +39,10 @@ function headSeq(unit: Lane | Entry): number {
 export class LaneScheduler {
   private readonly ready = new MinHeap<Lane | Entry>();
   /** Lanes with queued or busy records, per partition and lane id (see `laneOf`). */
-  private readonly lanesOf = new Map<PartitionState, Map<string, Lane>>();
+  private readonly lanesOf = new Map<PartitionState, Map<number, Lane>>();
   // the last partition placed into and its lanes: records come in batches of one partition
   private lastPart: PartitionState | undefined;
-  private lastLanes: Map<string, Lane> | undefined;
+  private lastLanes: Map<number, Lane> | undefined;
 
   constructor(private readonly options: LaneSchedulerOptions) {}
 
@@ -55,9 +55,9 @@ export class LaneScheduler {
     return this.options.ordering === 'key';
   }
 
-  /** Queues a tracked record in its lane (its key as latin1 text in key mode, null: no key), or as an independent one. */
-  place(entry: Entry, keyLatin1: string | null): void {
-    const laneId = laneOf(keyLatin1, this.options.ordering);
+  /** Queues a tracked record in its lane (its `laneKeyOf` in key mode, null: no key), or as an independent one. */
+  place(entry: Entry, laneKey: number | null): void {
+    const laneId = laneOf(laneKey, this.options.ordering);
     if (laneId === undefined) {
       this.ready.push(entry, entry.seq);
       return;
@@ -198,7 +198,7 @@ export class LaneScheduler {
     return { entries: filled, tags: filledTags };
   }
 
-  private lanesFor(part: PartitionState): Map<string, Lane> {
+  private lanesFor(part: PartitionState): Map<number, Lane> {
     if (part === this.lastPart && this.lastLanes !== undefined) return this.lastLanes;
     let lanes = this.lanesOf.get(part);
     if (lanes === undefined) {

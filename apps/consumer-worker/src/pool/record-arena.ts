@@ -275,7 +275,8 @@ export class RecordArena {
 
   /**
    * A 32-bit FNV-1a hash of the key's bytes, or undefined for a null key: keyed state routes a
-   * key to a thread by it (`keyed-routing`), without making a string of the key.
+   * key to a thread by it (`keyed-routing`) and the dispatcher a record to its lane (`laneKeyOf`),
+   * without making a string of the key.
    */
   keyHash(slot: number): number | undefined {
     const at = slot * RECORD_SLOTS;
@@ -288,7 +289,7 @@ export class RecordArena {
     return hash >>> 0;
   }
 
-  /** The key's bytes as latin1 text (a char per byte): an ordering lane's id. */
+  /** The key's bytes as latin1 text (a char per byte): keys that compare by bytes. */
   keyLatin1(slot: number): string | null {
     const at = slot * RECORD_SLOTS;
     const length = this.index[at + 1] as number;
