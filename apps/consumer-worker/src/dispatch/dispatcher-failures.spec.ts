@@ -88,8 +88,9 @@ describe('Dispatcher failures', () => {
   it('puts records the worker skipped behind the retry of the failed one, without counting an attempt', async () => {
     const { dispatcher, executor, clock, produced } = createHarness({ chunkSize: 10 });
     dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, 'a')]);
-    // a@4 is newer than b@3 and waits for a's chunk.
-    expect(executor.running[0]?.tags).toEqual([1, 1, 1, 2]);
+    // a@4 is newer than b@3: it joins a's run only because the chunk has room once b@3 is in.
+    expect(executor.running[0]?.records.map((r) => r.offset)).toEqual([0, 1, 2, 4, 3]);
+    expect(executor.running[0]?.tags).toEqual([1, 1, 1, 1, 2]);
     executor.settleSkipping((r) => (r.offset === 1 ? fail() : okWithOutput(r)));
     await flush();
     // a@2 and a@4 were never run; b@3 is another key and stands.

@@ -59,10 +59,11 @@ describe('Dispatcher.enqueueArena', () => {
     const { dispatcher, executor } = createHarness({ ordering: 'key', chunkSize: 10 });
     enqueueFetched(dispatcher, 't', 0, fetched([0, 1, 2, 3], (o) => (o % 2 === 0 ? 'a' : 'b')));
     await flush();
-    // Oldest first: a@0, then b@1 (older than a@2), and b@3 once nothing older is ready; a@2
-    // waits for a's chunk.
-    expect(executor.running[0]?.records.map((r) => r.offset)).toEqual([0, 1, 3]);
-    expect(executor.running[0]?.tags).toEqual([1, 2, 2]);
+    // Oldest first: a@0, then b@1 (older than a@2), and b@3 once nothing older is ready; with
+    // every ready record in and room left, a@2 rides along after a's run instead of waiting for
+    // a's chunk to settle. Each key's records stay contiguous and in fetch order.
+    expect(executor.running[0]?.records.map((r) => r.offset)).toEqual([0, 2, 1, 3]);
+    expect(executor.running[0]?.tags).toEqual([1, 1, 2, 2]);
   });
 
   it('drops a counted batch of a partition revoked before it was queued', async () => {

@@ -72,6 +72,15 @@ describe('Dispatcher ordering', () => {
     expect(executor.history.map((chunk) => chunk.map((r) => r.offset))).toEqual([[0, 1, 2, 3], [4]]);
   });
 
+  it('key mode: once every ready record is in a chunk with room left, its keys add their next records after their run', () => {
+    const { dispatcher, executor } = createHarness({ chunkSize: 5, maxConcurrentChunks: 4 });
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'b'), record(0, 2, 'a'), record(0, 3, 'b'), record(0, 4, 'a'), record(0, 5, 'a'), record(0, 6, null)]);
+    // Oldest first: a@0, b@1 and b@3 (older than the keyless @6), @6; the one place left goes to
+    // a's next record, after a's run; a@4 and a@5 wait for a's chunk.
+    expect(executor.history.map((chunk) => chunk.map((r) => r.offset))).toEqual([[0, 2, 1, 3, 6]]);
+    expect(executor.running[0]?.tags).toEqual([1, 1, 2, 2, 0]);
+  });
+
   it('key mode: a hot key does not hold back the committed offset behind other keys served first', async () => {
     // Round-robin over keys would run a@0, b@2, c@4, then a@1: the partition's completed prefix
     // would sit at 1 while 2 and 4 are done. Oldest first runs them in offset order.

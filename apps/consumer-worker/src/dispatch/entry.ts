@@ -5,7 +5,8 @@ import type { PartitionState } from './partition-state.js';
 
 /** Records that must run one after another (one key, or one partition), oldest first. */
 export interface Lane {
-  id: string;
+  /** See `laneOf`. */
+  id: number;
   part: PartitionState;
   queue: Deque<Entry>;
   /** Some of its records are running, producing, retrying or being dead-lettered. */

@@ -3,6 +3,7 @@ import { RecordArena } from '../pool/record-arena.js';
 import { Entry } from './entry.js';
 import type { FlowControl } from './flow-control.js';
 import type { LaneScheduler } from './lane-scheduler.js';
+import { laneKeyOf } from './ordering.js';
 import type { PartitionState } from './partition-state.js';
 import type { PartitionTable } from './partition-table.js';
 
@@ -58,7 +59,7 @@ export class Intake {
       if (part.revoked) continue;
       for (let slot = 0; slot < offsets.length; slot += 1) {
         const offset = offsets[slot] as number;
-        if (offset >= 0) lanes.place(new Entry(part, offset, arena, slot, 1, enqueuedAtMs), byKey ? arena.keyLatin1(slot) : null);
+        if (offset >= 0) lanes.place(new Entry(part, offset, arena, slot, 1, enqueuedAtMs), byKey ? laneKeyOf(arena, slot) : null);
       }
     }
   }
@@ -81,7 +82,7 @@ export class Intake {
     for (let slot = 0; slot < fresh.length; slot += 1) {
       const record = fresh[slot] as DispatchRecord;
       const part = freshParts[slot] as PartitionState;
-      if (part.take(record.offset, arena.dataBytes(slot))) this.lanes.place(new Entry(part, record.offset, arena, slot, record.attempt, nowMs), byKey ? arena.keyLatin1(slot) : null);
+      if (part.take(record.offset, arena.dataBytes(slot))) this.lanes.place(new Entry(part, record.offset, arena, slot, record.attempt, nowMs), byKey ? laneKeyOf(arena, slot) : null);
     }
     for (const part of highest.keys()) this.flow.update(part);
     this.flow.updateTotal(this.parts.values());

@@ -16,6 +16,12 @@ export interface Chunk {
   tags: number[];
 }
 
+/** A lane in a chunk being filled, and where its run of records ends. */
+interface LaneRun {
+  lane: Lane;
+  end: number;
+}
+
 /** The arrival number of the record a ready unit would start with. */
 function headSeq(unit: Lane | Entry): number {
   return isLane(unit) ? (unit.queue.peek()?.seq ?? Infinity) : unit.seq;
@@ -33,10 +39,10 @@ function headSeq(unit: Lane | Entry): number {
 export class LaneScheduler {
   private readonly ready = new MinHeap<Lane | Entry>();
   /** Lanes with queued or busy records, per partition and lane id (see `laneOf`). */
-  private readonly lanesOf = new Map<PartitionState, Map<string, Lane>>();
+  private readonly lanesOf = new Map<PartitionState, Map<number, Lane>>();
   // the last partition placed into and its lanes: records come in batches of one partition
   private lastPart: PartitionState | undefined;
-  private lastLanes: Map<string, Lane> | undefined;
+  private lastLanes: Map<number, Lane> | undefined;
 
   constructor(private readonly options: LaneSchedulerOptions) {}
 
@@ -49,9 +55,9 @@ export class LaneScheduler {
     return this.options.ordering === 'key';
   }
 
-  /** Queues a tracked record in its lane (its key as latin1 text in key mode, null: no key), or as an independent one. */
-  place(entry: Entry, keyLatin1: string | null): void {
-    const laneId = laneOf(keyLatin1, this.options.ordering);
+  /** Queues a tracked record in its lane (its `laneKeyOf` in key mode, null: no key), or as an independent one. */
+  place(entry: Entry, laneKey: number | null): void {
+    const laneId = laneOf(laneKey, this.options.ordering);
     if (laneId === undefined) {
       this.ready.push(entry, entry.seq);
       return;
@@ -106,13 +112,17 @@ export class LaneScheduler {
    * Fills a chunk from the ready queue, oldest record first; a lane's records in it get a tag of
    * their own, and a lane goes on adding its next records only while they are older than every
    * other ready record. A record whose chunks crashed their worker `maxChunkCrashes` times runs
-   * alone, so the poison record of a crashing chunk is isolated.
+   * alone, so the poison record of a crashing chunk is isolated. When every ready record is in
+   * and room is left, the chunk's lanes add their next records (`topUp`).
    */
   nextChunk(): Chunk {
     const { chunkSize, maxChunkCrashes } = this.options;
     const entries: Entry[] = [];
     const tags: number[] = [];
+    // the chunk's lanes, each with the end of its run of records in `entries`
+    const runs: LaneRun[] = [];
     let nextTag = 1;
+    let isolated = false;
     while (entries.length < chunkSize) {
       const unit = this.ready.peek();
       if (unit === undefined) break;
@@ -142,13 +152,53 @@ export class LaneScheduler {
           entries.push(unit.queue.shift() as Entry);
           tags.push(tag);
         }
+        runs.push({ lane: unit, end: entries.length });
       }
-      if (alone) break;
+      if (alone) {
+        isolated = true;
+        break;
+      }
     }
+    if (!isolated && entries.length < chunkSize && runs.length > 0 && this.ready.length === 0) return this.topUp(entries, tags, runs);
     return { entries, tags };
   }
 
-  private lanesFor(part: PartitionState): Map<string, Lane> {
+  /**
+   * Every ready record is in the chunk and room is left: each lane of the chunk adds its next
+   * queued records after its run, up to `chunkSize` in all. The lane is busy until this chunk
+   * settles, so those records could start no sooner in another chunk; riding along they finish
+   * sooner, and a chunk round trip to a thread carries more records (with few keys a chunk
+   * otherwise holds about one record per key). A record due to run alone stays queued.
+   */
+  private topUp(entries: Entry[], tags: number[], runs: readonly LaneRun[]): Chunk {
+    const { chunkSize, maxChunkCrashes } = this.options;
+    let room = chunkSize - entries.length;
+    const filled: Entry[] = [];
+    const filledTags: number[] = [];
+    let from = 0;
+    for (const { lane, end } of runs) {
+      for (let i = from; i < end; i += 1) {
+        filled.push(entries[i] as Entry);
+        filledTags.push(tags[i] as number);
+      }
+      from = end;
+      const tag = tags[end - 1] as number;
+      while (room > 0) {
+        const next = lane.queue.peek();
+        if (next === undefined || next.crashes >= maxChunkCrashes) break;
+        filled.push(lane.queue.shift() as Entry);
+        filledTags.push(tag);
+        room -= 1;
+      }
+    }
+    for (let i = from; i < entries.length; i += 1) {
+      filled.push(entries[i] as Entry);
+      filledTags.push(tags[i] as number);
+    }
+    return { entries: filled, tags: filledTags };
+  }
+
+  private lanesFor(part: PartitionState): Map<number, Lane> {
     if (part === this.lastPart && this.lastLanes !== undefined) return this.lastLanes;
     let lanes = this.lanesOf.get(part);
     if (lanes === undefined) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RecordArena } from '../pool/record-arena.js';
-import { laneOf, type OrderingMode } from './ordering.js';
+import { laneKeyOf, laneOf, type OrderingMode } from './ordering.js';
 
-const keyText = (key: Buffer | null) => RecordArena.copyOf([{ key, value: null, timestamp: '0' }]).keyLatin1(0);
+const laneKey = (key: Buffer | null) => laneKeyOf(RecordArena.copyOf([{ key, value: null, timestamp: '0' }]), 0);
 
 describe('laneOf', () => {
   const rows: Array<{ name: string; mode: OrderingMode; a: Buffer | null; b: Buffer | null; sameLane: boolean; independent: boolean }> = [
@@ -15,10 +15,18 @@ describe('laneOf', () => {
     { name: 'unordered is always independent', mode: 'unordered', a: Buffer.from('x'), b: Buffer.from('x'), sameLane: true, independent: true },
   ];
   it.each(rows)('$name', ({ mode, a, b, sameLane, independent }) => {
-    // keys as the dispatcher reads them: latin1 text from an arena
-    const laneA = laneOf(keyText(a), mode);
-    const laneB = laneOf(keyText(b), mode);
+    // keys as the dispatcher reads them: hashed from an arena's bytes
+    const laneA = laneOf(laneKey(a), mode);
+    const laneB = laneOf(laneKey(b), mode);
     expect(laneA === laneB).toBe(sameLane);
     expect(laneA === undefined).toBe(independent);
+  });
+
+  it('lane keys are small integers, equal for equal key bytes, distinct over 2,000 keys', () => {
+    const keys = Array.from({ length: 2_000 }, (_, i) => Buffer.from(`key-${i % 6}-${i}`));
+    const lanes = new Set(keys.map((key) => laneKey(key)));
+    expect(lanes.size).toBe(keys.length);
+    for (const lane of lanes) expect(lane !== null && Number.isSafeInteger(lane) && lane >= 0 && lane < 2 ** 30).toBe(true);
+    expect(laneKey(Buffer.from('key-1-7'))).toBe(laneKey(Buffer.from('key-1-7')));
   });
 });

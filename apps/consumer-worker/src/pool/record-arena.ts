@@ -34,6 +34,23 @@ function lastValue(value: HeaderValue): Buffer | string | undefined {
   return value.length === 0 ? undefined : value[value.length - 1];
 }
 
+/** Where the `count` headers starting at `at` end, read without decoding them. */
+function wireHeadersEnd(bytes: Buffer, at: number, count: number): number {
+  let pos = at;
+  for (let h = 0; h < count; h += 1) {
+    const nameLength = readVarint(bytes, pos);
+    const valueLength = readVarint(bytes, lastVarintEnd() + Math.max(0, nameLength));
+    pos = lastVarintEnd() + Math.max(0, valueLength);
+  }
+  return pos;
+}
+
+function sameBytes(bytes: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i += 1) if (bytes[aStart + i] !== bytes[bStart + i]) return false;
+  return true;
+}
+
 /**
  * The bytes of a batch of fetched records (keys, values, headers), copied once, right after the
  * fetch, into one SharedArrayBuffer that worker threads read in place. The fetched message
@@ -46,6 +63,8 @@ export class RecordArena {
   private readonly index: Float64Array;
   private readonly bytes: Buffer;
   private readonly wire: boolean;
+  /** The last text headers read from the record bytes, and where those bytes are (WIRE layout). */
+  private lastTextHeaders: { start: number; end: number; headers: Record<string, string> } | undefined;
 
   private constructor(
     readonly buffer: SharedArrayBuffer,
@@ -256,7 +275,8 @@ export class RecordArena {
 
   /**
    * A 32-bit FNV-1a hash of the key's bytes, or undefined for a null key: keyed state routes a
-   * key to a thread by it (`keyed-routing`), without making a string of the key.
+   * key to a thread by it (`keyed-routing`) and the dispatcher a record to its lane (`laneKeyOf`),
+   * without making a string of the key.
    */
   keyHash(slot: number): number | undefined {
     const at = slot * RECORD_SLOTS;
@@ -269,7 +289,7 @@ export class RecordArena {
     return hash >>> 0;
   }
 
-  /** The key's bytes as latin1 text (a char per byte): an ordering lane's id. */
+  /** The key's bytes as latin1 text (a char per byte): keys that compare by bytes. */
   keyLatin1(slot: number): string | null {
     const at = slot * RECORD_SLOTS;
     const length = this.index[at + 1] as number;
@@ -306,10 +326,24 @@ export class RecordArena {
 
   /** Headers read from the record's bytes (WIRE layout); a null value is left out, as an undefined one is in the indexed layout. */
   private wireHeaders(slot: number, text: boolean): Record<string, string | Buffer> {
-    const headers: Record<string, string | Buffer> = {};
     const at = slot * RECORD_SLOTS;
     const count = this.index[at + 5] as number;
-    let pos = this.index[at + 4] as number;
+    const start = this.index[at + 4] as number;
+    if (!text || count === 0) return this.readWireHeaders(start, count, text);
+    // Records of a batch mostly carry the same header bytes (a content type): when they equal the
+    // last record's, a copy of its text headers saves decoding names and values again. A copy,
+    // so a handler that changes its record's headers changes no other record's.
+    const end = wireHeadersEnd(this.bytes, start, count);
+    const last = this.lastTextHeaders;
+    if (last !== undefined && sameBytes(this.bytes, last.start, last.end, start, end)) return { ...last.headers };
+    const headers = this.readWireHeaders(start, count, true) as Record<string, string>;
+    this.lastTextHeaders = { start, end, headers };
+    return { ...headers };
+  }
+
+  private readWireHeaders(start: number, count: number, text: boolean): Record<string, string | Buffer> {
+    const headers: Record<string, string | Buffer> = {};
+    let pos = start;
     for (let h = 0; h < count; h += 1) {
       const nameLength = readVarint(this.bytes, pos);
       const nameAt = lastVarintEnd();

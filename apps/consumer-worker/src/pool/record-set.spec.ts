@@ -97,6 +97,30 @@ describe('reading fetched record sets', () => {
     expect(arena.keyLatin1(99)).toBe('k49');
   });
 
+  it('reads repeated header bytes once per run of records, yet hands every record headers of its own', async () => {
+    const same = { 'content-type': 'application/octet-stream', trace: 'a' };
+    const records: TestRecord[] = [
+      { key: Buffer.from('k0'), value: Buffer.from('v'), headers: same },
+      { key: Buffer.from('k1'), value: Buffer.from('v'), headers: same },
+      { key: Buffer.from('k2'), value: Buffer.from('v'), headers: { ...same, trace: 'b' } },
+      { key: Buffer.from('k3'), value: Buffer.from('v') },
+      { key: Buffer.from('k4'), value: Buffer.from('v'), headers: same },
+      { key: Buffer.from('k5'), value: Buffer.from('v'), headers: { 'content-type': 'application/octet-stream', trace: 'ab' } },
+    ];
+    const { arena } = arenaOf(await recordSetSegments(await recordSet({ baseOffset: 0, records })));
+    const first = arena.headersText(0);
+    const second = arena.headersText(1);
+    expect(second).toEqual(same);
+    expect(second).not.toBe(first);
+    second.trace = 'changed by a handler';
+    expect(arena.headersText(0)).toEqual(same);
+    expect(arena.headersText(2)).toEqual({ ...same, trace: 'b' });
+    expect(arena.headersText(3)).toEqual({});
+    expect(arena.headersText(4)).toEqual(same);
+    expect(arena.headersText(5)).toEqual({ 'content-type': 'application/octet-stream', trace: 'ab' });
+    expect(arena.headersText(1)).toEqual(same);
+  });
+
   it('keeps gaps in offsets (compaction) as they are', async () => {
     const set = await recordSet({ baseOffset: 0, records: [{ key: null, value: Buffer.from('a'), offsetDelta: 0 }, { key: null, value: Buffer.from('b'), offsetDelta: 7 }] });
     expect(arenaOf(await recordSetSegments(set)).offsets).toEqual([0, 7]);
