@@ -12,10 +12,14 @@ export interface HealthInput {
   minSamples: number;
   /** Members of the group now; 0 when it is Empty or Dead. */
   members: number;
-  atMs: readonly number[];
-  /** Committed offset per sample; null while the group has none. */
-  committed: readonly (number | null)[];
-  lag: readonly number[];
+  atMs: ArrayLike<number>;
+  /** Committed offset per sample; null (or NaN, in columns) while the group has none. */
+  committed: ArrayLike<number | null>;
+  lag: ArrayLike<number>;
+  /** First sample of the arrays to judge (default 0): columns hold many series. */
+  from?: number;
+  /** Samples to judge from `from` (default: all). */
+  count?: number;
 }
 
 export interface HealthVerdict {
@@ -39,27 +43,34 @@ export interface HealthVerdict {
  * 5. OK otherwise: commits advance and the lag is not steadily growing.
  */
 export function partitionHealth(input: HealthInput): HealthVerdict {
-  const { atMs, committed, lag } = input;
-  const n = Math.min(atMs.length, committed.length, lag.length);
-  if (n === 0) return { health: 'OK', reason: 'no samples yet' };
-  const lastLag = lag[n - 1] as number;
+  const from = input.from ?? 0;
+  const n = input.count ?? Math.min(input.atMs.length, input.committed.length, input.lag.length) - from;
+  // Sample i of the series, i from 0.
+  const atMs = (i: number) => input.atMs[from + i] as number;
+  const lag = (i: number) => input.lag[from + i] as number;
+  const committed = (i: number): number | null => {
+    const v = input.committed[from + i];
+    return v === undefined || v === null || Number.isNaN(v) ? null : v;
+  };
+  if (n <= 0) return { health: 'OK', reason: 'no samples yet' };
+  const lastLag = lag(n - 1);
   if (lastLag === 0) return { health: 'OK', reason: 'no lag' };
   for (let i = n - 2; i >= 0; i -= 1) {
-    if (lag[i] === 0) {
-      return { health: 'OK', reason: `lag ${lastLag}, but caught up ${seconds(input.nowMs - (atMs[i] as number))} ago` };
+    if (lag(i) === 0) {
+      return { health: 'OK', reason: `lag ${lastLag}, but caught up ${seconds(input.nowMs - atMs(i))} ago` };
     }
   }
 
-  const spanMs = input.nowMs - (atMs[0] as number);
+  const spanMs = input.nowMs - atMs(0);
   if (n < input.minSamples || spanMs < input.windowMs) {
     const members = input.members === 0 ? ', no members' : '';
     return { health: 'OK', reason: `warming up: ${n} of ${input.minSamples} samples over ${seconds(spanMs)} of ${seconds(input.windowMs)}${members}` };
   }
 
-  const firstCommitted = committed[0] ?? null;
+  const firstCommitted = committed(0);
   let moved = false;
   for (let i = 1; i < n; i += 1) {
-    if ((committed[i] ?? null) !== firstCommitted) {
+    if (committed(i) !== firstCommitted) {
       moved = true;
       break;
     }
@@ -70,10 +81,10 @@ export function partitionHealth(input: HealthInput): HealthVerdict {
     return { health: 'STALL', reason: `${what} for ${seconds(spanMs)} with lag ${lastLag} and ${input.members} members` };
   }
 
-  const firstLag = lag[0] as number;
+  const firstLag = lag(0);
   let neverShrank = true;
   for (let i = 1; i < n; i += 1) {
-    if ((lag[i] as number) < (lag[i - 1] as number)) {
+    if (lag(i) < lag(i - 1)) {
       neverShrank = false;
       break;
     }

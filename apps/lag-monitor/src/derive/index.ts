@@ -4,3 +4,4 @@ export * from './health.js';
 export * from './rates.js';
 export * from './sample-history.js';
 export * from './time-lag.js';
+export * from './series-columns.js';
