@@ -1,7 +1,8 @@
 import { summarizeLag } from '@lagscale/kafka-core/lag';
-import type { GroupSnapshot, GroupTopicSnapshot, GroupTopicView, PartitionView, Snapshot } from '../model/index.js';
+import { HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type Snapshot } from '../model/index.js';
 import { resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
-import { partitionHealth, worstHealth } from './health.js';
+import { emptyVerdictFigures, judgePartition } from './health.js';
+import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
 import { ratePerSecond, timeToDrainSeconds } from './rates.js';
 import { windowStartInRange, type CommitHistory, type EndHistory, type RetentionRule } from './sample-history.js';
 import { SeriesColumns } from './series-columns.js';
@@ -172,12 +173,17 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
   const { nowMs, windowMs } = ctx.commitRule;
   const { commitColumns, endColumns, productionRates } = ctx.state;
   const summary = summarizeLag(topic.partitions, ctx.options.resetPolicy);
-  const partitions: PartitionView[] = [];
+  const figures = createPartitionFigures(summary.partitions.length, ctx.options);
+  const v = figures.values;
+  const F = PARTITION_FIELD;
   const sample = [0, 0];
+  const verdict = emptyVerdictFigures();
   let productionRate = 0;
   let consumptionRate = 0;
   let maxTimeLagSeconds = 0;
-  for (const p of summary.partitions) {
+  let worst = 0;
+  for (let k = 0; k < summary.partitions.length; k += 1) {
+    const p = summary.partitions[k] as (typeof summary.partitions)[number];
     let i = ctx.series.get(p.partition);
     if (i === undefined) {
       i = commitColumns.allocate();
@@ -200,41 +206,33 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
       const endFrom = e * endColumns.stride;
       timeLag = timeLagInRange(endAt, end, endFrom, endFrom + (endColumns.count[e] as number), p.end - p.lag, nowMs);
     }
-    const verdict = partitionHealth({
-      nowMs,
-      windowMs,
-      minSamples: ctx.options.minSamples,
-      members: group.members,
-      atMs: at,
-      committed,
-      lag,
-      from,
-      count,
-    });
-    partitions.push({
-      partition: p.partition,
-      start: p.start,
-      end: p.end,
-      committed: p.committed,
-      hasCommit: p.hasCommit,
-      lag: p.lag,
-      productionRate: pProduction,
-      consumptionRate: pConsumption,
-      timeToDrainSeconds: timeToDrainSeconds(p.lag, pConsumption),
-      timeLagSeconds: timeLag,
-      health: verdict.health,
-      healthReason: verdict.reason,
-    });
+    const health = judgePartition({ nowMs, windowMs, minSamples: ctx.options.minSamples, members: group.members, atMs: at, committed, lag, from, count }, verdict);
+    const row = k * PARTITION_FIELD_COUNT;
+    v[row + F.partition] = p.partition;
+    v[row + F.start] = p.start;
+    v[row + F.end] = p.end;
+    v[row + F.committed] = p.committed ?? Number.NaN;
+    v[row + F.lag] = p.lag;
+    v[row + F.productionRate] = pProduction;
+    v[row + F.consumptionRate] = pConsumption;
+    v[row + F.timeLagSeconds] = timeLag;
+    v[row + F.health] = health;
+    v[row + F.rule] = verdict.rule;
+    v[row + F.samples] = verdict.samples;
+    v[row + F.ruleMs] = verdict.ms;
+    v[row + F.firstCommitted] = verdict.firstCommitted;
+    v[row + F.firstLag] = verdict.firstLag;
     productionRate += pProduction;
     consumptionRate += pConsumption;
     maxTimeLagSeconds = Math.max(maxTimeLagSeconds, timeLag);
+    worst = Math.max(worst, health);
   }
-  return {
+  const view = {
     groupId: group.groupId,
     topic: topic.topic,
     state: group.state,
     members: group.members,
-    partitionCount: partitions.length,
+    partitionCount: figures.count,
     totalLag: summary.totalLag,
     partitionsWithLag: summary.partitionsWithLag,
     uncommittedPartitions: summary.uncommittedPartitions,
@@ -242,7 +240,10 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
     consumptionRate,
     timeToDrainSeconds: timeToDrainSeconds(summary.totalLag, consumptionRate),
     maxTimeLagSeconds,
-    health: worstHealth(partitions.map((p) => p.health)),
-    partitions,
-  };
+    health: HEALTH_STATES[worst] ?? 'OK',
+  } as GroupTopicView;
+  // Per-partition objects only when read (/status, specs); the series render from `figures`.
+  Object.defineProperty(view, 'figures', { value: figures, enumerable: false });
+  Object.defineProperty(view, 'partitions', { get: () => partitionViews(figures, group.members), enumerable: true });
+  return view;
 }

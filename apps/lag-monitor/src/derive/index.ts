@@ -5,3 +5,4 @@ export * from './rates.js';
 export * from './sample-history.js';
 export * from './time-lag.js';
 export * from './series-columns.js';
+export * from './partition-figures.js';
