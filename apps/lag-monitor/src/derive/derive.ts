@@ -1,6 +1,6 @@
 import { summarizeLag } from '@lagscale/kafka-core/lag';
 import { HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type Snapshot } from '../model/index.js';
-import { resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
+import { defaultDeriveOptions, resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
 import { emptyVerdictFigures, judgePartition } from './health.js';
 import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
 import { ratePerSecond, timeToDrainSeconds } from './rates.js';
@@ -28,8 +28,18 @@ export interface DeriveState {
   productionRates: number[];
 }
 
-export function createDeriveState(): DeriveState {
-  return { ends: new Map(), commits: new Map(), endColumns: new SeriesColumns(1, 64, 256), commitColumns: new SeriesColumns(2), productionRates: [] };
+export function createDeriveState(options: Pick<DeriveOptions, 'maxWindowSamples' | 'maxHistorySamples'> = {}): DeriveState {
+  const windowSamples = options.maxWindowSamples ?? defaultDeriveOptions.maxWindowSamples;
+  const historySamples = options.maxHistorySamples ?? defaultDeriveOptions.maxHistorySamples;
+  // Most samples the rules keep (anchor, window, newest, the one appended before thinning): a
+  // 5 s interval needs 14 per commit series; the columns grow to a bound, never past it unless needed.
+  return {
+    ends: new Map(),
+    commits: new Map(),
+    endColumns: new SeriesColumns(1, windowSamples + historySamples + 5, 64, 256),
+    commitColumns: new SeriesColumns(2, windowSamples + 4),
+    productionRates: [],
+  };
 }
 
 /** A copy of one group-partition's committed-offset history (for tests and debugging). */

@@ -23,8 +23,13 @@ export class SeriesColumns {
   private next = 0;
   private cycle = 0;
 
+  /**
+   * `strideHint`: the most samples the retention rule can leave a series plus the one appended
+   * before thinning; the stride doubles up to it rather than past it (beyond it only if needed).
+   */
   constructor(
     private readonly valueColumns: number,
+    private readonly strideHint = Number.POSITIVE_INFINITY,
     initialStride = 16,
     initialCapacity = 1_024,
   ) {
@@ -73,15 +78,17 @@ export class SeriesColumns {
    * recreated topic). `values[k]` goes to column k + 1.
    */
   append(i: number, atMs: number, values: readonly number[], rule: RetentionRule, restartIfFirstValueBelow = false): void {
-    const at = this.columns[0] as Float64Array;
     let n = this.count[i] as number;
     let base = i * this.stride;
-    while (n > 0 && (at[base + n - 1] as number) >= atMs) n -= 1;
+    const previousAt = this.columns[0] as Float64Array;
+    while (n > 0 && (previousAt[base + n - 1] as number) >= atMs) n -= 1;
     if (restartIfFirstValueBelow && n > 0 && ((this.columns[1] as Float64Array)[base + n - 1] as number) > (values[0] as number)) n = 0;
     if (n + 1 > this.stride) {
-      this.resize(this.capacity, this.stride * 2);
+      this.resize(this.capacity, Math.max(n + 1, Math.min(this.stride * 2, this.strideHint)));
       base = i * this.stride;
     }
+    // Read the columns after a resize: it replaces them.
+    const at = this.columns[0] as Float64Array;
     at[base + n] = atMs;
     for (let k = 0; k < this.valueColumns; k += 1) (this.columns[k + 1] as Float64Array)[base + n] = values[k] as number;
     n += 1;
