@@ -254,6 +254,8 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
   } as GroupTopicView;
   // Per-partition objects only when read (/status, specs); the series render from `figures`.
   Object.defineProperty(view, 'figures', { value: figures, enumerable: false });
-  Object.defineProperty(view, 'partitions', { get: () => partitionViews(figures, group.members), enumerable: true });
+  // The getter holds the figures and a number, never the snapshot's group (that would keep every snapshot alive).
+  const members = group.members;
+  Object.defineProperty(view, 'partitions', { get: () => partitionViews(figures, members), enumerable: true });
   return view;
 }
