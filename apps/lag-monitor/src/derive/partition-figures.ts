@@ -1,5 +1,5 @@
 import { HEALTH_STATES, type GroupTopicView, type PartitionFigures, type PartitionView } from '../model/index.js';
-import { emptyVerdictFigures, formatHealthReason, healthCode, judgePartition } from './health.js';
+import { emptyVerdictFigures, formatHealthReason, healthCode } from './health.js';
 import { timeToDrainSeconds } from './rates.js';
 
 /** Where each quantity of a partition sits in its row of `PartitionFigures.values`. */
