@@ -74,8 +74,8 @@ export class SeriesColumns {
   /**
    * Appends one sample to series `i` and applies the retention rule, with the same outcome as
    * `appendCommitSample`/`appendEndSample` on arrays: samples at or after `atMs` (a clock that
-   * went back) are dropped first, and `restart(lastValues)` may drop the whole history (a
-   * recreated topic). `values[k]` goes to column k + 1.
+   * went back) are dropped first; with `restartIfFirstValueBelow`, a first value below the last
+   * kept one drops the whole history (a recreated topic). `values[k]` goes to column k + 1.
    */
   append(i: number, atMs: number, values: readonly number[], rule: RetentionRule, restartIfFirstValueBelow = false): void {
     let n = this.count[i] as number;
