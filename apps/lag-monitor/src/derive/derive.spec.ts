@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError, type GroupState } from '@lagscale/kafka-core';
 import type { GroupTopicView, Snapshot } from '../model/index.js';
-import { createDeriveState, derive } from './derive.js';
+import { commitHistoryOf, createDeriveState, derive, endHistoryOf } from './derive.js';
 import { deriveAll } from '../../test-support/derive-fixtures.js';
 import { defaultDeriveOptions, type DeriveOptions } from './derive-options.js';
 
@@ -176,13 +176,15 @@ describe('derive', () => {
     expect([...next.state.ends.keys()]).toEqual(['t1']);
     expect(next.views.map((v) => `${v.groupId}/${v.topic}`)).toEqual(['a/t1']);
     // the survivor kept its history: two samples
-    expect(next.state.commits.get('a')?.get('t1')?.get(0)?.atMs).toHaveLength(2);
+    expect(commitHistoryOf(next.state, 'a', 't1', 0)?.atMs).toHaveLength(2);
+    expect(next.state.commitColumns.size).toBe(1);
+    expect(next.state.endColumns.size).toBe(1);
   });
 
   it('keeps the history bounded over a long run', () => {
     const { state } = run(2_000, 1_000, (i) => [{ groupId: 'g', topics: { t: [{ partition: 0, end: i * 10, committed: i * 9 }] } }]);
-    const commits = state.commits.get('g')?.get('t')?.get(0);
-    const ends = state.ends.get('t')?.get(0);
+    const commits = commitHistoryOf(state, 'g', 't', 0);
+    const ends = endHistoryOf(state, 't', 0);
     expect(commits?.atMs.length).toBeLessThanOrEqual(62);
     expect(ends?.atMs.length).toBeLessThanOrEqual(60 + 30 + 3);
     // the end-offset history still reaches back about historyMs
@@ -203,12 +205,16 @@ describe('derive', () => {
     ]);
   });
 
-  it('leaves the state it was given untouched', () => {
+  it('updates the state in place and reuses the slots of dropped series', () => {
     const first = derive(createDeriveState(), snapshot(T0, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 10, committed: 1 }] } }]), defaultDeriveOptions);
-    const copy = structuredClone(first.state);
-    derive(first.state, snapshot(T0 + 5_000, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 20, committed: 2 }] } }]), defaultDeriveOptions);
-    derive(first.state, snapshot(T0 + 10_000, []), defaultDeriveOptions);
-    expect(first.state).toEqual(copy);
+    const second = derive(first.state, snapshot(T0 + 5_000, [{ groupId: 'g', topics: { t: [{ partition: 0, end: 20, committed: 2 }] } }]), defaultDeriveOptions);
+    expect(second.state).toBe(first.state);
+    expect(commitHistoryOf(second.state, 'g', 't', 0)).toEqual({ atMs: [T0, T0 + 5_000], committed: [1, 2], lag: [9, 18] });
+    const third = derive(second.state, snapshot(T0 + 10_000, [{ groupId: 'h', topics: { u: [{ partition: 3, end: 5, committed: null }] } }]), defaultDeriveOptions);
+    expect([...third.state.commits.keys()]).toEqual(['h']);
+    expect(commitHistoryOf(third.state, 'h', 'u', 3)).toEqual({ atMs: [T0 + 10_000], committed: [null], lag: [5] });
+    expect(endHistoryOf(third.state, 'u', 3)).toEqual({ atMs: [T0 + 10_000], end: [5] });
+    expect(third.state.commitColumns.size).toBe(1);
   });
 
   it('reports a group with no topics as no views, and an empty topic as an OK view', () => {

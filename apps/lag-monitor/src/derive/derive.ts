@@ -1,37 +1,75 @@
 import { summarizeLag } from '@lagscale/kafka-core/lag';
-import type { GroupSnapshot, GroupTopicSnapshot, GroupTopicView, PartitionView, Snapshot } from '../model/index.js';
-import { resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
-import { partitionHealth, worstHealth } from './health.js';
+import { HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type Snapshot } from '../model/index.js';
+import { defaultDeriveOptions, resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
+import { emptyVerdictFigures, judgePartition } from './health.js';
+import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
 import { ratePerSecond, timeToDrainSeconds } from './rates.js';
-import { appendCommitSample, appendEndSample, windowStartIndex, type CommitHistory, type EndHistory, type RetentionRule } from './sample-history.js';
-import { timeLagSeconds } from './time-lag.js';
+import { windowStartInRange, type CommitHistory, type EndHistory, type RetentionRule } from './sample-history.js';
+import { SeriesColumns } from './series-columns.js';
+import { timeLagInRange } from './time-lag.js';
 
 /**
- * Sample histories, plain data: end offsets per topic partition (shared by every group on the
- * topic) and committed offsets per group, topic and partition. Bounded: about `maxWindowSamples`
- * inside the window plus `maxHistorySamples` of end offsets older than it, and one anchor each.
+ * Sample histories: end offsets per topic partition (shared by every group on the topic) and
+ * committed offsets per group, topic and partition, held in columns (`SeriesColumns`) that each
+ * cycle updates in place; the maps give each live series its index there. Bounded: about
+ * `maxWindowSamples` inside the window plus `maxHistorySamples` of end offsets older than it,
+ * and one anchor each.
  */
 export interface DeriveState {
-  /** topic → partition → end offsets. */
-  ends: Map<string, Map<number, EndHistory>>;
-  /** group → topic → partition → committed offsets and lag. */
-  commits: Map<string, Map<string, Map<number, CommitHistory>>>;
+  /** topic → partition → series index in `endColumns`. */
+  ends: Map<string, Map<number, number>>;
+  /** group → topic → partition → series index in `commitColumns`. */
+  commits: Map<string, Map<string, Map<number, number>>>;
+  /** Columns: time, end offset. */
+  endColumns: SeriesColumns;
+  /** Columns: time, committed offset (NaN: none), lag. */
+  commitColumns: SeriesColumns;
+  /** Production rate of each end series this cycle, by series index. */
+  productionRates: number[];
 }
 
-export function createDeriveState(): DeriveState {
-  return { ends: new Map(), commits: new Map() };
+export function createDeriveState(options: Pick<DeriveOptions, 'maxWindowSamples' | 'maxHistorySamples'> = {}): DeriveState {
+  const windowSamples = options.maxWindowSamples ?? defaultDeriveOptions.maxWindowSamples;
+  const historySamples = options.maxHistorySamples ?? defaultDeriveOptions.maxHistorySamples;
+  // Most samples the rules keep (anchor, window, newest, the one appended before thinning): a
+  // 5 s interval needs 14 per commit series; the columns grow to a bound, never past it unless needed.
+  return {
+    ends: new Map(),
+    commits: new Map(),
+    endColumns: new SeriesColumns(1, windowSamples + historySamples + 5, 64, 256),
+    commitColumns: new SeriesColumns(2, windowSamples + 4),
+    productionRates: [],
+  };
 }
 
-interface TopicPartitionCycle {
-  history: EndHistory;
-  productionRate: number;
+/** A copy of one group-partition's committed-offset history (for tests and debugging). */
+export function commitHistoryOf(state: DeriveState, groupId: string, topic: string, partition: number): CommitHistory | undefined {
+  const i = state.commits.get(groupId)?.get(topic)?.get(partition);
+  if (i === undefined) return undefined;
+  const c = state.commitColumns;
+  const [at, committed, lag] = c.columns as [Float64Array, Float64Array, Float64Array];
+  const from = i * c.stride;
+  const to = from + (c.count[i] as number);
+  return { atMs: [...at.subarray(from, to)], committed: [...committed.subarray(from, to)].map((v) => (Number.isNaN(v) ? null : v)), lag: [...lag.subarray(from, to)] };
+}
+
+/** A copy of one topic partition's end-offset history (for tests and debugging). */
+export function endHistoryOf(state: DeriveState, topic: string, partition: number): EndHistory | undefined {
+  const i = state.ends.get(topic)?.get(partition);
+  if (i === undefined) return undefined;
+  const c = state.endColumns;
+  const [at, end] = c.columns as [Float64Array, Float64Array];
+  const from = i * c.stride;
+  const to = from + (c.count[i] as number);
+  return { atMs: [...at.subarray(from, to)], end: [...end.subarray(from, to)] };
 }
 
 /**
  * One cycle: appends the snapshot's offsets to the histories and judges every partition of every
- * group. Pure: the state passed in is not changed; keep the returned one. Groups, topics and
- * partitions absent from the snapshot are dropped from the state. Never call it with a snapshot
- * that is not ok (the service keeps the last views then): an empty snapshot would drop everything.
+ * group. Updates `state` in place and returns it: keep using the returned state, and never derive
+ * twice from one state. Groups, topics and partitions absent from the snapshot are dropped from
+ * the state. Never call it with a snapshot that is not ok (the service keeps the last views
+ * then): an empty snapshot would drop everything.
  */
 export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOptions): { state: DeriveState; views: GroupTopicView[] } {
   const o = resolveDeriveOptions(options);
@@ -45,99 +83,166 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
   };
   const commitRule: RetentionRule = { ...endRule, horizonMs: o.windowMs, oldResolutionMs: o.windowMs };
 
-  const ends = new Map<string, Map<number, EndHistory>>();
-  const cycle = new Map<string, Map<number, TopicPartitionCycle>>();
-  const recordEnd = (topic: string, partition: number, end: number) => {
-    let topicCycle = cycle.get(topic);
-    if (topicCycle === undefined) {
-      topicCycle = new Map();
-      cycle.set(topic, topicCycle);
-      ends.set(topic, new Map());
+  recordEnds(state, snapshot, endRule);
+
+  state.commitColumns.beginCycle();
+  const visited = new Map<string, Set<string>>();
+  const views: GroupTopicView[] = [];
+  for (const group of snapshot.groups) {
+    let groupSeries = state.commits.get(group.groupId);
+    if (groupSeries === undefined) {
+      groupSeries = new Map();
+      state.commits.set(group.groupId, groupSeries);
     }
-    if (topicCycle.has(partition)) return;
-    const history = appendEndSample(state.ends.get(topic)?.get(partition), { atMs: nowMs, end }, endRule);
-    ends.get(topic)?.set(partition, history);
-    const from = windowStartIndex(history.atMs, nowMs, o.windowMs);
-    topicCycle.set(partition, { history, productionRate: ratePerSecond(history.atMs, history.end, from) });
-  };
+    let visitedTopics = visited.get(group.groupId);
+    if (visitedTopics === undefined) {
+      visitedTopics = new Set();
+      visited.set(group.groupId, visitedTopics);
+    }
+    for (const topic of group.topics) {
+      if (visitedTopics.has(topic.topic)) continue;
+      visitedTopics.add(topic.topic);
+      let topicSeries = groupSeries.get(topic.topic);
+      if (topicSeries === undefined) {
+        topicSeries = new Map();
+        groupSeries.set(topic.topic, topicSeries);
+      }
+      views.push(deriveGroupTopic(group, topic, { state, series: topicSeries, ends: state.ends.get(topic.topic), commitRule, options: o }));
+    }
+  }
+  dropUnseenCommits(state, visited);
+  return { state, views };
+}
+
+function recordEnds(state: DeriveState, snapshot: Snapshot, rule: RetentionRule): void {
+  const columns = state.endColumns;
+  columns.beginCycle();
+  const sample = [0];
   // `snapshot.topics` holds every topic a group is read on (assembleSnapshot adds a group's topic
   // only from there), so the groups' copies of the same offsets need no second pass.
   for (const topic of snapshot.topics) {
-    for (const p of topic.partitions) recordEnd(topic.topic, p.partition, p.end);
-  }
-
-  const commits = new Map<string, Map<string, Map<number, CommitHistory>>>();
-  const views: GroupTopicView[] = [];
-  for (const group of snapshot.groups) {
-    const groupCommits = commits.get(group.groupId) ?? new Map<string, Map<number, CommitHistory>>();
-    commits.set(group.groupId, groupCommits);
-    for (const topic of group.topics) {
-      if (groupCommits.has(topic.topic)) continue;
-      const topicCommits = new Map<number, CommitHistory>();
-      groupCommits.set(topic.topic, topicCommits);
-      const previous = state.commits.get(group.groupId)?.get(topic.topic);
-      views.push(deriveGroupTopic(group, topic, { previous, next: topicCommits, cycle: cycle.get(topic.topic), commitRule, options: o }));
+    let series = state.ends.get(topic.topic);
+    if (series === undefined) {
+      series = new Map();
+      state.ends.set(topic.topic, series);
+    }
+    for (const p of topic.partitions) {
+      let i = series.get(p.partition);
+      if (i === undefined) {
+        i = columns.allocate();
+        series.set(p.partition, i);
+      } else if (columns.seenThisCycle(i)) {
+        continue;
+      }
+      sample[0] = p.end;
+      columns.append(i, rule.nowMs, sample, rule, true);
+      const [at, end] = columns.columns as [Float64Array, Float64Array];
+      const from = i * columns.stride;
+      const to = from + (columns.count[i] as number);
+      state.productionRates[i] = ratePerSecond(at, end, windowStartInRange(at, from, to, rule.nowMs, rule.windowMs), to);
     }
   }
-  return { state: { ends, commits }, views };
+  for (const [topic, series] of state.ends) {
+    for (const [partition, i] of series) {
+      if (columns.seenThisCycle(i)) continue;
+      columns.release(i);
+      series.delete(partition);
+    }
+    if (series.size === 0) state.ends.delete(topic);
+  }
+}
+
+function dropUnseenCommits(state: DeriveState, visited: Map<string, Set<string>>): void {
+  const columns = state.commitColumns;
+  for (const [groupId, groupSeries] of state.commits) {
+    const visitedTopics = visited.get(groupId);
+    for (const [topic, series] of groupSeries) {
+      const keepTopic = visitedTopics?.has(topic) === true;
+      for (const [partition, i] of series) {
+        if (keepTopic && columns.seenThisCycle(i)) continue;
+        columns.release(i);
+        series.delete(partition);
+      }
+      if (!keepTopic) groupSeries.delete(topic);
+    }
+    if (visitedTopics === undefined) state.commits.delete(groupId);
+  }
 }
 
 interface GroupTopicContext {
-  previous: Map<number, CommitHistory> | undefined;
-  next: Map<number, CommitHistory>;
-  cycle: Map<number, TopicPartitionCycle> | undefined;
+  state: DeriveState;
+  /** partition → commit series of this group on this topic. */
+  series: Map<number, number>;
+  /** partition → end series of the topic. */
+  ends: Map<number, number> | undefined;
   commitRule: RetentionRule;
   options: Required<DeriveOptions>;
 }
 
 function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: GroupTopicContext): GroupTopicView {
   const { nowMs, windowMs } = ctx.commitRule;
+  const { commitColumns, endColumns, productionRates } = ctx.state;
   const summary = summarizeLag(topic.partitions, ctx.options.resetPolicy);
-  const partitions: PartitionView[] = [];
+  const figures = createPartitionFigures(summary.partitions.length, ctx.options);
+  const v = figures.values;
+  const F = PARTITION_FIELD;
+  const sample = [0, 0];
+  const verdict = emptyVerdictFigures();
   let productionRate = 0;
   let consumptionRate = 0;
   let maxTimeLagSeconds = 0;
-  for (const p of summary.partitions) {
-    const history = appendCommitSample(ctx.previous?.get(p.partition), { atMs: nowMs, committed: p.committed, lag: p.lag }, ctx.commitRule);
-    ctx.next.set(p.partition, history);
-    const topicPartition = ctx.cycle?.get(p.partition);
-    const pConsumption = ratePerSecond(history.atMs, history.committed, windowStartIndex(history.atMs, nowMs, windowMs));
-    const pProduction = topicPartition?.productionRate ?? 0;
+  let worst = 0;
+  for (let k = 0; k < summary.partitions.length; k += 1) {
+    const p = summary.partitions[k] as (typeof summary.partitions)[number];
+    let i = ctx.series.get(p.partition);
+    if (i === undefined) {
+      i = commitColumns.allocate();
+      ctx.series.set(p.partition, i);
+    }
+    sample[0] = p.committed ?? Number.NaN;
+    sample[1] = p.lag;
+    commitColumns.append(i, nowMs, sample, ctx.commitRule);
+    const [at, committed, lag] = commitColumns.columns as [Float64Array, Float64Array, Float64Array];
+    const from = i * commitColumns.stride;
+    const count = commitColumns.count[i] as number;
+    const pConsumption = ratePerSecond(at, committed, windowStartInRange(at, from, from + count, nowMs, windowMs), from + count);
+    const e = ctx.ends?.get(p.partition);
+    const hasEnds = e !== undefined && endColumns.seenThisCycle(e);
+    const pProduction = hasEnds ? (productionRates[e] ?? 0) : 0;
     // The next record the group reads: its commit, or where the reset policy starts it.
-    const timeLag = timeLagSeconds(topicPartition?.history, p.end - p.lag, nowMs);
-    const verdict = partitionHealth({
-      nowMs,
-      windowMs,
-      minSamples: ctx.options.minSamples,
-      members: group.members,
-      atMs: history.atMs,
-      committed: history.committed,
-      lag: history.lag,
-    });
-    partitions.push({
-      partition: p.partition,
-      start: p.start,
-      end: p.end,
-      committed: p.committed,
-      hasCommit: p.hasCommit,
-      lag: p.lag,
-      productionRate: pProduction,
-      consumptionRate: pConsumption,
-      timeToDrainSeconds: timeToDrainSeconds(p.lag, pConsumption),
-      timeLagSeconds: timeLag,
-      health: verdict.health,
-      healthReason: verdict.reason,
-    });
+    let timeLag = 0;
+    if (hasEnds) {
+      const [endAt, end] = endColumns.columns as [Float64Array, Float64Array];
+      const endFrom = e * endColumns.stride;
+      timeLag = timeLagInRange(endAt, end, endFrom, endFrom + (endColumns.count[e] as number), p.end - p.lag, nowMs);
+    }
+    const health = judgePartition({ nowMs, windowMs, minSamples: ctx.options.minSamples, members: group.members, atMs: at, committed, lag, from, count }, verdict);
+    const row = k * PARTITION_FIELD_COUNT;
+    v[row + F.partition] = p.partition;
+    v[row + F.start] = p.start;
+    v[row + F.end] = p.end;
+    v[row + F.committed] = p.committed ?? Number.NaN;
+    v[row + F.lag] = p.lag;
+    v[row + F.productionRate] = pProduction;
+    v[row + F.consumptionRate] = pConsumption;
+    v[row + F.timeLagSeconds] = timeLag;
+    v[row + F.health] = health;
+    v[row + F.rule] = verdict.rule;
+    v[row + F.samples] = verdict.samples;
+    v[row + F.ruleMs] = verdict.ms;
+    v[row + F.firstCommitted] = verdict.firstCommitted;
+    v[row + F.firstLag] = verdict.firstLag;
     productionRate += pProduction;
     consumptionRate += pConsumption;
     maxTimeLagSeconds = Math.max(maxTimeLagSeconds, timeLag);
+    worst = Math.max(worst, health);
   }
-  return {
+  const view = {
     groupId: group.groupId,
     topic: topic.topic,
     state: group.state,
     members: group.members,
-    partitionCount: partitions.length,
+    partitionCount: figures.count,
     totalLag: summary.totalLag,
     partitionsWithLag: summary.partitionsWithLag,
     uncommittedPartitions: summary.uncommittedPartitions,
@@ -145,7 +250,12 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
     consumptionRate,
     timeToDrainSeconds: timeToDrainSeconds(summary.totalLag, consumptionRate),
     maxTimeLagSeconds,
-    health: worstHealth(partitions.map((p) => p.health)),
-    partitions,
-  };
+    health: HEALTH_STATES[worst] ?? 'OK',
+  } as GroupTopicView;
+  // Per-partition objects only when read (/status, specs); the series render from `figures`.
+  Object.defineProperty(view, 'figures', { value: figures, enumerable: false });
+  // The getter holds the figures and a number, never the snapshot's group (that would keep every snapshot alive).
+  const members = group.members;
+  Object.defineProperty(view, 'partitions', { get: () => partitionViews(figures, members), enumerable: true });
+  return view;
 }

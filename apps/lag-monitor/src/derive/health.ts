@@ -12,10 +12,14 @@ export interface HealthInput {
   minSamples: number;
   /** Members of the group now; 0 when it is Empty or Dead. */
   members: number;
-  atMs: readonly number[];
-  /** Committed offset per sample; null while the group has none. */
-  committed: readonly (number | null)[];
-  lag: readonly number[];
+  atMs: ArrayLike<number>;
+  /** Committed offset per sample; null (or NaN, in columns) while the group has none. */
+  committed: ArrayLike<number | null>;
+  lag: ArrayLike<number>;
+  /** First sample of the arrays to judge (default 0): columns hold many series. */
+  from?: number;
+  /** Samples to judge from `from` (default: all). */
+  count?: number;
 }
 
 export interface HealthVerdict {
@@ -39,49 +43,111 @@ export interface HealthVerdict {
  * 5. OK otherwise: commits advance and the lag is not steadily growing.
  */
 export function partitionHealth(input: HealthInput): HealthVerdict {
-  const { atMs, committed, lag } = input;
-  const n = Math.min(atMs.length, committed.length, lag.length);
-  if (n === 0) return { health: 'OK', reason: 'no samples yet' };
-  const lastLag = lag[n - 1] as number;
-  if (lastLag === 0) return { health: 'OK', reason: 'no lag' };
+  const figures = emptyVerdictFigures();
+  judgePartition(input, figures);
+  return { health: HEALTH_STATES[figures.health] ?? 'OK', reason: formatHealthReason(figures, input) };
+}
+
+/** Which rule gave the verdict; `formatHealthReason` words it. */
+export const VERDICT_RULES = ['no-samples', 'no-lag', 'caught-up', 'warming-up', 'stop', 'stall', 'warn', 'advancing'] as const;
+
+/**
+ * A verdict as numbers, so that a view can keep it in a column and word it only when asked:
+ * the rule (index in VERDICT_RULES) and the figures its reason names.
+ */
+export interface VerdictFigures {
+  /** Index in HEALTH_STATES. */
+  health: number;
+  /** Index in VERDICT_RULES. */
+  rule: number;
+  samples: number;
+  /** Span of the samples, or for caught-up how long ago the lag was 0. */
+  ms: number;
+  /** First committed offset of the window; NaN when none. */
+  firstCommitted: number;
+  firstLag: number;
+  lastLag: number;
+}
+
+export function emptyVerdictFigures(): VerdictFigures {
+  return { health: 0, rule: 0, samples: 0, ms: 0, firstCommitted: Number.NaN, firstLag: 0, lastLag: 0 };
+}
+
+/** `partitionHealth` without the words: fills `out` (reused across calls) and returns the health index. */
+export function judgePartition(input: HealthInput, out: VerdictFigures): number {
+  const from = input.from ?? 0;
+  const n = input.count ?? Math.min(input.atMs.length, input.committed.length, input.lag.length) - from;
+  const at = input.atMs;
+  const lags = input.lag;
+  const verdict = (health: number, rule: number, ms = 0): number => {
+    out.health = health;
+    out.rule = rule;
+    out.ms = ms;
+    return health;
+  };
+  out.samples = Math.max(n, 0);
+  out.firstCommitted = Number.NaN;
+  if (n <= 0) return verdict(0, 0);
+  const lastLag = lags[from + n - 1] as number;
+  out.lastLag = lastLag;
+  out.firstLag = lags[from] as number;
+  if (lastLag === 0) return verdict(0, 1);
   for (let i = n - 2; i >= 0; i -= 1) {
-    if (lag[i] === 0) {
-      return { health: 'OK', reason: `lag ${lastLag}, but caught up ${seconds(input.nowMs - (atMs[i] as number))} ago` };
-    }
+    if (lags[from + i] === 0) return verdict(0, 2, input.nowMs - (at[from + i] as number));
   }
 
-  const spanMs = input.nowMs - (atMs[0] as number);
-  if (n < input.minSamples || spanMs < input.windowMs) {
-    const members = input.members === 0 ? ', no members' : '';
-    return { health: 'OK', reason: `warming up: ${n} of ${input.minSamples} samples over ${seconds(spanMs)} of ${seconds(input.windowMs)}${members}` };
-  }
+  const spanMs = input.nowMs - (at[from] as number);
+  if (n < input.minSamples || spanMs < input.windowMs) return verdict(0, 3, spanMs);
 
-  const firstCommitted = committed[0] ?? null;
+  const firstCommitted = committedAt(input.committed, from);
+  out.firstCommitted = firstCommitted ?? Number.NaN;
   let moved = false;
   for (let i = 1; i < n; i += 1) {
-    if ((committed[i] ?? null) !== firstCommitted) {
+    if (committedAt(input.committed, from + i) !== firstCommitted) {
       moved = true;
       break;
     }
   }
-  if (!moved) {
-    const what = firstCommitted === null ? 'no commit' : `committed offset ${firstCommitted} unchanged`;
-    if (input.members === 0) return { health: 'STOP', reason: `no members; ${what} for ${seconds(spanMs)} with lag ${lastLag}` };
-    return { health: 'STALL', reason: `${what} for ${seconds(spanMs)} with lag ${lastLag} and ${input.members} members` };
-  }
+  if (!moved) return input.members === 0 ? verdict(3, 4, spanMs) : verdict(2, 5, spanMs);
 
-  const firstLag = lag[0] as number;
+  const firstLag = lags[from] as number;
   let neverShrank = true;
   for (let i = 1; i < n; i += 1) {
-    if ((lag[i] as number) < (lag[i - 1] as number)) {
+    if ((lags[from + i] as number) < (lags[from + i - 1] as number)) {
       neverShrank = false;
       break;
     }
   }
-  if (lastLag > firstLag && neverShrank) {
-    return { health: 'WARN', reason: `lag grew from ${firstLag} to ${lastLag} over ${seconds(spanMs)} while commits advanced` };
+  if (lastLag > firstLag && neverShrank) return verdict(1, 6, spanMs);
+  return verdict(0, 7, spanMs);
+}
+
+function committedAt(committed: ArrayLike<number | null>, i: number): number | null {
+  const v = committed[i];
+  return v === undefined || v === null || Number.isNaN(v) ? null : v;
+}
+
+/** The reason of a verdict, in words: e.g. "committed offset 120 unchanged for 30 s with lag 4000". */
+export function formatHealthReason(f: VerdictFigures, context: { minSamples: number; windowMs: number; members: number }): string {
+  const what = Number.isNaN(f.firstCommitted) ? 'no commit' : `committed offset ${f.firstCommitted} unchanged`;
+  switch (VERDICT_RULES[f.rule]) {
+    case 'no-lag':
+      return 'no lag';
+    case 'caught-up':
+      return `lag ${f.lastLag}, but caught up ${seconds(f.ms)} ago`;
+    case 'warming-up':
+      return `warming up: ${f.samples} of ${context.minSamples} samples over ${seconds(f.ms)} of ${seconds(context.windowMs)}${context.members === 0 ? ', no members' : ''}`;
+    case 'stop':
+      return `no members; ${what} for ${seconds(f.ms)} with lag ${f.lastLag}`;
+    case 'stall':
+      return `${what} for ${seconds(f.ms)} with lag ${f.lastLag} and ${context.members} members`;
+    case 'warn':
+      return `lag grew from ${f.firstLag} to ${f.lastLag} over ${seconds(f.ms)} while commits advanced`;
+    case 'advancing':
+      return `commits advancing, lag ${f.lastLag}`;
+    default:
+      return 'no samples yet';
   }
-  return { health: 'OK', reason: `commits advancing, lag ${lastLag}` };
 }
 
 /** The worse of the verdicts (HEALTH_STATES lists them best first); OK for none. */

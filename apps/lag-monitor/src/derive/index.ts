@@ -4,3 +4,5 @@ export * from './health.js';
 export * from './rates.js';
 export * from './sample-history.js';
 export * from './time-lag.js';
+export * from './series-columns.js';
+export * from './partition-figures.js';

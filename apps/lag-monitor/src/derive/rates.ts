@@ -5,15 +5,15 @@
  * commit yet) are skipped. 0 with fewer than two samples; never negative (an offset reset is
  * not consumption).
  */
-export function ratePerSecond(atMs: readonly number[], values: readonly (number | null)[], from = 0): number {
+export function ratePerSecond(atMs: ArrayLike<number>, values: ArrayLike<number | null>, from = 0, to = atMs.length): number {
   // Centre time and value before squaring: epoch milliseconds squared lose the precision a
   // slope needs.
   let count = 0;
   let t0 = 0;
   let v0 = 0;
-  for (let i = from; i < atMs.length; i += 1) {
+  for (let i = from; i < to; i += 1) {
     const v = values[i];
-    if (v === null || v === undefined) continue;
+    if (v === null || v === undefined || Number.isNaN(v)) continue;
     if (count === 0) {
       t0 = atMs[i] as number;
       v0 = v;
@@ -25,9 +25,9 @@ export function ratePerSecond(atMs: readonly number[], values: readonly (number 
   let sumV = 0;
   let sumTT = 0;
   let sumTV = 0;
-  for (let i = from; i < atMs.length; i += 1) {
+  for (let i = from; i < to; i += 1) {
     const v = values[i];
-    if (v === null || v === undefined) continue;
+    if (v === null || v === undefined || Number.isNaN(v)) continue;
     const t = (atMs[i] as number) - t0;
     const dv = v - v0;
     sumT += t;

@@ -111,10 +111,15 @@ export function appendEndSample(history: EndHistory | undefined, sample: { atMs:
 }
 
 /** Index of the first sample a window ending at `nowMs` uses: its anchor when there is one, else the oldest. */
-export function windowStartIndex(atMs: readonly number[], nowMs: number, windowMs: number): number {
+export function windowStartIndex(atMs: ArrayLike<number>, nowMs: number, windowMs: number): number {
+  return windowStartInRange(atMs, 0, atMs.length, nowMs, windowMs);
+}
+
+/** `windowStartIndex` among the samples `from` (inclusive) to `to` (exclusive); an index into `atMs`. */
+export function windowStartInRange(atMs: ArrayLike<number>, from: number, to: number, nowMs: number, windowMs: number): number {
   const windowStart = nowMs - windowMs;
-  for (let i = atMs.length - 1; i >= 0; i -= 1) {
+  for (let i = to - 1; i >= from; i -= 1) {
     if ((atMs[i] as number) <= windowStart) return i;
   }
-  return 0;
+  return from;
 }

@@ -10,11 +10,15 @@ import type { EndHistory } from './sample-history.js';
  */
 export function timeLagSeconds(history: EndHistory | undefined, position: number, nowMs: number): number {
   if (history === undefined) return 0;
-  const { atMs, end } = history;
-  const n = atMs.length;
-  if (n === 0 || position >= (end[n - 1] as number)) return 0;
+  return timeLagInRange(history.atMs, history.end, 0, history.atMs.length, position, nowMs);
+}
+
+/** `timeLagSeconds` over the samples `from` (inclusive) to `to` (exclusive) of the columns. */
+export function timeLagInRange(atMs: ArrayLike<number>, end: ArrayLike<number>, from: number, to: number, position: number, nowMs: number): number {
+  const n = to;
+  if (n <= from || position >= (end[n - 1] as number)) return 0;
   let before = -1;
-  for (let i = n - 1; i >= 0; i -= 1) {
+  for (let i = n - 1; i >= from; i -= 1) {
     if ((end[i] as number) <= position) {
       before = i;
       break;
@@ -22,7 +26,7 @@ export function timeLagSeconds(history: EndHistory | undefined, position: number
   }
   let producedAtMs: number;
   if (before < 0) {
-    producedAtMs = atMs[0] as number;
+    producedAtMs = atMs[from] as number;
   } else {
     // `before` is not the newest sample (that one is past the position), so `after` exists.
     const after = before + 1;

@@ -1,5 +1,6 @@
 import { healthCode } from '../derive/health.js';
-import type { GroupTopicView, PartitionView, Snapshot } from '../model/index.js';
+import { figuresOf, PARTITION_FIELD, PARTITION_FIELD_COUNT } from '../derive/partition-figures.js';
+import type { GroupTopicView, PartitionFigures, Snapshot } from '../model/index.js';
 import { METRIC_NAMES as M } from './metric-names.js';
 import { metricSeconds } from './monitor-view.js';
 
@@ -127,6 +128,8 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
   const F = SERIES_FAMILIES;
 
   // Label prefixes built once per group/topic and topic: a series then costs one concatenation.
+  const figures = views.map(figuresOf);
+  const P = PARTITION_FIELD;
   const groupTopic = views.map((v) => `consumergroup="${escapeLabelValue(v.groupId)}",topic="${escapeLabelValue(v.topic)}"`);
   // Production is a property of the partition, not of a group: one series per topic partition.
   const producedBy = new Map<string, number>();
@@ -139,23 +142,24 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
     out.line(`# TYPE ${f.name} gauge`);
     if (out.size >= CHUNK_CHARS) yield out.take();
   }
-  function* perGroupTopic(f: Family, value: (v: GroupTopicView) => number): Generator<string> {
+  function* perGroupTopic(f: Family, value: (v: GroupTopicView, i: number) => number): Generator<string> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
-      out.line(`${f.name}{${groupTopic[i]}${tail}} ${formatValue(value(views[i] as GroupTopicView))}`);
+      out.line(`${f.name}{${groupTopic[i]}${tail}} ${formatValue(value(views[i] as GroupTopicView, i))}`);
       if (out.size >= CHUNK_CHARS) yield out.take();
     }
     yield* endFamily();
   }
-  function* perGroupPartition(f: Family, value: (p: PartitionView) => number | null): Generator<string> {
+  // Read straight from each view's columns: a NaN (no commit) writes no series.
+  function* perGroupPartition(f: Family, field: number): Generator<string> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
-      const view = views[i] as GroupTopicView;
+      const { count, values } = figures[i] as PartitionFigures;
       const prefix = `${f.name}{${groupTopic[i]},partition="`;
       const suffix = `"${tail}} `;
-      for (const p of view.partitions) {
-        const v = value(p);
-        if (v !== null) out.line(`${prefix}${p.partition}${suffix}${formatValue(v)}`);
+      for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
+        const v = values[row + field] as number;
+        if (!Number.isNaN(v)) out.line(`${prefix}${values[row + P.partition] as number}${suffix}${formatValue(v)}`);
       }
       if (out.size >= CHUNK_CHARS) yield out.take();
     }
@@ -182,10 +186,10 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
     if (out.size >= CHUNK_CHARS) yield out.take();
   }
 
-  yield* perGroupPartition(F.consumerGroupLag, (p) => p.lag);
+  yield* perGroupPartition(F.consumerGroupLag, P.lag);
   yield* perGroupTopic(F.consumerGroupLagSum, (v) => v.totalLag);
-  yield* perGroupPartition(F.consumerGroupCurrentOffset, (p) => p.committed);
-  yield* perGroupTopic(F.consumerGroupCurrentOffsetSum, (v) => v.partitions.reduce((sum, p) => sum + (p.committed ?? 0), 0));
+  yield* perGroupPartition(F.consumerGroupCurrentOffset, P.committed);
+  yield* perGroupTopic(F.consumerGroupCurrentOffsetSum, (_v, i) => committedSum(figures[i] as PartitionFigures));
   yield* header(F.consumerGroupMembers);
   for (const g of groups) out.line(`${F.consumerGroupMembers.name}{consumergroup="${escapeLabelValue(g.groupId)}"${tail}} ${g.members}`);
   yield* endFamily();
@@ -209,14 +213,26 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
   yield* perGroupTopic(F.uncommittedPartitions, (v) => v.uncommittedPartitions);
   yield* perGroupTopic(F.partitionsWithLag, (v) => v.partitionsWithLag);
   const derivedPerPartition = partitionSeries === 'all';
-  if (derivedPerPartition) yield* perGroupPartition(F.partitionTimeLag, (p) => p.timeLagSeconds);
+  if (derivedPerPartition) yield* perGroupPartition(F.partitionTimeLag, P.timeLagSeconds);
   yield* perTopicPartition(F.partitionProductionRate, (emit) => {
-    for (const [topic, index] of producedBy) for (const p of (views[index] as GroupTopicView).partitions) emit(topic, p.partition, p.productionRate);
+    for (const [topic, index] of producedBy) {
+      const { count, values } = figures[index] as PartitionFigures;
+      for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) emit(topic, values[row + P.partition] as number, values[row + P.productionRate] as number);
+    }
   });
   if (derivedPerPartition) {
-    yield* perGroupPartition(F.partitionConsumptionRate, (p) => p.consumptionRate);
-    yield* perGroupPartition(F.partitionHealth, (p) => healthCode(p.health));
+    yield* perGroupPartition(F.partitionConsumptionRate, P.consumptionRate);
+    yield* perGroupPartition(F.partitionHealth, P.health);
   }
   const rest = out.take();
   if (rest !== '') yield rest;
+}
+
+function committedSum({ count, values }: PartitionFigures): number {
+  let sum = 0;
+  for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
+    const committed = values[row + PARTITION_FIELD.committed] as number;
+    if (!Number.isNaN(committed)) sum += committed;
+  }
+  return sum;
 }

@@ -25,6 +25,19 @@ export interface PartitionView {
   healthReason: string;
 }
 
+/**
+ * The partitions of one group on one topic as one column block: partition i's quantities are
+ * `values[i * PARTITION_FIELD_COUNT + PARTITION_FIELD.x]` (derive/partition-figures.ts). At
+ * 250,000 group-partitions an object and a reason string per partition cost ~100 MB per cycle.
+ */
+export interface PartitionFigures {
+  count: number;
+  values: Float64Array;
+  /** What the health reasons are worded against. */
+  minSamples: number;
+  windowMs: number;
+}
+
 /** One group on one topic. */
 export interface GroupTopicView {
   groupId: string;
@@ -42,5 +55,11 @@ export interface GroupTopicView {
   maxTimeLagSeconds: number;
   /** Worst partition verdict. */
   health: Health;
+  /**
+   * One object per partition. derive() makes this a getter that builds them from `figures` on
+   * each read: read it once per use, and render many series from `figures` instead.
+   */
   partitions: PartitionView[];
+  /** The partitions as columns; set by derive() (not enumerable), absent on views built by hand. */
+  figures?: PartitionFigures;
 }

@@ -107,7 +107,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
 
   const cycleLog = createCycleLog(logger, { summaryIntervalMs: settings.summaryIntervalMs });
 
-  let deriveState: DeriveState = createDeriveState();
+  let deriveState: DeriveState = createDeriveState(deriveOptions);
   let policyState: PolicyState = createPolicyState();
   let views: readonly GroupTopicView[] = [];
   let lastSnapshot: Snapshot | undefined;

@@ -1,4 +1,5 @@
 import { HEALTH_STATES, type GroupTopicView, type ScalingDecision } from '../model/index.js';
+import { figuresOf, PARTITION_FIELD, PARTITION_FIELD_COUNT } from '../derive/partition-figures.js';
 import type { CycleResult } from '../runtime/monitor-service.js';
 
 export interface ViewHistoryOptions {
@@ -136,9 +137,14 @@ export function createViewHistory(intervalMs: number, options: ViewHistoryOption
           setLast(g.consumptionRate, view.consumptionRate);
           setLast(g.health, healthIndex(view.health));
           setLast(g.members, view.members);
+          // From the columns: view.partitions would build an object per partition every cycle.
+          const { count, values } = figuresOf(view);
           for (const p of g.partitions) {
-            const seen = view.partitions.find((vp) => vp.partition === p.partition);
-            if (seen !== undefined) setLast(p.lag, seen.lag);
+            for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
+              if (values[row + PARTITION_FIELD.partition] !== p.partition) continue;
+              setLast(p.lag, values[row + PARTITION_FIELD.lag] as number);
+              break;
+            }
           }
         }
       }
