@@ -104,7 +104,8 @@ async function round(from: ConsumerWorkerSource, index: number): Promise<Round> 
       CONSUMER_DLQ_TOPIC: `${run}-dlq`,
       CONSUMER_OFFSET_RESET: 'earliest',
       CONSUMER_HANDLER: 'io-wait',
-      CONSUMER_HANDLER_OPTIONS: `waitMs=${HANDLER_WAIT_MS}`,
+      // No output topic here, so no pass-through: the rate measured is the handler's, not dead letters'.
+      CONSUMER_HANDLER_OPTIONS: `waitMs=${HANDLER_WAIT_MS},passThrough=false`,
       CONSUMER_THREADS: '1',
       CONSUMER_CHUNK_SIZE: '32',
       CONSUMER_METRICS_PORT: '0',
