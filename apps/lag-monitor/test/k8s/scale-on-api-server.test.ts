@@ -75,7 +75,7 @@ describe('lag-monitor scaling a Deployment on a real API server', () => {
       monitor = await startMonitor(monitorEnv(group));
       // 200 records at 10 per replica ask for 20: the partition count caps it at 4.
       await waitFor(async () => (await replicasOf(deployed)) === PARTITIONS, { timeoutMs: 30_000, description: `${PARTITIONS} replicas` });
-      const up = await waitFor(() => monitor.cycles.find((c) => c.scaling?.decision.action === 'scale-up'), { timeoutMs: 10_000, description: 'the scale-up cycle' });
+      const up = await waitFor(() => monitor?.cycles.find((c) => c.scaling?.decision.action === 'scale-up'), { timeoutMs: 10_000, description: 'the scale-up cycle' });
       expect(up?.scaling?.decision).toMatchObject({ desired: PARTITIONS, reason: 'partition-cap' });
       expect(monitor.service.status().leader).toMatchObject({ leading: true, holder: 'lag-monitor-test', lease: `${deployed.namespace}/${LEASE}` });
 
@@ -88,7 +88,7 @@ describe('lag-monitor scaling a Deployment on a real API server', () => {
       await commitAsGroup(t, group, { [topic]: Array<number>(PARTITIONS).fill(RECORDS_PER_PARTITION) });
       await waitFor(async () => (await replicasOf(deployed)) === 1, { timeoutMs: 30_000, description: 'back to 1 replica' });
       // The cycle is reported once its actuation has returned, a moment after the API server has the scale.
-      const down = await waitFor(() => monitor.cycles.find((c) => c.scaling?.decision.action === 'scale-down'), { timeoutMs: 10_000, description: 'the scale-down cycle' });
+      const down = await waitFor(() => monitor?.cycles.find((c) => c.scaling?.decision.action === 'scale-down'), { timeoutMs: 10_000, description: 'the scale-down cycle' });
       expect(down?.scaling?.decision).toMatchObject({ current: PARTITIONS, desired: 1, reason: 'min-replicas' });
 
       // The API server logs a request's ResponseComplete audit event after it has answered.
