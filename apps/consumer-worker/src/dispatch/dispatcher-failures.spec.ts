@@ -159,6 +159,19 @@ describe('Dispatcher failures', () => {
     expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 1 }]);
   });
 
+  it('dead-letters at once, without retries, a record whose outputs can never be produced', async () => {
+    const { dispatcher, executor, produced, deadLettered, failOutputs } = createHarness({ maxAttempts: 5 });
+    failOutputs(1, false);
+    dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'a')]);
+    executor.settle(okWithOutput);
+    await flush();
+    expect(deadLettered).toEqual([{ offset: 0, reason: 'not retriable: producing outputs failed: no output topic is set', attempts: 1 }]);
+    expect(produced.map((r) => r.offset)).toEqual([1]);
+    expect(executor.running).toHaveLength(0);
+    expect(dispatcher.stats()).toMatchObject({ produceErrors: 1, retries: 0 });
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 2 }]);
+  });
+
   it('re-runs a chunk whose worker crashed', async () => {
     const { dispatcher, executor, produced } = createHarness({ chunkSize: 10, maxChunkCrashes: 2 });
     dispatcher.enqueue([record(0, 0, 'a'), record(0, 1, 'b')]);

@@ -230,6 +230,10 @@ export class Dispatcher {
     const outOfAttempts: DeadLetter[] = [];
     for (const failure of refused) {
       if (failure === undefined) continue;
+      if (!failure.retriable) {
+        outOfAttempts.push({ entry: failure.entry, reason: `not retriable: ${failure.error}` });
+        continue;
+      }
       const next = failedAttempt(failure.entry, failure.error, this.options.maxAttempts);
       if ('rerun' in next) rerun.push(next.rerun);
       else outOfAttempts.push(next.deadLetter);
@@ -248,14 +252,19 @@ export class Dispatcher {
     this.lanes.requeue(group, rerun.map((r) => r.entry));
   }
 
-  /** Produces a record's outputs, then completes it; returns why when the broker refused them. */
-  private async produce(entry: Entry, outputs: readonly OutputRecord[]): Promise<{ entry: Entry; error: string } | undefined> {
+  /**
+   * Produces a record's outputs, then completes it; returns why when they could not be produced,
+   * and whether trying again can help (an error marked `retriable: false`, such as an output with
+   * no topic to go to, cannot).
+   */
+  private async produce(entry: Entry, outputs: readonly OutputRecord[]): Promise<{ entry: Entry; error: string; retriable: boolean } | undefined> {
     if (outputs.length > 0) {
       try {
         await this.hooks.onOutputs(entry, outputs);
       } catch (err) {
         this.counters.produceErrors += 1;
-        return { entry, error: `producing outputs failed: ${describeError(err)}` };
+        const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
+        return { entry, error: `producing outputs failed: ${describeError(err)}`, retriable };
       }
     }
     this.counters.processed += 1;

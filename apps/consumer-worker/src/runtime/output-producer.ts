@@ -51,7 +51,10 @@ export class OutputProducer {
     const byTopic = new Map<string, Message[]>();
     for (const out of outputs) {
       const topic = out.topic ?? defaultTopic;
-      if (topic === undefined) throw new AppError('CONFIG_INVALID', `handler ${handler} produced output but CONSUMER_OUTPUT_TOPIC is not set`);
+      // Not retriable: no attempt can give the output a topic; the record goes to the DLQ at once.
+      if (topic === undefined) {
+        throw new AppError('CONFIG_INVALID', `handler ${handler} produced output but no output topic is set (--output-topic / CONSUMER_OUTPUT_TOPIC); set one, or configure the handler to emit nothing (io-wait and cpu: --handler-options passThrough=false)`, { retriable: false });
+      }
       const list = byTopic.get(topic) ?? [];
       list.push({ key: out.key, value: out.value, headers: out.headers });
       byTopic.set(topic, list);

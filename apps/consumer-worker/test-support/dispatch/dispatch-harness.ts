@@ -18,8 +18,8 @@ export interface Harness {
   produced: PooledRecord[];
   deadLettered: DeadLetterCall[];
   flowEvents: string[];
-  /** Make the next `count` calls of `onOutputs` reject. */
-  failOutputs(count: number): void;
+  /** Make the next `count` calls of `onOutputs` reject (with an error marked `retriable: false` when `retriable` is false). */
+  failOutputs(count: number, retriable?: boolean): void;
   /** Hold every `onOutputs` until the returned release is called. */
   holdOutputs(): () => void;
 }
@@ -31,6 +31,7 @@ export function createHarness(options: Partial<DispatcherOptions> = {}): Harness
   const deadLettered: DeadLetterCall[] = [];
   const flowEvents: string[] = [];
   let outputFailures = 0;
+  let outputFailuresRetriable = true;
   let gate: Promise<void> | undefined;
   const dispatcher = new Dispatcher(
     {
@@ -40,6 +41,7 @@ export function createHarness(options: Partial<DispatcherOptions> = {}): Harness
         await gate;
         if (outputFailures > 0) {
           outputFailures -= 1;
+          if (!outputFailuresRetriable) throw Object.assign(new Error('no output topic is set'), { retriable: false });
           throw new Error('broker down');
         }
         produced.push(record);
@@ -60,8 +62,9 @@ export function createHarness(options: Partial<DispatcherOptions> = {}): Harness
     produced,
     deadLettered,
     flowEvents,
-    failOutputs: (count) => {
+    failOutputs: (count, retriable = true) => {
       outputFailures = count;
+      outputFailuresRetriable = retriable;
     },
     holdOutputs: () => {
       let release: () => void = () => undefined;
