@@ -254,8 +254,8 @@ export class Dispatcher {
 
   /**
    * Produces a record's outputs, then completes it; returns why when they could not be produced,
-   * and whether trying again can help (an error marked `retriable: false`, such as an output with
-   * no topic to go to, cannot).
+   * and whether trying again can help (an AppError marked not retriable, such as an output with no
+   * topic to go to, cannot).
    */
   private async produce(entry: Entry, outputs: readonly OutputRecord[]): Promise<{ entry: Entry; error: string; retriable: boolean } | undefined> {
     if (outputs.length > 0) {
@@ -263,7 +263,9 @@ export class Dispatcher {
         await this.hooks.onOutputs(entry, outputs);
       } catch (err) {
         this.counters.produceErrors += 1;
-        const retriable = (err as { retriable?: unknown } | null)?.retriable !== false;
+        // Only our own AppError says "never": kafkajs marks an exhausted retry `retriable: false`
+        // too, and a broker that is away now may be back for the next attempt.
+        const retriable = !(err instanceof AppError && !err.retriable);
         return { entry, error: `producing outputs failed: ${describeError(err)}`, retriable };
       }
     }

@@ -1,3 +1,4 @@
+import { AppError } from '@lagscale/kafka-core';
 import type { DispatchRecord, OutputRecord, PooledRecord } from '../../src/pool/executor.js';
 import type { DispatcherOptions } from '../../src/dispatch/dispatcher-options.js';
 import { Dispatcher } from '../../src/dispatch/dispatcher.js';
@@ -18,7 +19,7 @@ export interface Harness {
   produced: PooledRecord[];
   deadLettered: DeadLetterCall[];
   flowEvents: string[];
-  /** Make the next `count` calls of `onOutputs` reject (with an error marked `retriable: false` when `retriable` is false). */
+  /** Make the next `count` calls of `onOutputs` reject: a broker failure, or (`retriable` false) an AppError that says no attempt can succeed. */
   failOutputs(count: number, retriable?: boolean): void;
   /** Hold every `onOutputs` until the returned release is called. */
   holdOutputs(): () => void;
@@ -41,8 +42,9 @@ export function createHarness(options: Partial<DispatcherOptions> = {}): Harness
         await gate;
         if (outputFailures > 0) {
           outputFailures -= 1;
-          if (!outputFailuresRetriable) throw Object.assign(new Error('no output topic is set'), { retriable: false });
-          throw new Error('broker down');
+          if (!outputFailuresRetriable) throw new AppError('CONFIG_INVALID', 'no output topic is set', { retriable: false });
+          // as kafkajs fails a send once its own retries are used up: marked not retriable, yet the broker may be back later
+          throw Object.assign(new Error('broker down'), { retriable: false });
         }
         produced.push(record);
       },
