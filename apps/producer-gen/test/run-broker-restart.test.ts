@@ -23,30 +23,41 @@ describe('producer-gen run across a broker crash', () => {
     if (brokerOptions !== undefined) await rm(brokerOptions.dataDir, { recursive: true, force: true });
   }, 120_000);
 
+  /**
+   * Runs the CLI with `args` and, once the topic holds more than `recordsBeforeCrash` records
+   * (waited for up to `waitMs`), SIGKILLs the broker and starts it again on the same data.
+   */
+  async function runThroughBrokerCrash(topic: string, args: string[], recordsBeforeCrash: number, waitMs: number) {
+    let restarted: Promise<void> | undefined;
+    const run = await cli(args, {
+      brokers: broker?.brokers ?? [],
+      env: { LOG_LEVEL: 'info' },
+      timeoutMs: 360_000,
+      onStart: () => {
+        restarted = (async () => {
+          await waitFor(async () => (await t.admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0) > recordsBeforeCrash, {
+            timeoutMs: waitMs,
+            description: 'records before the crash',
+          });
+          await sigkillBroker(brokerOptions.dataDir, brokerOptions.port);
+          // A restart recovers the logs of a crash: slow on a busy machine, so wait longer than a first start.
+          broker = await startEmbeddedBroker({ ...brokerOptions, deleteDataOnStop: false, waitTimeoutS: 240 });
+        })();
+      },
+    });
+    await restarted;
+    return run;
+  }
+
   it('SIGKILL and restart of the broker mid-run: every record acknowledged once, in key order, exit 0', { timeout: 420_000 }, async () => {
     const topic = await t.createTopic({ partitions: 3, prefix: 'producer-restart' });
-    const brokers = broker?.brokers ?? [];
-    let restarted: Promise<void> | undefined;
-    const run = await cli(
+    const run = await runThroughBrokerCrash(
+      topic,
       ['run', '--json', '--topic', topic, '--rate', '2000', '--duration', '15s', '--metrics-port', '0', '--progress-interval-ms', '250', '--delivery-timeout', '300s'],
-      {
-        brokers,
-        env: { LOG_LEVEL: 'info' },
-        timeoutMs: 360_000,
-        onStart: () => {
-          restarted = (async () => {
-            await waitFor(async () => (await t.admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0) > 3_000, {
-              timeoutMs: 60_000,
-              description: 'records before the crash',
-            });
-            await sigkillBroker(brokerOptions.dataDir, brokerOptions.port);
-            // A restart recovers the logs of a crash: slow on a busy machine, so wait longer than a first start.
-            broker = await startEmbeddedBroker({ ...brokerOptions, deleteDataOnStop: false, waitTimeoutS: 240 });
-          })();
-        },
-      },
+      3_000,
+      60_000,
     );
-    await restarted;
+    const brokers = broker?.brokers ?? [];
     expect(run.code, run.stderr.slice(-3_000)).toBe(0);
     const summary = lastJson(run.stdout);
     expect(summary.failed).toBe(0);
@@ -67,28 +78,14 @@ describe('producer-gen run across a broker crash', () => {
   // several batches on the wire, which kafkajs resends in order with their sequence numbers.
   it('SIGKILL and restart at --rate max with 5 requests in flight: every record once, in key order', { timeout: 420_000 }, async () => {
     const topic = await t.createTopic({ partitions: 3, prefix: 'producer-restart-max' });
-    const brokers = broker?.brokers ?? [];
     const count = 300_000;
-    let restarted: Promise<void> | undefined;
-    const run = await cli(
+    const run = await runThroughBrokerCrash(
+      topic,
       ['run', '--json', '--topic', topic, '--rate', 'max', '--count', String(count), '--max-in-flight', '5', '--batch-records', '1000', '--metrics-port', '0', '--progress-interval-ms', '250', '--delivery-timeout', '300s'],
-      {
-        brokers,
-        env: { LOG_LEVEL: 'info' },
-        timeoutMs: 360_000,
-        onStart: () => {
-          restarted = (async () => {
-            await waitFor(async () => (await t.admin.fetchTopicOffsets(topic)).reduce((sum, o) => sum + Number(o.high), 0) > 20_000, {
-              timeoutMs: 120_000,
-              description: 'records before the crash',
-            });
-            await sigkillBroker(brokerOptions.dataDir, brokerOptions.port);
-            broker = await startEmbeddedBroker({ ...brokerOptions, deleteDataOnStop: false, waitTimeoutS: 240 });
-          })();
-        },
-      },
+      20_000,
+      120_000,
     );
-    await restarted;
+    const brokers = broker?.brokers ?? [];
     expect(run.code, run.stderr.slice(-3_000)).toBe(0);
     const summary = lastJson(run.stdout);
     expect(summary.failed).toBe(0);
