@@ -1,4 +1,5 @@
 import { AppError, describeError } from '@lagscale/kafka-core';
+import { isNonRetriable } from '../handlers/handler.js';
 import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { END_TO_END_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { dispatchRecordOf, OK_WITHOUT_OUTPUTS, type DispatchRecord, type OutputRecord, type RecordOutcome } from '../pool/executor.js';
@@ -254,7 +255,7 @@ export class Dispatcher {
 
   /**
    * Produces a record's outputs, then completes it; returns why when they could not be produced,
-   * and whether trying again can help (an AppError marked not retriable, such as an output with no
+   * and whether trying again can help (an error marked not retriable, such as an output with no
    * topic to go to, cannot).
    */
   private async produce(entry: Entry, outputs: readonly OutputRecord[]): Promise<{ entry: Entry; error: string; retriable: boolean } | undefined> {
@@ -263,9 +264,9 @@ export class Dispatcher {
         await this.hooks.onOutputs(entry, outputs);
       } catch (err) {
         this.counters.produceErrors += 1;
-        // Only our own AppError says "never": kafkajs marks an exhausted retry `retriable: false`
-        // too, and a broker that is away now may be back for the next attempt.
-        const retriable = !(err instanceof AppError && !err.retriable);
+        // The rule handler errors follow: kafkajs's own "retriable: false" (its retries ran out)
+        // does not count, a broker that is away now may be back for the next attempt.
+        const retriable = !isNonRetriable(err);
         return { entry, error: `producing outputs failed: ${describeError(err)}`, retriable };
       }
     }

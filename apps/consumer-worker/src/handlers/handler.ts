@@ -106,7 +106,14 @@ export function invalidRecord(message: string, cause?: unknown): AppError {
   return new AppError('RECORD_INVALID', message, { retriable: false, ...(cause === undefined ? {} : { cause }) });
 }
 
-/** True for an error that says retrying cannot help: `retriable === false` (an AppError, a CodecError, or any error so marked). */
+/**
+ * True for an error that says retrying cannot help: `retriable === false` (an AppError, a
+ * CodecError, or any error so marked). Not kafkajs's errors: kafkajs marks a request whose own
+ * retries ran out `retriable: false`, which says only that kafkajs stopped trying; the broker
+ * may answer the next attempt.
+ */
 export function isNonRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === false;
+  if (typeof error !== 'object' || error === null) return false;
+  const { retriable, name } = error as { retriable?: unknown; name?: unknown };
+  return retriable === false && !(typeof name === 'string' && name.startsWith('KafkaJS'));
 }

@@ -44,7 +44,7 @@ export function createHarness(options: Partial<DispatcherOptions> = {}): Harness
           outputFailures -= 1;
           if (!outputFailuresRetriable) throw new AppError('CONFIG_INVALID', 'no output topic is set', { retriable: false });
           // as kafkajs fails a send once its own retries are used up: marked not retriable, yet the broker may be back later
-          throw Object.assign(new Error('broker down'), { retriable: false });
+          throw Object.assign(new Error('broker down'), { name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
         }
         produced.push(record);
       },
