@@ -75,6 +75,20 @@ describe('loadWorkerSettings', () => {
     expect(program.helpInformation()).not.toContain('--max-in-flight-records');
   });
 
+  const chunkSizes: Array<{ raw: string; chunkSize: number | 'auto' }> = [
+    { raw: 'auto', chunkSize: 'auto' },
+    { raw: ' AUTO ', chunkSize: 'auto' },
+    { raw: '1', chunkSize: 1 },
+    { raw: '1024', chunkSize: 1_024 },
+  ];
+  it.each(chunkSizes)('reads CONSUMER_CHUNK_SIZE="$raw" as $chunkSize', ({ raw, chunkSize }) => {
+    expect(load({ CONSUMER_CHUNK_SIZE: raw }).settings.chunkSize).toBe(chunkSize);
+  });
+
+  it.each(['0', '100001', 'big', '12.5'])('rejects CONSUMER_CHUNK_SIZE="%s" naming the setting', (raw) => {
+    expect(() => load({ CONSUMER_CHUNK_SIZE: raw })).toThrow(`CONSUMER_CHUNK_SIZE must be auto or an integer from 1 to 100000 (got "${raw}")`);
+  });
+
   it('takes one topic or a pattern, never both nor neither', () => {
     expect(load({}).settings).toMatchObject({ subscription: { kind: 'topic', topic: 'in' }, dlqTopic: 'in.dlq' });
     const pattern = loadWorkerSettings({ CONSUMER_TOPIC_PATTERN: 'orders-.*', CONSUMER_TOPIC_REFRESH_INTERVAL_MS: '500' });

@@ -1,10 +1,23 @@
 import { Option, type Command } from 'commander';
 import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers, type FlagBinding } from '@lagscale/kafka-core';
-import { defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
+import { z } from 'zod';
+import { defaultAutoChunkOptions, defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
 import { builtInHandlerNames } from '../handlers/registry.js';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
 import { KEYED_STATE_MODES } from '../pool/keyed-routing.js';
 import { compileTopicPattern, defaultTopicSubscriptionOptions, dlqTopicOf, type Subscription } from '../runtime/topic-subscription.js';
+
+/** `auto`, or an integer from 1 to 100,000. */
+function chunkSizeParser() {
+  const expectation = 'must be auto or an integer from 1 to 100000';
+  return z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(auto|\d+)$/, { error: expectation })
+    .transform((s): number | 'auto' => (s === 'auto' ? 'auto' : Number(s)))
+    .refine((v) => v === 'auto' || (v >= 1 && v <= 100_000), { error: expectation });
+}
 
 /**
  * Every consumer-worker setting, each a flag (its key) and an env variable. Defaults come from the
@@ -30,7 +43,10 @@ export const workerEnv = {
   handler: envVar('CONSUMER_HANDLER', parsers.string(), { description: `Handler: ${builtInHandlerNames.join(', ')} (built-ins, listed under the options), or a module path`, default: defaultWorkerPoolOptions.handler }),
   handlerOptions: optionalEnvVar('CONSUMER_HANDLER_OPTIONS', parsers.string(), { description: "Handler options as key=value,key=value (each built-in handler's options: listed under the options, and in the README)" }),
   threads: envVar('CONSUMER_THREADS', parsers.int(1, 256), { description: 'Worker threads', default: defaultWorkerPoolOptions.threads }),
-  chunkSize: envVar('CONSUMER_CHUNK_SIZE', parsers.int(1, 100_000), { description: 'Records per task sent to a thread', default: defaultDispatcherOptions.chunkSize }),
+  chunkSize: envVar('CONSUMER_CHUNK_SIZE', chunkSizeParser(), {
+    description: `Records per task sent to a thread: a number from 1 to 100000, or auto (sized so a task keeps a thread busy about ${defaultAutoChunkOptions.targetMs} ms, by the measured time per record, from ${defaultAutoChunkOptions.minRecords} to ${defaultAutoChunkOptions.maxRecords} records)`,
+    default: defaultDispatcherOptions.chunkSize,
+  }),
   ordering: envVar('CONSUMER_ORDERING', parsers.oneOf(ORDERING_MODES), { description: 'key, partition or unordered', default: defaultDispatcherOptions.ordering }),
   keyedState: envVar('CONSUMER_KEYED_STATE', parsers.oneOf(KEYED_STATE_MODES), {
     description: 'Run every key on one thread while its partition stays assigned, so per-key handler state is exact: on, off, or auto (on for handlers that declare state, as sensor-alerts)',

@@ -48,6 +48,8 @@ export interface DispatcherStats {
   trackedPartitions: number;
   pausedPartitions: number;
   runningChunks: number;
+  /** Records the next chunk may hold: the setting, or with `auto` the size fitted to the measured time per record. */
+  chunkSize: number;
   /** Chunks the executor holds waiting for a thread. */
   executorQueuedChunks: number;
   chunksStarted: number;

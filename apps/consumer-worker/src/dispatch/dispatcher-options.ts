@@ -2,13 +2,20 @@ import { ConfigError } from '@lagscale/kafka-core';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
 import { defaultBackpressureOptions, type BackpressureOptions } from './backpressure.js';
 import { defaultRetryOptions, type RetryOptions } from './backoff.js';
+import { defaultAutoChunkOptions, type AutoChunkOptions } from './chunk-sizer.js';
 import { ORDERING_MODES, type OrderingMode } from './ordering.js';
 
 /** Tuning of the dispatcher; every count is records unless its name says otherwise. */
 export interface DispatcherOptions extends BackpressureOptions, RetryOptions {
   ordering: OrderingMode;
-  /** Most records in one chunk sent to the pool. */
-  chunkSize: number;
+  /**
+   * Most records in one chunk sent to the pool, or `'auto'`: sized from the measured time per
+   * record, so a chunk keeps a thread busy about `autoChunk.targetMs` (large for cheap handlers,
+   * small for slow ones; `ChunkSizer`).
+   */
+  chunkSize: number | 'auto';
+  /** How `chunkSize: 'auto'` sizes chunks. */
+  autoChunk: AutoChunkOptions;
   /** Worker threads of the pool; sets the default of `maxConcurrentChunks`. */
   poolThreads: number;
   /** Chunks handed to the executor and not yet settled; default `poolThreads × 2`. */
@@ -19,7 +26,8 @@ export interface DispatcherOptions extends BackpressureOptions, RetryOptions {
 
 export const defaultDispatcherOptions = {
   ordering: 'key',
-  chunkSize: 256,
+  chunkSize: 'auto',
+  autoChunk: defaultAutoChunkOptions,
   poolThreads: defaultWorkerPoolOptions.threads,
   maxChunkCrashes: 2,
   ...defaultBackpressureOptions,
@@ -41,7 +49,6 @@ export function resolveDispatcherOptions(overrides: Partial<DispatcherOptions> =
 export function validateDispatcherOptions(options: DispatcherOptions): void {
   const problems: string[] = [];
   const positiveIntegers = [
-    'chunkSize',
     'poolThreads',
     'maxConcurrentChunks',
     'highWaterMark',
@@ -55,6 +62,15 @@ export function validateDispatcherOptions(options: DispatcherOptions): void {
     const value = options[name];
     if (!Number.isSafeInteger(value) || value <= 0) problems.push(`${name} must be a positive integer (got ${String(value)})`);
   }
+  if (options.chunkSize !== 'auto' && (!Number.isSafeInteger(options.chunkSize) || options.chunkSize <= 0)) {
+    problems.push(`chunkSize must be a positive integer or auto (got ${String(options.chunkSize)})`);
+  }
+  const { targetMs, minRecords, maxRecords, initialRecords } = options.autoChunk;
+  if (!(Number.isFinite(targetMs) && targetMs > 0)) problems.push(`autoChunk.targetMs must be a positive number of ms (got ${String(targetMs)})`);
+  for (const [name, value] of Object.entries({ minRecords, maxRecords, initialRecords })) {
+    if (!Number.isSafeInteger(value) || value <= 0) problems.push(`autoChunk.${name} must be a positive integer (got ${String(value)})`);
+  }
+  if (minRecords > maxRecords) problems.push(`autoChunk.minRecords (${minRecords}) must not exceed autoChunk.maxRecords (${maxRecords})`);
   for (const name of ['retryBaseMs', 'retryMaxMs'] as const) {
     const value = options[name];
     if (!Number.isFinite(value) || value < 0) problems.push(`${name} must be a non-negative number of ms (got ${String(value)})`);

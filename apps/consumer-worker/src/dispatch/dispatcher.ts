@@ -8,6 +8,7 @@ import { retryDelayMs } from './backoff.js';
 import { systemClock, type DispatcherClock } from './clock.js';
 import type { DispatcherHooks, DispatcherStats, TopicPartitionOffset } from './dispatcher-contract.js';
 import { resolveDispatcherOptions, type DispatcherOptions } from './dispatcher-options.js';
+import { ChunkSizer } from './chunk-sizer.js';
 import { Drain } from './drain.js';
 import { groupsOf, type Entry, type Lane } from './entry.js';
 import { FlowControl } from './flow-control.js';
@@ -40,6 +41,9 @@ export class Dispatcher {
   private readonly flow: FlowControl;
   private readonly intake: Intake;
   private readonly shutdown: Drain;
+  private readonly chunkSizer: ChunkSizer;
+  /** The executor's `busyMs` when the last chunk came back. */
+  private lastBusyMs = 0;
   private readonly endToEnd = new BucketCounts(END_TO_END_SECONDS_BUCKETS);
   private placeScheduled = false;
   private runningChunks = 0;
@@ -59,6 +63,7 @@ export class Dispatcher {
     this.flow = new FlowControl(this.options, hooks, this.clock);
     this.intake = new Intake(this.parts, this.flow, this.lanes);
     this.shutdown = new Drain(this.clock);
+    this.chunkSizer = new ChunkSizer(this.options.chunkSize, this.options.autoChunk);
   }
 
   // ── 1. intake ────────────────────────────────────────────────────────────────────────────────
@@ -101,7 +106,7 @@ export class Dispatcher {
 
   private pump(): void {
     while (!this.shutdown.draining && !this.held && this.runningChunks < this.options.maxConcurrentChunks && this.lanes.hasReady) {
-      const chunk = this.lanes.nextChunk();
+      const chunk = this.lanes.nextChunk(this.chunkSizer.size);
       if (chunk.entries.length > 0) this.startChunk(chunk);
     }
   }
@@ -120,9 +125,23 @@ export class Dispatcher {
       running = Promise.reject(err);
     }
     void running.then(
-      (outcomes) => this.onChunkDone(entries, outcomes),
+      (outcomes) => {
+        this.measureChunk(entries.length, nowMs);
+        this.onChunkDone(entries, outcomes);
+      },
       (err: unknown) => this.onChunkCrashed(entries, err),
     );
+  }
+
+  /** Tells the chunk sizer how long a chunk that ran kept a thread busy: the executor's thread time, or else its round trip. */
+  private measureChunk(records: number, startedAtMs: number): void {
+    const busyMs = this.hooks.executor.busyMs;
+    if (busyMs === undefined) {
+      this.chunkSizer.observe(records, this.clock.now() - startedAtMs);
+      return;
+    }
+    this.chunkSizer.observe(records, busyMs - this.lastBusyMs);
+    this.lastBusyMs = busyMs;
   }
 
   // ── 3. completion ────────────────────────────────────────────────────────────────────────────
@@ -432,6 +451,7 @@ export class Dispatcher {
       trackedPartitions: this.parts.size,
       pausedPartitions: this.flow.pausedCount,
       runningChunks: this.runningChunks,
+      chunkSize: this.chunkSizer.size,
       executorQueuedChunks: this.hooks.executor.queued,
     };
   }

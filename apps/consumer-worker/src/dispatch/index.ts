@@ -1,5 +1,6 @@
 export * from './backoff.js';
 export * from './backpressure.js';
+export * from './chunk-sizer.js';
 export * from './clock.js';
 export * from './dispatcher-contract.js';
 export * from './dispatcher-options.js';

@@ -6,7 +6,6 @@ import type { PartitionState } from './partition-state.js';
 
 export interface LaneSchedulerOptions {
   ordering: OrderingMode;
-  chunkSize: number;
   maxChunkCrashes: number;
 }
 
@@ -113,10 +112,10 @@ export class LaneScheduler {
    * their own, and a lane goes on adding its next records only while they are older than every
    * other ready record. A record whose chunks crashed their worker `maxChunkCrashes` times runs
    * alone, so the poison record of a crashing chunk is isolated. When every ready record is in
-   * and room is left, the chunk's lanes add their next records (`topUp`).
+   * and room is left, the chunk's lanes add their next records (`topUp`). At most `chunkSize` records.
    */
-  nextChunk(): Chunk {
-    const { chunkSize, maxChunkCrashes } = this.options;
+  nextChunk(chunkSize: number): Chunk {
+    const { maxChunkCrashes } = this.options;
     const entries: Entry[] = [];
     const tags: number[] = [];
     // the chunk's lanes, each with the end of its run of records in `entries`
@@ -159,7 +158,7 @@ export class LaneScheduler {
         break;
       }
     }
-    if (!isolated && entries.length < chunkSize && runs.length > 0 && this.ready.length === 0) return this.topUp(entries, tags, runs);
+    if (!isolated && entries.length < chunkSize && runs.length > 0 && this.ready.length === 0) return this.topUp(entries, tags, runs, chunkSize);
     return { entries, tags };
   }
 
@@ -170,8 +169,8 @@ export class LaneScheduler {
    * sooner, and a chunk round trip to a thread carries more records (with few keys a chunk
    * otherwise holds about one record per key). A record due to run alone stays queued.
    */
-  private topUp(entries: Entry[], tags: number[], runs: readonly LaneRun[]): Chunk {
-    const { chunkSize, maxChunkCrashes } = this.options;
+  private topUp(entries: Entry[], tags: number[], runs: readonly LaneRun[], chunkSize: number): Chunk {
+    const { maxChunkCrashes } = this.options;
     let room = chunkSize - entries.length;
     const filled: Entry[] = [];
     const filledTags: number[] = [];

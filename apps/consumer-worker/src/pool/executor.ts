@@ -98,6 +98,11 @@ export interface ChunkExecutor {
   /** Chunks waiting for a free thread, for metrics. */
   readonly queued: number;
   /**
+   * Thread time spent running chunks since start, ms, summed over the threads: lets the
+   * dispatcher size chunks by the measured time per record. Absent: it times each chunk's round trip.
+   */
+  readonly busyMs?: number;
+  /**
    * Keyed state: the group took `partitions` of `topic` away. Each thread that ran records of
    * them calls its handler's `revoke` hook with their keys, after the chunks handed to it before
    * this call; what the hooks return comes back. Absent on an executor without keyed state.
