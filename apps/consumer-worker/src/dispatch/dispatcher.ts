@@ -10,7 +10,7 @@ import type { DispatcherHooks, DispatcherStats, TopicPartitionOffset } from './d
 import { resolveDispatcherOptions, type DispatcherOptions } from './dispatcher-options.js';
 import { ChunkSizer } from './chunk-sizer.js';
 import { Drain } from './drain.js';
-import { groupsOf, type Entry, type Lane } from './entry.js';
+import { groupsOf, type Entry, type EntryBatch, type Lane } from './entry.js';
 import { FlowControl } from './flow-control.js';
 import { Intake } from './intake.js';
 import { LaneScheduler, type Chunk } from './lane-scheduler.js';
@@ -115,7 +115,13 @@ export class Dispatcher {
     this.runningChunks += 1;
     const nowMs = this.clock.now();
     let oldestMs = nowMs;
-    for (const entry of entries) if (entry.enqueuedAtMs < oldestMs) oldestMs = entry.enqueuedAtMs;
+    // records of a batch share their arrival time: read it once per batch
+    let batch: EntryBatch | undefined;
+    for (const entry of entries) {
+      if (entry.batch === batch) continue;
+      batch = entry.batch;
+      if (batch.enqueuedAtMs < oldestMs) oldestMs = batch.enqueuedAtMs;
+    }
     this.counters.chunksStarted += 1;
     this.counters.chunkQueueWaitMsTotal += nowMs - oldestMs;
     let running: Promise<RecordOutcome[]>;
@@ -191,7 +197,8 @@ export class Dispatcher {
     const nowMs = this.clock.now();
     const touched: PartitionState[] = [];
     let lane: Lane | undefined;
-    let sameSinceMs = Number.NaN;
+    // runs of records of one batch (one arrival time) count into the histogram together
+    let batch: EntryBatch | undefined;
     let same = 0;
     for (const entry of entries) {
       const part = entry.part;
@@ -204,14 +211,14 @@ export class Dispatcher {
       part.processed += 1;
       if (!part.complete(entry.offset)) continue;
       if (touched.length === 0 || (touched[touched.length - 1] !== part && !touched.includes(part))) touched.push(part);
-      if (entry.enqueuedAtMs !== sameSinceMs) {
-        if (same > 0) this.endToEnd.observe((nowMs - sameSinceMs) / 1_000, same);
-        sameSinceMs = entry.enqueuedAtMs;
+      if (entry.batch !== batch) {
+        if (same > 0) this.endToEnd.observe((nowMs - (batch as EntryBatch).enqueuedAtMs) / 1_000, same);
+        batch = entry.batch;
         same = 0;
       }
       same += 1;
     }
-    if (same > 0) this.endToEnd.observe((nowMs - sameSinceMs) / 1_000, same);
+    if (same > 0) this.endToEnd.observe((nowMs - (batch as EntryBatch).enqueuedAtMs) / 1_000, same);
     if (lane !== undefined) this.lanes.release(lane);
     for (const part of touched) this.flow.update(part);
     this.flow.updateTotal(this.parts.values());

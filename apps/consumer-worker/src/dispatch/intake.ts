@@ -1,6 +1,6 @@
 import type { DispatchRecord } from '../pool/executor.js';
 import { RecordArena } from '../pool/record-arena.js';
-import { Entry } from './entry.js';
+import { Entry, EntryBatch } from './entry.js';
 import type { FlowControl } from './flow-control.js';
 import type { LaneScheduler } from './lane-scheduler.js';
 import { laneKeyOf } from './ordering.js';
@@ -57,9 +57,10 @@ export class Intake {
     for (const { part, arena, offsets, enqueuedAtMs } of batches) {
       // a revoked partition's records were dropped with it
       if (part.revoked) continue;
+      const batch = new EntryBatch(part, arena, enqueuedAtMs);
       for (let slot = 0; slot < offsets.length; slot += 1) {
         const offset = offsets[slot] as number;
-        if (offset >= 0) lanes.place(new Entry(part, offset, arena, slot, 1, enqueuedAtMs), byKey ? laneKeyOf(arena, slot) : null);
+        if (offset >= 0) lanes.place(new Entry(batch, offset, slot, 1), byKey ? laneKeyOf(arena, slot) : null);
       }
     }
   }
@@ -79,10 +80,16 @@ export class Intake {
     }
     const arena = RecordArena.copyOf(fresh);
     const byKey = this.lanes.ordersByKey;
+    const batches = new Map<PartitionState, EntryBatch>();
     for (let slot = 0; slot < fresh.length; slot += 1) {
       const record = fresh[slot] as DispatchRecord;
       const part = freshParts[slot] as PartitionState;
-      if (part.take(record.offset, arena.dataBytes(slot))) this.lanes.place(new Entry(part, record.offset, arena, slot, record.attempt, nowMs), byKey ? laneKeyOf(arena, slot) : null);
+      let batch = batches.get(part);
+      if (batch === undefined) {
+        batch = new EntryBatch(part, arena, nowMs);
+        batches.set(part, batch);
+      }
+      if (part.take(record.offset, arena.dataBytes(slot))) this.lanes.place(new Entry(batch, record.offset, slot, record.attempt), byKey ? laneKeyOf(arena, slot) : null);
     }
     for (const part of highest.keys()) this.flow.update(part);
     this.flow.updateTotal(this.parts.values());

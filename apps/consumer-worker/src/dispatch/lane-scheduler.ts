@@ -15,12 +15,6 @@ export interface Chunk {
   tags: number[];
 }
 
-/** A lane in a chunk being filled, and where its run of records ends. */
-interface LaneRun {
-  lane: Lane;
-  end: number;
-}
-
 /** The arrival number of the record a ready unit would start with. */
 function headSeq(unit: Lane | Entry): number {
   return isLane(unit) ? (unit.queue.peek()?.seq ?? Infinity) : unit.seq;
@@ -42,6 +36,16 @@ export class LaneScheduler {
   // the last partition placed into and its lanes: records come in batches of one partition
   private lastPart: PartitionState | undefined;
   private lastLanes: Map<number, Lane> | undefined;
+  // Scratch space of `nextChunk`, reused from chunk to chunk so that a chunk allocates only its
+  // two arrays of the final size: its records and tags, the lanes of its runs and where each ends,
+  // and the chunk rebuilt by `topUp`. They may still point at the last chunks' records, which
+  // are running or just done.
+  readonly #entries: Entry[] = [];
+  readonly #tags: number[] = [];
+  readonly #runLanes: Lane[] = [];
+  readonly #runEnds: number[] = [];
+  readonly #filled: Entry[] = [];
+  readonly #filledTags: number[] = [];
 
   constructor(private readonly options: LaneSchedulerOptions) {}
 
@@ -116,13 +120,15 @@ export class LaneScheduler {
    */
   nextChunk(chunkSize: number): Chunk {
     const { maxChunkCrashes } = this.options;
-    const entries: Entry[] = [];
-    const tags: number[] = [];
-    // the chunk's lanes, each with the end of its run of records in `entries`
-    const runs: LaneRun[] = [];
+    const entries = this.#entries;
+    const tags = this.#tags;
+    const runLanes = this.#runLanes;
+    const runEnds = this.#runEnds;
+    let count = 0;
+    let runs = 0;
     let nextTag = 1;
     let isolated = false;
-    while (entries.length < chunkSize) {
+    while (count < chunkSize) {
       const unit = this.ready.peek();
       if (unit === undefined) break;
       const head = isLane(unit) ? unit.queue.peek() : unit;
@@ -132,34 +138,39 @@ export class LaneScheduler {
         continue;
       }
       const alone = head.crashes >= maxChunkCrashes;
-      if (alone && entries.length > 0) break;
+      if (alone && count > 0) break;
       this.ready.pop();
       if (!isLane(unit)) {
-        entries.push(unit);
-        tags.push(0);
+        entries[count] = unit;
+        tags[count] = 0;
+        count += 1;
       } else {
         unit.inReady = false;
         unit.busy = true;
         const tag = nextTag;
         nextTag += 1;
-        entries.push(unit.queue.shift() as Entry);
-        tags.push(tag);
+        entries[count] = unit.queue.shift() as Entry;
+        tags[count] = tag;
+        count += 1;
         const before = this.ready.minKey;
-        while (!alone && entries.length < chunkSize) {
+        while (!alone && count < chunkSize) {
           const next = unit.queue.peek();
           if (next === undefined || next.crashes >= maxChunkCrashes || next.seq > before) break;
-          entries.push(unit.queue.shift() as Entry);
-          tags.push(tag);
+          entries[count] = unit.queue.shift() as Entry;
+          tags[count] = tag;
+          count += 1;
         }
-        runs.push({ lane: unit, end: entries.length });
+        runLanes[runs] = unit;
+        runEnds[runs] = count;
+        runs += 1;
       }
       if (alone) {
         isolated = true;
         break;
       }
     }
-    if (!isolated && entries.length < chunkSize && runs.length > 0 && this.ready.length === 0) return this.topUp(entries, tags, runs, chunkSize);
-    return { entries, tags };
+    if (!isolated && count < chunkSize && runs > 0 && this.ready.length === 0) return this.topUp(count, runs, chunkSize);
+    return { entries: entries.slice(0, count), tags: tags.slice(0, count) };
   }
 
   /**
@@ -168,33 +179,42 @@ export class LaneScheduler {
    * settles, so those records could start no sooner in another chunk; riding along they finish
    * sooner, and a chunk round trip to a thread carries more records (with few keys a chunk
    * otherwise holds about one record per key). A record due to run alone stays queued.
+   * Reads the chunk so far (`count` records, `runs` lanes) from the scratch arrays.
    */
-  private topUp(entries: Entry[], tags: number[], runs: readonly LaneRun[], chunkSize: number): Chunk {
+  private topUp(count: number, runs: number, chunkSize: number): Chunk {
     const { maxChunkCrashes } = this.options;
-    let room = chunkSize - entries.length;
-    const filled: Entry[] = [];
-    const filledTags: number[] = [];
+    const entries = this.#entries;
+    const tags = this.#tags;
+    const filled = this.#filled;
+    const filledTags = this.#filledTags;
+    let room = chunkSize - count;
+    let size = 0;
     let from = 0;
-    for (const { lane, end } of runs) {
+    for (let run = 0; run < runs; run += 1) {
+      const lane = this.#runLanes[run] as Lane;
+      const end = this.#runEnds[run] as number;
       for (let i = from; i < end; i += 1) {
-        filled.push(entries[i] as Entry);
-        filledTags.push(tags[i] as number);
+        filled[size] = entries[i] as Entry;
+        filledTags[size] = tags[i] as number;
+        size += 1;
       }
       from = end;
       const tag = tags[end - 1] as number;
       while (room > 0) {
         const next = lane.queue.peek();
         if (next === undefined || next.crashes >= maxChunkCrashes) break;
-        filled.push(lane.queue.shift() as Entry);
-        filledTags.push(tag);
+        filled[size] = lane.queue.shift() as Entry;
+        filledTags[size] = tag;
+        size += 1;
         room -= 1;
       }
     }
-    for (let i = from; i < entries.length; i += 1) {
-      filled.push(entries[i] as Entry);
-      filledTags.push(tags[i] as number);
+    for (let i = from; i < count; i += 1) {
+      filled[size] = entries[i] as Entry;
+      filledTags[size] = tags[i] as number;
+      size += 1;
     }
-    return { entries: filled, tags: filledTags };
+    return { entries: filled.slice(0, size), tags: filledTags.slice(0, size) };
   }
 
   private lanesFor(part: PartitionState): Map<number, Lane> {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordOutcome } from '../pool/executor.js';
 import { RecordArena } from '../pool/record-arena.js';
-import { Entry } from './entry.js';
+import { Entry, EntryBatch } from './entry.js';
 import { PartitionState } from './partition-state.js';
 import { failedAttempt, planCrash, planOutcomes, rerunDelayMs, type RecoveryPlan } from './recovery.js';
 
 const part = new PartitionState('t', 0);
 const arena = RecordArena.copyOf([]);
-const entries = (count: number, attempt = 1) => Array.from({ length: count }, (_, offset) => new Entry(part, offset, arena, 0, attempt, 0));
+const entries = (count: number, attempt = 1) => Array.from({ length: count }, (_, offset) => new Entry(new EntryBatch(part, arena, 0), offset, 0, attempt));
 
 const ok: RecordOutcome = { status: 'ok', outputs: [] };
 const out: RecordOutcome = { status: 'ok', outputs: [{ key: null, value: Buffer.from('x'), headers: {} }] };
