@@ -14,6 +14,7 @@ const dispatcherStats: DispatcherStats = {
   trackedPartitions: 3,
   pausedPartitions: 1,
   runningChunks: 2,
+  chunkSize: 256,
   executorQueuedChunks: 1,
   chunksStarted: 40,
   chunkQueueWaitMsTotal: 80,
