@@ -1,5 +1,6 @@
+import { workerData } from 'node:worker_threads';
 import type * as Codecs from '@lagscale/codecs/value';
-import { Piscina } from 'piscina';
+import type * as PiscinaModule from 'piscina';
 import { isNonRetriable, type Handler, type HandlerOutput, type HandlerRecord } from '../handlers/handler.js';
 import { loadHandler } from '../handlers/registry.js';
 import { BucketCounts } from '@lagscale/kafka-core/thread';
@@ -9,7 +10,7 @@ import { LazyRecord } from './lazy-record.js';
 import { OK_WITHOUT_OUTPUTS, SKIPPED, type OutputRecord, type RecordOutcome } from './executor.js';
 import { packResults, type PackedResults } from './result-codec.js';
 
-/** What the pool hands each thread at start (piscina `workerData`). */
+/** What the pool hands each thread at start (piscina passes its `workerData` on as the thread's). */
 export interface WorkerSetup {
   handler: string;
   handlerOptions: Record<string, string>;
@@ -22,7 +23,7 @@ let handlerPromise: Promise<Handler> | undefined;
 
 function threadHandler(): Promise<Handler> {
   if (handlerPromise === undefined) {
-    const setup = Piscina.workerData as WorkerSetup;
+    const setup = workerData as WorkerSetup;
     handlerPromise = loadHandler(setup.handler, setup.handlerOptions);
   }
   return handlerPromise;
@@ -154,11 +155,11 @@ export async function runChunk(handler: Handler, chunk: ChunkView, timings?: Buc
 /** The piscina task: a chunk index in (the bytes are in shared arenas), its packed results out, moved, not copied. */
 export default async function runPackedChunk(packed: PackedChunk): Promise<unknown> {
   const handler = await threadHandler();
-  if (partitionKeys === undefined && handler.revoke !== undefined && (Piscina.workerData as WorkerSetup).keyed) partitionKeys = new PartitionKeys();
+  if (partitionKeys === undefined && handler.revoke !== undefined && (workerData as WorkerSetup).keyed) partitionKeys = new PartitionKeys();
   const startedMs = performance.now();
   const timings = new BucketCounts(HANDLER_SECONDS_BUCKETS);
   const outcomes = await runChunk(handler, new ChunkView(packed), timings, partitionKeys);
-  const results = packResults(outcomes, { counts: Array.from(timings.counts), sum: timings.sum });
+  const results = packResults(outcomes, { counts: timings.counts, sum: timings.sum });
   results.runMs = performance.now() - startedMs;
   return moved(results);
 }
@@ -195,9 +196,14 @@ export async function revokePartitions(task: RevokeTask): Promise<unknown> {
   return moved(packResults(partitionKeys === undefined ? [] : await revokeKeys(handler, partitionKeys, task)));
 }
 
-function moved(results: PackedResults): unknown {
+// piscina's main module (the whole pool, about 40 ms of a thread's start) is loaded only to move
+// an output buffer: a thread whose handler produces nothing never loads it.
+let piscinaModule: typeof PiscinaModule | undefined;
+
+async function moved(results: PackedResults): Promise<unknown> {
   // results without outputs send no bytes, so there is nothing to move
-  if (results.buffer.byteLength === 0) return results;
+  if (results.allOk || results.buffer.byteLength === 0) return results;
+  const { Piscina } = (piscinaModule ??= await import('piscina'));
   const movable = {
     [Piscina.transferableSymbol]: [results.buffer],
     [Piscina.valueSymbol]: results,
