@@ -1,14 +1,14 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { cpuOptionsSchema } from './cpu.js';
 import { ioWaitOptionsSchema } from './io-wait.js';
-import { noopOptionsSchema } from './noop.js';
 import { builtInHandlerNames, type BuiltInHandlerName } from './registry.js';
 import { sensorAlertsOptionsSchema } from './sensor-alerts.js';
 import { userEventsOptionsSchema } from './user-events.js';
 
 /*
  * What each built-in handler does and the options it takes, read from the zod schemas the handlers
- * parse their options with: `consumer-worker --help` and the README's list are both printed from
+ * parse their options with (noop takes none and checks that without zod, so its empty schema is
+ * here): `consumer-worker --help` and the README's list are both printed from
  * here, so neither can name an option a handler does not have or miss one it has. (Importing this
  * loads every built-in handler module: the CLI does, worker threads never do.)
  */
@@ -27,7 +27,7 @@ export interface HandlerDoc {
 }
 
 const catalog = {
-  noop: { summary: 'Does nothing and produces nothing (measures the pipeline itself; values are not decoded).', schema: noopOptionsSchema },
+  noop: { summary: 'Does nothing and produces nothing (measures the pipeline itself; values are not decoded).', schema: z.object({}) },
   cpu: { summary: 'Burns a fixed CPU cost per record (load tests of thread and replica counts).', schema: cpuOptionsSchema },
   'io-wait': { summary: 'Waits per record without using the CPU, then passes it on (an I/O-bound workload).', schema: ioWaitOptionsSchema },
   'sensor-alerts': {

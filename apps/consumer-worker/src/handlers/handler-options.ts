@@ -1,5 +1,6 @@
 import { AppError } from '@lagscale/kafka-core/thread';
 import { z } from 'zod';
+import { rejectUnknownOptions } from './option-names.js';
 
 /**
  * Parses a handler's string options with its zod schema (use `z.coerce` for numbers) and throws
@@ -11,15 +12,7 @@ export function parseHandlerOptions<S extends z.ZodType>(
   schema: S,
   options: Record<string, string>,
 ): z.output<S> {
-  // A misspelt option must not be ignored silently: name it and the options there are.
-  if (schema instanceof z.ZodObject) {
-    const known = Object.keys(schema.shape as Record<string, unknown>);
-    const unknown = Object.keys(options).filter((key) => !known.includes(key));
-    if (unknown.length > 0) {
-      const valid = known.length === 0 ? 'it takes no options' : `its options are ${known.join(', ')}`;
-      throw new AppError('CONFIG_INVALID', `${handlerName} handler has no option ${unknown.map((k) => `"${k}"`).join(', ')}: ${valid}`, { retriable: false });
-    }
-  }
+  if (schema instanceof z.ZodObject) rejectUnknownOptions(handlerName, Object.keys(schema.shape as Record<string, unknown>), options);
   const parsed = schema.safeParse(options);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {

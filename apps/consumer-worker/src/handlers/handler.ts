@@ -4,6 +4,10 @@ import { AppError } from '@lagscale/kafka-core/thread';
 /**
  * One record as a handler sees it, in a worker thread. The value is already decoded with the
  * codec its `content-type` header names (JSON when it has none); a tombstone's value is null.
+ * `key`, `rawValue` and `headers` are read from the record's bytes the first time they are read
+ * (accessors on the record's prototype, then kept), so a handler pays only for what it reads:
+ * every field reads, sets and serializes (`JSON.stringify`) as on a plain object, but a spread
+ * (`{ ...record }`) or `Object.keys(record)` lists the other fields only; copy fields by name.
  */
 export interface HandlerRecord {
   topic: string;

@@ -22,7 +22,7 @@ describe('packResults / unpackResults', () => {
 
   it('round-trips every kind of outcome, keeping Buffer headers as Buffers', () => {
     const packed = packResults(outcomes);
-    expect(packed.topics).toEqual(['alerts', 'other']);
+    expect(packed.allOk ? [] : packed.topics).toEqual(['alerts', 'other']);
     expect(unpackResults(packed)).toEqual(outcomes);
   });
 
@@ -38,9 +38,8 @@ describe('packResults / unpackResults', () => {
   });
 
   it('sends no bytes when every record ran and produced nothing, and carries the timings', () => {
-    const packed = packResults([OK_WITHOUT_OUTPUTS, { status: 'ok', outputs: [] }], { counts: [2, 0], sum: 0.5 });
-    expect(packed).toMatchObject({ count: 2, allOk: true, handlerSeconds: { counts: [2, 0], sum: 0.5 } });
-    expect(packed.buffer.byteLength).toBe(0);
+    const packed = packResults([OK_WITHOUT_OUTPUTS, { status: 'ok', outputs: [] }], { counts: Float64Array.of(2, 0), sum: 0.5 });
+    expect(packed).toEqual({ count: 2, allOk: true, handlerSeconds: { counts: Float64Array.of(2, 0), sum: 0.5 } });
     expect(unpackResults(packed)).toEqual([OK_WITHOUT_OUTPUTS, OK_WITHOUT_OUTPUTS]);
   });
 });

@@ -5,7 +5,7 @@ import { OK_WITHOUT_OUTPUTS, SKIPPED, type OutputRecord, type RecordOutcome } fr
  * ArrayBuffer for the output records (a Float64Array index, then key, value and header bytes;
  * length -1 means null), strings that are rare (errors) or shared (topics) beside it. A chunk
  * whose records all ran and produced nothing (a noop or filter handler: the common case) sends
- * no buffer at all.
+ * its count and timings only.
  *
  * Header block of an output: u32 entry count, then per entry u32 name length, name (UTF-8),
  * u8 kind (0 string, 1 Buffer), u32 value length, value bytes.
@@ -13,15 +13,27 @@ import { OK_WITHOUT_OUTPUTS, SKIPPED, type OutputRecord, type RecordOutcome } fr
 
 /** Handler time of a chunk's records, as counts over `HANDLER_SECONDS_BUCKETS`. */
 export interface ChunkTimings {
-  counts: number[];
+  /** A typed array: it crosses to the main thread as bytes, not as a number per bucket. */
+  counts: Float64Array;
   sum: number;
 }
 
-/** A chunk's results ready to post back: transfer `buffer`. */
-export interface PackedResults {
+/**
+ * A chunk whose records all ran and produced nothing (a noop or filter handler: the common case):
+ * no outcome, buffer or list at all, so the message back is as small as it gets.
+ */
+export interface AllOkResults {
   count: number;
-  /** Every record ran and produced no outputs: nothing else is filled in. */
-  allOk: boolean;
+  allOk: true;
+  handlerSeconds?: ChunkTimings;
+  /** Time the thread spent on the chunk, decoding and packing included, ms. */
+  runMs?: number;
+}
+
+/** A chunk's results with an outcome per record: transfer `buffer`. */
+export interface DetailedResults {
+  count: number;
+  allOk: false;
   /** Number of float64 slots of the index. */
   indexLength: number;
   topics: string[];
@@ -33,12 +45,14 @@ export interface PackedResults {
   runMs?: number;
 }
 
+/** A chunk's results ready to post back. */
+export type PackedResults = AllOkResults | DetailedResults;
+
 const OUTCOME_SLOTS = 2; // status, output count
 const OUTPUT_SLOTS = 4; // topic (-1: default), key length, value length, headers length
 const NULL_LENGTH = -1;
 const STRING_KIND = 0;
 const BUFFER_KIND = 1;
-const NO_BYTES = new ArrayBuffer(0);
 
 const statusCodes = { ok: 0, failed: 1, undecodable: 2, skipped: 3, rejected: 4 } as const satisfies Record<RecordOutcome['status'], number>;
 
@@ -117,7 +131,7 @@ export function packResults(outcomes: readonly RecordOutcome[], handlerSeconds?:
     const outcome = outcomes[i]!;
     allOk = outcome.status === 'ok' && outcome.outputs.length === 0;
   }
-  if (allOk) return withTimings({ count, allOk, indexLength: 0, topics: [], errors: [], buffer: NO_BYTES }, handlerSeconds);
+  if (allOk) return withTimings({ count, allOk: true }, handlerSeconds);
 
   let indexLength = count * OUTCOME_SLOTS;
   let dataSize = 0;
@@ -171,18 +185,18 @@ export function packResults(outcomes: readonly RecordOutcome[], handlerSeconds?:
       pos += writeHeaders(bytes, pos, output.headers);
     }
   }
-  return withTimings({ count, allOk, indexLength, topics, errors, buffer }, handlerSeconds);
+  return withTimings({ count, allOk: false, indexLength, topics, errors, buffer }, handlerSeconds);
 }
 
-function withTimings(results: PackedResults, handlerSeconds: ChunkTimings | undefined): PackedResults {
+function withTimings<R extends PackedResults>(results: R, handlerSeconds: ChunkTimings | undefined): R {
   if (handlerSeconds !== undefined) results.handlerSeconds = handlerSeconds;
   return results;
 }
 
 /** Reads packed outcomes; output keys, values and Buffer headers are views over its buffer. */
 export function unpackResults(results: PackedResults): RecordOutcome[] {
-  const { count, allOk, indexLength, topics, errors, buffer } = results;
-  if (allOk) return new Array<RecordOutcome>(count).fill(OK_WITHOUT_OUTPUTS);
+  if (results.allOk) return new Array<RecordOutcome>(results.count).fill(OK_WITHOUT_OUTPUTS);
+  const { count, indexLength, topics, errors, buffer } = results;
   const index = new Float64Array(buffer, 0, indexLength);
   const bytes = Buffer.from(buffer);
   const outcomes = new Array<RecordOutcome>(count);
