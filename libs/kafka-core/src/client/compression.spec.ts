@@ -19,7 +19,7 @@ describe('registerLazyCompressionCodecs', () => {
   ])('lets kafkajs encode and decode a $name record batch, loading the codec on first use', async ({ type }) => {
     registerLazyCompressionCodecs();
     const values = Array.from({ length: 20 }, (_, i) => Buffer.from(`value ${i} ${'x'.repeat(i)}`));
-    const encoded = await RecordBatch({ compression: type, records: values.map((value, i) => Record({ offsetDelta: i, value })) });
+    const encoded = await RecordBatch({ compression: type, records: values.map((value, i) => Record({ offsetDelta: i, key: null, value })) });
     expect(encoded.buffer.readInt16BE(21) & 0x07).toBe(type);
     const batch = await decodeRecordBatch(new Decoder(encoded.buffer));
     expect(batch.records.map((record) => record.value)).toEqual(values);

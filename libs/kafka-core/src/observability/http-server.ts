@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
@@ -9,7 +10,7 @@ export type { ReadinessCheck } from './ops-checks.js';
 // fastify (with the schema compilers it builds) is ~200 ms of CPU to load and construct: loaded
 // when an app builds this server, not by everything that imports the package (a consumer-worker
 // serves its probes without it: probe-server.ts).
-const requireFastify = (): typeof import('fastify').default => createRequire(import.meta.url)('fastify') as typeof import('fastify').default;
+const requireFastify = (): typeof fastify => createRequire(import.meta.url)('fastify') as typeof fastify;
 
 export interface OpsServerOptions {
   registry: Registry;

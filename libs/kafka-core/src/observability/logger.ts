@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { pino, stdSerializers, type Logger } from 'pino';
+import type { prettyFactory } from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/kafka-config.js';
 import { logDestination } from './log-destination.js';
 
@@ -19,8 +20,7 @@ export interface LoggerOptions {
 }
 
 // pino-pretty (~20 ms of CPU to load) only for a person at a terminal: services log JSON.
-const loadPrettyFactory = (): typeof import('pino-pretty').prettyFactory =>
-  (createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')).prettyFactory;
+const loadPrettyFactory = (): typeof prettyFactory => (createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof prettyFactory }).prettyFactory;
 
 const DEBUG_LEVELS: readonly string[] = ['debug', 'trace'];
 
