@@ -344,7 +344,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     name: 'consumer-worker',
     async onStart() {
       // The pool's threads load their code and the handler (hundreds of ms of CPU) while we
-      // connect and check the topics; what is fetched before they run waits in the dispatcher.
+      // connect and check the topics; consume() joins the group once they run.
       const poolStarted = pool.start();
       poolReady = poolStarted;
       dispatcher.holdUntil(poolStarted);
