@@ -1,12 +1,9 @@
 #!/usr/bin/env node
 // consumer-worker: consumes a topic with a worker-thread pool, per-key ordering and safe commits.
-// Imported up front: what reading the settings needs, and the worker pool. Its threads then load
-// their code and the handler while this thread loads the rest (kafkajs, prom-client, pino, the
-// dispatcher and the runtime: ~200 ms of CPU), instead of after it (docs/decisions/0026).
 import { Command } from 'commander';
-import { addEnvOptions, configureCliHelp, ENV_HELP, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, withFlagNames } from '@lagscale/kafka-core/config';
-import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv, workerPoolOptions } from '../config/worker-config.js';
-import { WorkerPool } from '../pool/worker-pool.js';
+import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
+import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
+import { createConsumerService } from '../runtime/consumer-service.js';
 import { registerOffsetsCommand } from './offsets-command.js';
 
 // The handlers' section of --help reads their option schemas, which loads every built-in handler
@@ -30,28 +27,18 @@ const bindings = [
 program.action(async (options: Record<string, unknown>) => {
   let kafkaConfig: ReturnType<typeof loadKafkaConfig>;
   let settings: ReturnType<typeof loadWorkerSettings>;
-  let pool: WorkerPool;
   const deprecated: string[] = [];
   try {
     const source = flagSource(bindings, options);
     kafkaConfig = loadKafkaConfig(source);
     settings = loadWorkerSettings(source, (line) => deprecated.push(line));
-    pool = new WorkerPool(workerPoolOptions(settings));
   } catch (err) {
     for (const line of deprecated) process.stderr.write(`warning: ${line}\n`);
-    const { reportFatal } = await import('@lagscale/kafka-core/lifecycle');
     process.exit(reportFatal(withFlagNames(err, bindings)));
   }
-  // A failure to start is reported by the service's start, which waits for this same promise.
-  pool.start().catch(() => undefined);
-  const [{ createLogger }, { runService }, { createConsumerService }] = await Promise.all([
-    import('@lagscale/kafka-core/observability'),
-    import('@lagscale/kafka-core/lifecycle'),
-    import('../runtime/consumer-service.js'),
-  ]);
   const logger = createLogger({ name: 'consumer-worker', level: kafkaConfig.logLevel, format: kafkaConfig.logFormat });
   for (const line of deprecated) logger.warn(line);
-  const service = createConsumerService({ kafkaConfig, settings, logger, pool });
+  const service = createConsumerService({ kafkaConfig, settings, logger });
   // The logged and enforced bound is the documented one: the service keeps its stop within it.
   await runService(service, { logger, shutdownTimeoutMs: settings.shutdownTimeoutMs });
 });

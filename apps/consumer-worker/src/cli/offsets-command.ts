@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { addEnvOptions, kafkaCliFlags, loadFromFlags, loadKafkaConfig, readEnv } from '@lagscale/kafka-core/config';
+import { addEnvOptions, connectClient, createKafka, createLogger, kafkaCliFlags, loadFromFlags, loadKafkaConfig, readEnv, runCommand } from '@lagscale/kafka-core';
 import { workerEnv } from '../config/worker-config.js';
-import type { OffsetsReport } from '../offsets/index.js';
+import { formatReport, groupOffsets, parseSelection, resetSpecFromFlags, type OffsetsReport } from '../offsets/index.js';
 
 const groupEnv = { groupId: workerEnv.groupId };
 
@@ -28,11 +28,6 @@ export function registerOffsetsCommand(program: Command): void {
   const bindings = [...addEnvOptions(command, kafkaCliFlags), ...addEnvOptions(command, { group: workerEnv.groupId })];
 
   command.action(async (options: Record<string, unknown>) => {
-    // loaded when the command runs, not at every start of the worker (see main.ts)
-    const [{ connectClient, createKafka, createLogger, runCommand }, { formatReport, groupOffsets, parseSelection, resetSpecFromFlags }] = await Promise.all([
-      import('@lagscale/kafka-core'),
-      import('../offsets/index.js'),
-    ]);
     await runCommand(async () => {
       const { kafkaConfig, groupId } = await loadFromFlags(bindings, options, (source) => ({
         kafkaConfig: loadKafkaConfig(source),

@@ -1,15 +1,8 @@
 import { Option, type Command } from 'commander';
-// Only what parsing the settings needs, module by module: the CLI starts the worker threads as
-// soon as the settings are known, before it loads kafkajs, prom-client and the rest (0026).
-import { collectEnv, envVar, optionalEnvVar, parsers, type FlagBinding } from '@lagscale/kafka-core/config';
-import { ConfigError } from '@lagscale/kafka-core/errors';
-import { OFFSET_RESET_POLICIES } from '@lagscale/kafka-core/lag';
-import { defaultBackpressureOptions } from '../dispatch/backpressure.js';
-import { defaultRetryOptions } from '../dispatch/backoff.js';
-import { defaultDispatcherOptions } from '../dispatch/dispatcher-options.js';
-import { ORDERING_MODES } from '../dispatch/ordering.js';
+import { collectEnv, ConfigError, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers, type FlagBinding } from '@lagscale/kafka-core';
+import { defaultBackpressureOptions, defaultDispatcherOptions, defaultRetryOptions, ORDERING_MODES } from '../dispatch/index.js';
 import { builtInHandlerNames } from '../handlers/registry.js';
-import { defaultWorkerPoolOptions, type WorkerPoolOptions } from '../pool/pool-options.js';
+import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
 import { KEYED_STATE_MODES } from '../pool/keyed-routing.js';
 import { compileTopicPattern, defaultTopicSubscriptionOptions, dlqTopicOf, type Subscription } from '../runtime/topic-subscription.js';
 
@@ -161,16 +154,4 @@ export function loadWorkerSettings(source: Record<string, string | undefined> = 
   if (problems.length > 0 || subscription === undefined) throw new ConfigError(problems);
   const { topic: _topic, topicPattern: _topicPattern, ...v } = values as Values;
   return { ...v, subscription, handlerOptions, dlqTopic: v.dlqTopic ?? (values.topic === undefined ? undefined : dlqTopicOf({ dlqTopic: undefined }, values.topic)) };
-}
-
-/** The worker pool's options from the settings. */
-export function workerPoolOptions(settings: WorkerSettings): Partial<WorkerPoolOptions> {
-  return {
-    threads: settings.threads,
-    handler: settings.handler,
-    handlerOptions: settings.handlerOptions,
-    keyedState: settings.keyedState,
-    // partition ordering runs a partition's records one after another: its lane must stay on one thread
-    keyedRoute: settings.ordering === 'partition' ? 'partition' : 'key',
-  };
 }

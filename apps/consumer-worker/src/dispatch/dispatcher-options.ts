@@ -1,4 +1,4 @@
-import { ConfigError } from '@lagscale/kafka-core/errors';
+import { ConfigError } from '@lagscale/kafka-core';
 import { defaultWorkerPoolOptions } from '../pool/pool-options.js';
 import { defaultBackpressureOptions, type BackpressureOptions } from './backpressure.js';
 import { defaultRetryOptions, type RetryOptions } from './backoff.js';

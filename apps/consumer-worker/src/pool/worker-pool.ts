@@ -1,4 +1,4 @@
-import { AppError } from '@lagscale/kafka-core/thread';
+import { AppError } from '@lagscale/kafka-core';
 import { Piscina } from 'piscina';
 import { BucketCounts, type BucketSnapshot } from '@lagscale/kafka-core/thread';
 import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';

@@ -18,7 +18,7 @@ import {
 } from '@lagscale/kafka-core';
 import { Dispatcher, resolveDispatcherOptions } from '../dispatch/index.js';
 import { WorkerPool } from '../pool/index.js';
-import { workerPoolOptions, type WorkerSettings } from '../config/worker-config.js';
+import type { WorkerSettings } from '../config/worker-config.js';
 import { takeBatch, type BatchIntakeContext, type RawRecordSetsOption } from './batch-intake.js';
 import { deadLetterMessage } from './dead-letter.js';
 import { DEAD_LETTER_LOG_INTERVAL_MS, DeadLetterLog } from './dead-letter-log.js';
@@ -36,11 +36,6 @@ export interface ConsumerServiceOptions {
   settings: WorkerSettings;
   logger: Logger;
   registry?: Registry;
-  /**
-   * The worker pool, when the caller made it (from `workerPoolOptions(settings)`) to start its
-   * threads early; the service starts it (again: a no-op) and closes it. Default: its own.
-   */
-  pool?: WorkerPool;
 }
 
 export interface ConsumerService extends Service {
@@ -126,7 +121,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const consumer: Consumer = kafka.consumer(consumerConfig);
 
   // 2. intake, dispatch and the pool; 3. completion through the output producer
-  const pool = options.pool ?? new WorkerPool(workerPoolOptions(settings));
+  const pool = new WorkerPool({
+    threads: settings.threads,
+    handler: settings.handler,
+    handlerOptions: settings.handlerOptions,
+    keyedState: settings.keyedState,
+    // partition ordering runs a partition's records one after another: its lane must stay on one thread
+    keyedRoute: settings.ordering === 'partition' ? 'partition' : 'key',
+  });
   const output = new OutputProducer(kafka, { ...defaultOutputProducerOptions, brokers: kafkaConfig.brokers });
   let outputs = 0;
   // One line per burst of dead letters, not one per record (a topic of garbage floods otherwise).

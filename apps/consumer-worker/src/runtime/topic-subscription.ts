@@ -10,7 +10,7 @@ export const defaultTopicSubscriptionOptions = {
 
 const DEAD_LETTER_SUFFIX = '.dlq';
 
-export { compileTopicPattern } from '@lagscale/kafka-core/topic-pattern';
+export { compileTopicPattern } from '@lagscale/kafka-core/admin';
 
 /** The dead-letter topic of an input topic: the one set, or `<topic>.dlq`. */
 export function dlqTopicOf(settings: { dlqTopic: string | undefined }, topic: string): string {
