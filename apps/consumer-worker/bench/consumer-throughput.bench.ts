@@ -8,7 +8,8 @@
 // consumer-worker runs as deployed: its built JavaScript (dist, `npm run build`), loaded through the
 // package's exports, so the worker threads start compiled code, not TypeScript through tsx.
 // Run from apps/consumer-worker after a build:  node bench/run-built.mjs bench/consumer-throughput.bench.ts
-// Bounded: fixed record counts (BENCH_RECORDS, BENCH_CPU_RECORDS) and a timeout per run.
+// Bounded: fixed record counts (BENCH_RECORDS, BENCH_CPU_RECORDS) and a timeout per run;
+// BENCH_PROCESS_ONLY=1 runs the two whole-process rows alone.
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ const PARTITIONS = 6;
 const RECORD_BYTES = 100;
 const TIMEOUT_MS = 300_000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** BENCH_PROCESS_ONLY=1: only the two whole-process rows (Java and the CLI), not the in-process ones. */
+const PROCESS_ONLY = process.env.BENCH_PROCESS_ONLY === '1';
 /** Commits of the consumer-worker process: its progress as seen from outside (default 1 s). */
 const PROCESS_COMMIT_INTERVAL_MS = 100;
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -211,9 +214,14 @@ async function committedTotal(admin: Admin, groupId: string, topic: string): Pro
   return (entry?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
+/** The line consumer-worker logs when its first chunk of records comes back from the threads. */
+const FIRST_RECORDS_FIELD = 'startupMs';
+
 /**
  * The consumer-worker CLI, built, as a process (what the issue's user ran): from spawn until its
- * commits cover `count` records, read from outside every 50 ms; startup = until its first commit.
+ * commits cover `count` records, read from outside every 50 ms (the end, comparable with Java's
+ * exit after its last record); startup = until it logs its first records processed (a JSON log
+ * line read from its stdout as it comes, not a poll).
  */
 async function consumerWorkerProcess(admin: Admin, brokers: string, topic: string, count: number): Promise<ProcessResult> {
   const groupId = `bench-cw-process-${Date.now().toString(36)}`;
@@ -229,40 +237,43 @@ async function consumerWorkerProcess(admin: Admin, brokers: string, topic: strin
       CONSUMER_METRICS_PORT: '0',
       CONSUMER_PROGRESS_INTERVAL_MS: '0',
       CONSUMER_COMMIT_INTERVAL_MS: String(PROCESS_COMMIT_INTERVAL_MS),
-      LOG_LEVEL: 'warn',
+      // info: the first-records line (a handful of lines in all; progress lines are off)
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let firstMs: number | undefined;
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (firstMs !== undefined) return;
+    stdout += chunk.toString();
+    if (stdout.includes(`"${FIRST_RECORDS_FIELD}":`)) firstMs = performance.now();
+  });
   const exited = exitOf(child);
   try {
-    let firstMs: number | undefined;
-    let firstCommitted = 0;
     let total = 0;
     const poll = async () => {
       for (;;) {
         if (child.exitCode !== null) throw new Error(`consumer-worker exited with ${child.exitCode}: ${stderr.slice(-2_000)}`);
         total = await committedTotal(admin, groupId, topic).catch(() => total);
-        if (total > 0 && firstMs === undefined) {
-          firstMs = performance.now();
-          firstCommitted = total;
-        }
         if (total >= count) return;
         await new Promise((r) => setTimeout(r, 50));
       }
     };
     await withTimeout('consumer-worker process', poll());
     const end = performance.now();
+    if (firstMs === undefined) throw new Error(`consumer-worker committed every record but logged no "${FIRST_RECORDS_FIELD}" line: ${stdout.slice(-2_000)}`);
     const seconds = (end - started) / 1000;
-    const first = firstMs ?? started;
     return {
       name: 'consumer-worker noop, 2 threads (process, built)',
       records: total,
       seconds,
       recordsPerSec: total / seconds,
-      startupSeconds: (first - started) / 1000,
-      steadyPerSec: (total - firstCommitted) / Math.max(0.001, (end - first) / 1000),
+      startupSeconds: (firstMs - started) / 1000,
+      steadyPerSec: total / Math.max(0.001, (end - firstMs) / 1000),
     };
   } finally {
     child.kill('SIGTERM');
@@ -286,16 +297,20 @@ try {
   console.log(`pre-loading ${RECORDS.toLocaleString()} × ${RECORD_BYTES} B records on ${PARTITIONS} partitions ...`);
   await preload(kafkaConfig, topic);
 
-  const raw = await rawKafkajs(kafkaConfig, topic, RECORDS);
-  console.log(`raw kafkajs: ${Math.round(raw.recordsPerSec).toLocaleString()} records/s`);
-  const floor = await rawKafkajs(kafkaConfig, topic, RECORDS, true);
-  console.log(`raw kafkajs, undecoded: ${Math.round(floor.recordsPerSec).toLocaleString()} records/s`);
-  const noop = await consumerWorker(kafkaConfig, topic, 'consumer-worker noop, 2 threads', RECORDS, { CONSUMER_HANDLER: 'noop', CONSUMER_THREADS: '2' });
-  console.log(`consumer-worker noop: ${Math.round(noop.recordsPerSec).toLocaleString()} records/s`);
-  const cpu1 = await consumerWorker(kafkaConfig, topic, 'consumer-worker cpu 0.2 ms, 1 thread', CPU_RECORDS, { CONSUMER_HANDLER: 'cpu', CONSUMER_HANDLER_OPTIONS: 'costUs=200', CONSUMER_THREADS: '1' });
-  console.log(`cpu, 1 thread: ${Math.round(cpu1.recordsPerSec).toLocaleString()} records/s`);
-  const cpu2 = await consumerWorker(kafkaConfig, topic, 'consumer-worker cpu 0.2 ms, 2 threads', CPU_RECORDS, { CONSUMER_HANDLER: 'cpu', CONSUMER_HANDLER_OPTIONS: 'costUs=200', CONSUMER_THREADS: '2' });
-  console.log(`cpu, 2 threads: ${Math.round(cpu2.recordsPerSec).toLocaleString()} records/s`);
+  const inProcess = async () => {
+    const raw = await rawKafkajs(kafkaConfig, topic, RECORDS);
+    console.log(`raw kafkajs: ${Math.round(raw.recordsPerSec).toLocaleString()} records/s`);
+    const floor = await rawKafkajs(kafkaConfig, topic, RECORDS, true);
+    console.log(`raw kafkajs, undecoded: ${Math.round(floor.recordsPerSec).toLocaleString()} records/s`);
+    const noop = await consumerWorker(kafkaConfig, topic, 'consumer-worker noop, 2 threads', RECORDS, { CONSUMER_HANDLER: 'noop', CONSUMER_THREADS: '2' });
+    console.log(`consumer-worker noop: ${Math.round(noop.recordsPerSec).toLocaleString()} records/s`);
+    const cpu1 = await consumerWorker(kafkaConfig, topic, 'consumer-worker cpu 0.2 ms, 1 thread', CPU_RECORDS, { CONSUMER_HANDLER: 'cpu', CONSUMER_HANDLER_OPTIONS: 'costUs=200', CONSUMER_THREADS: '1' });
+    console.log(`cpu, 1 thread: ${Math.round(cpu1.recordsPerSec).toLocaleString()} records/s`);
+    const cpu2 = await consumerWorker(kafkaConfig, topic, 'consumer-worker cpu 0.2 ms, 2 threads', CPU_RECORDS, { CONSUMER_HANDLER: 'cpu', CONSUMER_HANDLER_OPTIONS: 'costUs=200', CONSUMER_THREADS: '2' });
+    console.log(`cpu, 2 threads: ${Math.round(cpu2.recordsPerSec).toLocaleString()} records/s`);
+    return { raw, floor, noop, cpu1, cpu2 };
+  };
+  const runs = PROCESS_ONLY ? undefined : await inProcess();
 
   // Whole processes, alternating, so load from elsewhere falls on both alike.
   const brokers = kafkaConfig.brokers.join(',');
@@ -344,7 +359,13 @@ try {
   });
   await writeBenchReport(
     'consumer-throughput',
-    [row(raw, raw, 'raw'), row(floor, raw, 'raw'), row(noop, raw, 'raw'), row(cpu1, cpu1, '1 thread'), row(cpu2, cpu1, '1 thread'), processRow(java, java), processRow(worker, java)],
+    [
+      ...(runs === undefined
+        ? []
+        : [row(runs.raw, runs.raw, 'raw'), row(runs.floor, runs.raw, 'raw'), row(runs.noop, runs.raw, 'raw'), row(runs.cpu1, runs.cpu1, '1 thread'), row(runs.cpu2, runs.cpu1, '1 thread')]),
+      processRow(java, java),
+      processRow(worker, java),
+    ],
     {
       notes:
         `${RECORDS.toLocaleString()} pre-loaded ${RECORD_BYTES} B records on ${PARTITIONS} partitions, one embedded broker on the same 2-core machine; each run a new group from the beginning, timed from start (connect and group join included; for consumer-worker also starting its worker threads, from the built JavaScript) to the last record processed. ` +
@@ -352,7 +373,7 @@ try {
         'consumer-worker and the undecoded row use the patched kafkajs\'s rawRecordSets: record sets reach eachBatch undecoded, and consumer-worker reads offsets, keys and timestamps from the bytes (docs/decisions/0007). ' +
         `noop goal ≥ 0.9× raw kafkajs. cpu runs stop after ${CPU_RECORDS.toLocaleString()} records (costUs=200); goal 2 threads ≥ 1.7× 1 thread, on 2 cores shared with the broker. ` +
         `The two process rows: ${ROUNDS} rounds, alternating, same topic: Kafka's Java ConsumerPerformance (kafka-tools from .kafka/libs, -Xmx512m, a new group) timed from spawn to exit, its steady state its own fetch.nMsg.sec and its startup the time before its first fetch; ` +
-        `the consumer-worker CLI (built, noop, 2 threads, commits every ${PROCESS_COMMIT_INTERVAL_MS} ms so its progress shows from outside) timed from spawn until its commits cover every record, startup until its first commit, steady state from then on. ` +
+        `the consumer-worker CLI (built, noop, 2 threads, commits every ${PROCESS_COMMIT_INTERVAL_MS} ms so its progress shows from outside) timed from spawn until its commits cover every record (read every 50 ms), startup until it logs its first records processed (its stdout, read as it comes), steady state from then on. ` +
         'Seconds, startup and after-startup are medians; the ratio is the median of the per-round ratios (Java seconds ÷ consumer-worker seconds), with their range. Goal ≥ 0.9× Java.',
     },
   );

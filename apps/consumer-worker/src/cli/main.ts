@@ -3,15 +3,22 @@
 import { Command } from 'commander';
 import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagSource, flagsFor, kafkaCliFlags, loadKafkaConfig, reportFatal, runService, withFlagNames } from '@lagscale/kafka-core';
 import { addRenamedWorkerFlags, loadWorkerSettings, workerEnv } from '../config/worker-config.js';
-import { handlerOptionsHelp } from '../handlers/catalog.js';
 import { createConsumerService } from '../runtime/consumer-service.js';
 import { registerOffsetsCommand } from './offsets-command.js';
+
+// The handlers' section of --help reads their option schemas, which loads every built-in handler
+// and zod (~90 ms of CPU): only when help is asked for, not at every start (docs/decisions/0026).
+// Help printed after a usage error points to --help for it instead.
+const helpAsked = process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h' || arg === 'help');
+const handlersHelp = helpAsked
+  ? (await import('../handlers/catalog.js')).handlerOptionsHelp()
+  : '\nBuilt-in handlers (--handler) and their options (--handler-options): see consumer-worker --help.';
 
 const program = configureCliHelp(new Command('consumer-worker')
   .description('Consume a Kafka topic on a worker-thread pool: per-key order, at-least-once, retries and a dead-letter topic')
   // Options before a subcommand are the worker's, after it the subcommand's (both have --topic).
   .enablePositionalOptions()
-  .addHelpText('after', `${handlerOptionsHelp()}\n${ENV_HELP}`));
+  .addHelpText('after', `${handlersHelp}\n${ENV_HELP}`));
 const bindings = [
   ...addEnvOptions(program, kafkaCliFlags),
   ...addEnvOptions(program, flagsFor(workerEnv)),

@@ -1,9 +1,9 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { setImmediate as setImmediatePromise, setTimeout as delay } from 'node:timers/promises';
 import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import {
   connectClient,
   createKafka,
-  createOpsServer,
+  createProbeServer,
   createRegistry,
   defineService,
   describeError,
@@ -12,7 +12,7 @@ import {
   topicPartitionCount,
   type KafkaConfig,
   type Logger,
-  type OpsServer,
+  type OpsEndpoints,
   type Registry,
   type Service,
 } from '@lagscale/kafka-core';
@@ -29,6 +29,7 @@ import { dlqTopicOf, TopicSubscriber, type SubscriptionChange } from './topic-su
 import { registerWorkerMetrics, type TopicSeries } from './worker-metrics.js';
 import { inputTopicPartitions } from './input-topic.js';
 import { redeliveryReport } from './shutdown-report.js';
+import { signalFirstChunk } from './first-chunk.js';
 
 export interface ConsumerServiceOptions {
   kafkaConfig: KafkaConfig;
@@ -52,6 +53,11 @@ const RESUBSCRIBE_SETTLE_MS = 5_000;
  * group; the running chunks get the rest (at least half), so the whole stop ends within it.
  */
 const SHUTDOWN_RESERVE_MS = 5_000;
+
+/** Rejects as `promise` does; never resolves (a race with it fails fast on its failure alone). */
+function failureOf(promise: Promise<unknown>): Promise<never> {
+  return promise.then(() => new Promise<never>(() => undefined));
+}
 
 /** How long a stop waits for the running chunks, out of `shutdownTimeoutMs` for the whole stop. */
 export function drainBudgetMs(shutdownTimeoutMs: number): number {
@@ -131,7 +137,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const perTopic = { consumed: new Map<string, number>(), outputs: new Map<string, number>(), deadLettered: new Map<string, number>() };
   const dispatcher = new Dispatcher(
     {
-      executor: pool,
+      // The first chunk back is when this replica became productive: one line says how long from
+      // the process's start (performance.now() counts from it) that took.
+      executor: signalFirstChunk(pool, () => {
+        const startupMs = Math.round(performance.now());
+        logger.info({ startupMs }, `first records processed ${startupMs} ms after the process started`);
+      }),
       async onOutputs(record, records) {
         await output.sendOutputs(records, settings.outputTopic, settings.handler);
         outputs += records.length;
@@ -178,7 +189,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   let commitTimer: NodeJS.Timeout | undefined;
   let progressTimer: NodeJS.Timeout | undefined;
   let deadLetterTimer: NodeJS.Timeout | undefined;
-  let ops: OpsServer | undefined;
+  let ops: OpsEndpoints | undefined;
   let metricsUrl: string | undefined;
 
   /** Every topic consumed since start (or assigned now), with its numbers. */
@@ -229,9 +240,15 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     const { heartbeat, isStale } = payload;
+    const idle = dispatcher.uncommittedRecords === 0;
     const taken = (await takeBatch(payload, intake))?.taken ?? 0;
     consumed += taken;
     if (taken > 0) perTopic.consumed.set(payload.batch.topic, (perTopic.consumed.get(payload.batch.topic) ?? 0) + taken);
+    // The dispatcher queues what was taken in the next turn of the event loop, after this fetch's
+    // other batches (so the next fetch request goes out first). With nothing in flight the threads
+    // are idle meanwhile: give them this batch now. At start, the first fetch brings ~1 MiB per
+    // partition, and the first chunk no longer waits for the intake of all of them (0026).
+    if (idle && taken > 0) await setImmediatePromise();
     // With every partition paused, kafkajs sleeps its maxWaitTime before fetching again, however
     // soon one resumes; waiting for the resume here lets the next fetch go out at once.
     while (!stopping && !isStale() && ownership.size > 0 && dispatcher.pausedPartitions >= ownership.size) {
@@ -246,6 +263,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   let admin: Admin | undefined;
   let outputReady = settings.outputTopic === undefined;
   let consuming = false;
+  /** The pool's start (set by onStart): the group is joined once it resolved. */
+  let poolReady: Promise<void> = Promise.resolve();
   // A stop asked for while the start still waits (for the input topic) ends that wait.
   const stopRequested = new AbortController();
   let waitingForTopic: string | undefined;
@@ -294,6 +313,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       consuming = false;
     }
     if (topics.length === 0 || stopping || stopRequested.signal.aborted) return;
+    // The handler is resolved and its options validated (in the threads) before the group is
+    // joined: a misspelt handler or option fails the start without a rebalance.
+    await poolReady;
+    if (stopping || stopRequested.signal.aborted) return;
     await consumer.subscribe({ topics: [...topics], fromBeginning: settings.offsetReset === 'earliest' });
     await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: 1, eachBatch });
     consuming = true;
@@ -322,14 +345,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const service = defineService({
     name: 'consumer-worker',
     async onStart() {
-      // The pool's threads load their code and the handler (hundreds of ms) while we talk to
-      // Kafka and join the group; what is fetched meanwhile waits in the dispatcher.
+      // The pool's threads load their code and the handler (hundreds of ms of CPU) while we
+      // connect and check the topics; consume() joins the group once they run.
       const poolStarted = pool.start();
+      poolReady = poolStarted;
       dispatcher.holdUntil(poolStarted);
       const connected = [output.start(), connectClient(consumer, { brokers: kafkaConfig.brokers, what: 'consumer-worker consumer' })];
-      // Building the HTTP server takes tens of ms of CPU the first time: after the connects went
-      // out, so it overlaps their round trips instead of delaying them.
-      ops = createOpsServer({
+      // Three fixed routes on Node's own server (fastify would cost ~200 ms of CPU here; 0026).
+      ops = createProbeServer({
         registry,
         logger,
         host: settings.metricsHost,
@@ -340,9 +363,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
           fetch: () => fetchReadiness(fetchHealth, Date.now()),
         },
       });
-      // The handler is resolved and its options validated (in the threads) before the group is
-      // joined: a misspelt handler or option fails the start without a rebalance.
-      const [opsAddress] = await Promise.all([ops.start(), ...connected, poolStarted]);
+      // A pool that fails to start (a misspelt handler or option) fails the start at once, also
+      // while the connects or the topic checks are still under way.
+      const [opsAddress] = await Promise.race([Promise.all([ops.start(), ...connected]), failureOf(poolStarted)]);
       metricsUrl = opsAddress.url;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
         ownership.join(payload.memberAssignment);
@@ -352,7 +375,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       consumer.on(consumer.events.FETCH_START, ({ timestamp }) => fold({ type: 'fetch-start', atMs: timestamp }));
       consumer.on(consumer.events.FETCH, ({ timestamp }) => fold({ type: 'fetch', atMs: timestamp }));
       consumer.on(consumer.events.CRASH, ({ timestamp, payload }) => fold({ type: 'crash', atMs: timestamp, reason: describeError(payload.error) }));
-      await subscriber.start();
+      // The topic checks overlap the pool's start; consume() joins the group only once the pool runs.
+      await Promise.all([poolStarted, subscriber.start()]);
       // A single topic needs the admin only to check it; a pattern keeps it to watch the topic list.
       if (settings.subscription.kind === 'topic') await disconnectAdmin();
       commitTimer = setInterval(() => void ownership.commit('interval'), settings.commitIntervalMs);

@@ -1,7 +1,7 @@
 import kafkajs, { type Kafka, type KafkaConfig as KafkaJsConfig, type RetryOptions, type SASLOptions } from 'kafkajs';
-import { registerCompressionCodecs } from '@lagscale/codecs';
 import type { KafkaConfig } from '../config/kafka-config.js';
 import type { Logger } from '../observability/logger.js';
+import { registerLazyCompressionCodecs } from './compression.js';
 import { pinoLogCreator } from './kafkajs-log.js';
 
 const { Kafka: KafkaClient, logLevel: KafkaLogLevel } = kafkajs;
@@ -54,9 +54,10 @@ export function toKafkaJsConfig(config: KafkaConfig, logger?: Logger): KafkaJsCo
 
 /**
  * The one way the toolkit makes a kafkajs client: validated config, project logger, bounded
- * retries, and snappy/lz4/zstd registered next to kafkajs's built-in gzip.
+ * retries, and snappy/lz4/zstd registered next to kafkajs's built-in gzip (loaded at the first
+ * compressed batch).
  */
 export function createKafka(config: KafkaConfig, logger?: Logger): Kafka {
-  registerCompressionCodecs();
+  registerLazyCompressionCodecs();
   return new KafkaClient(toKafkaJsConfig(config, logger));
 }

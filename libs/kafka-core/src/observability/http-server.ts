@@ -1,10 +1,16 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
+import type fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { AppError } from '../errors/app-error.js';
+import { listenFailure, runChecks, type ReadinessCheck } from './ops-checks.js';
 
-/** A readiness check: returns true, or a short reason why not ready. */
-export type ReadinessCheck = () => boolean | string | Promise<boolean | string>;
+export type { ReadinessCheck } from './ops-checks.js';
+
+// fastify (with the schema compilers it builds) is ~200 ms of CPU to load and construct: loaded
+// when an app builds this server, not by everything that imports the package (a consumer-worker
+// serves its probes without it: probe-server.ts).
+const requireFastify = (): typeof fastify => createRequire(import.meta.url)('fastify') as typeof fastify;
 
 export interface OpsServerOptions {
   registry: Registry;
@@ -30,35 +36,19 @@ export interface OpsServerOptions {
   framework?: Pick<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler' | 'requestTimeout'>;
 }
 
-export const defaultOpsServerOptions = { host: '127.0.0.1', port: 9464 } satisfies Partial<OpsServerOptions>;
-
-export interface OpsServer {
-  /** The fastify instance, so an app can add its own routes before `start()`. */
-  readonly app: FastifyInstance;
+/** What every app's ops server does: listen, stop, and take readiness checks. */
+export interface OpsEndpoints {
   start(): Promise<{ host: string; port: number; url: string }>;
   stop(): Promise<void>;
   setReadiness(name: string, check: ReadinessCheck): void;
 }
 
-async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: boolean; checks: Record<string, string> }> {
-  const results: Record<string, string> = {};
-  let ready = true;
-  for (const [name, check] of checks) {
-    try {
-      const outcome = await check();
-      if (outcome === true) {
-        results[name] = 'ok';
-      } else {
-        ready = false;
-        results[name] = outcome === false ? 'not ready' : outcome;
-      }
-    } catch (err) {
-      ready = false;
-      results[name] = err instanceof Error ? err.message : String(err);
-    }
-  }
-  return { ready, checks: results };
+export interface OpsServer extends OpsEndpoints {
+  /** The fastify instance, so an app can add its own routes before `start()`. */
+  readonly app: FastifyInstance;
 }
+
+export const defaultOpsServerOptions = { host: '127.0.0.1', port: 9464 } satisfies Partial<OpsServerOptions>;
 
 /**
  * The small HTTP server every app runs: `/metrics` (Prometheus text), `/healthz` (the process is
@@ -67,7 +57,7 @@ async function runChecks(checks: Map<string, ReadinessCheck>): Promise<{ ready: 
  */
 export function createOpsServer(options: OpsServerOptions): OpsServer {
   const checks = new Map<string, ReadinessCheck>(Object.entries(options.readiness ?? {}));
-  const app = Fastify({ logger: false, ...options.framework, routerOptions: { maxParamLength: options.maxParamLength ?? 256 } });
+  const app = requireFastify()({ logger: false, ...options.framework, routerOptions: { maxParamLength: options.maxParamLength ?? 256 } });
   const host = options.host ?? defaultOpsServerOptions.host;
   const port = options.port ?? defaultOpsServerOptions.port;
 
@@ -89,10 +79,7 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
       try {
         address = await app.listen({ host, port });
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'EADDRINUSE' && code !== 'EACCES') throw err;
-        const why = code === 'EADDRINUSE' ? 'is in use (another process, or a second replica on this host)' : 'needs privileges';
-        throw new AppError('CONFIG_INVALID', `cannot listen on ${host}:${port}: the port ${why}. Set ${options.portFlag ?? '--metrics-port'} to a free port, or 0 for any free port`, { cause: err, retriable: false });
+        throw listenFailure(err, host, port, options.portFlag);
       }
       const bound = app.server.address();
       const boundPort = typeof bound === 'object' && bound !== null ? bound.port : port;

@@ -1,4 +1,5 @@
 export * from './http-server.js';
+export * from './probe-server.js';
 export * from './logger.js';
 export * from './metrics.js';
 export * from './bucket-counts.js';

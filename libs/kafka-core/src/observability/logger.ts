@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, stdSerializers, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { prettyFactory } from 'pino-pretty';
 import type { LogFormat, LogLevel } from '../config/kafka-config.js';
 import { logDestination } from './log-destination.js';
 
@@ -17,6 +18,9 @@ export interface LoggerOptions {
    */
   destination?: 'stdout' | 'stderr' | NodeJS.WritableStream;
 }
+
+// pino-pretty (~20 ms of CPU to load) only for a person at a terminal: services log JSON.
+const loadPrettyFactory = (): typeof prettyFactory => (createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof prettyFactory }).prettyFactory;
 
 const DEBUG_LEVELS: readonly string[] = ['debug', 'trace'];
 
@@ -61,7 +65,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination = logDestination(fd);
   if (!isPretty(format, fd)) return pino(pinoOptions, destination);
 
-  const prettify = prettyFactory({
+  const prettify = loadPrettyFactory()({
     colorize: fd === 2 ? process.stderr.isTTY === true : process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,app',
