@@ -130,8 +130,8 @@ async function main(): Promise<void> {
   const scrapes: { ms: number; bytes: number }[] = [];
   const cpuPerCycle: number[] = [];
   let peakSampledMb = 0;
-  let end = { rssMb: Number.NaN, hwmMb: Number.NaN };
-  let byKind = '';
+  let end: { rssMb: number; hwmMb: number };
+  let byKind: string;
   const sampler = setInterval(() => {
     peakSampledMb = Math.max(peakSampledMb, memory(pid).rssMb);
   }, 100);
