@@ -3,6 +3,9 @@
 // reads the same numbers the plain way: kafka-core's fetchGroupTopicOffsets per group and topic
 // (log offsets read again for every group); the collector also runs at several concurrencies.
 // Run from apps/lag-monitor:  node --conditions=lagscale-source --import tsx bench/collection.bench.ts
+// BENCH_LAYOUT=<name>: topics and groups named after it, created only when the topics do not exist
+// yet and kept afterwards (to run the lag-monitor CLI against the same layout, or re-run without
+// the setup); without it a fresh layout is created and deleted at the end.
 // Bounded: fixed topic, group and cycle counts (BENCH_TOPICS, BENCH_CYCLES) and one overall timeout.
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -30,7 +33,8 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? `1,4,${defaultCollecto
 const GOAL_MS = 1_000;
 const TIMEOUT_MS = 600_000;
 
-const run = `bench-lag-${Date.now().toString(36)}`;
+const LAYOUT = process.env.BENCH_LAYOUT;
+const run = LAYOUT ?? `bench-lag-${Date.now().toString(36)}`;
 const topics = Array.from({ length: TOPICS }, (_, i) => `${run}-t${String(i).padStart(2, '0')}`);
 const groups = Array.from({ length: GROUPS }, (_, i) => `${run}-g${String(i).padStart(2, '0')}`);
 // Every group a different position on every partition, some at the end, none past it.
@@ -210,11 +214,17 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 async function main(kafkaConfig: KafkaConfig, setupAdmin: Admin): Promise<void> {
   const kafka = createKafka(kafkaConfig);
   const setupStarted = performance.now();
-  console.log(`creating ${TOPICS} topics × ${PARTITIONS} partitions, ${RECORDS_PER_PARTITION} records each, ${GROUPS} groups committed on all ...`);
-  await createTopics(setupAdmin);
-  await produce(kafka);
-  for (let g = 0; g < GROUPS; g += 4) await Promise.all([g, g + 1, g + 2, g + 3].filter((i) => i < GROUPS).map((i) => commitGroup(kafka, i)));
-  console.log(`set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+  const existing = new Set(await setupAdmin.listTopics());
+  if (LAYOUT !== undefined && topics.every((t) => existing.has(t))) {
+    // A kept layout: check() below fails if it is not the one this bench makes.
+    console.log(`reusing layout ${LAYOUT}: ${TOPICS} topics × ${PARTITIONS} partitions, ${GROUPS} groups`);
+  } else {
+    console.log(`creating ${TOPICS} topics × ${PARTITIONS} partitions, ${RECORDS_PER_PARTITION} records each, ${GROUPS} groups committed on all ...`);
+    await createTopics(setupAdmin);
+    await produce(kafka);
+    for (let g = 0; g < GROUPS; g += 4) await Promise.all([g, g + 1, g + 2, g + 3].filter((i) => i < GROUPS).map((i) => commitGroup(kafka, i)));
+    console.log(`set up in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`);
+  }
 
   // The collector's own client, as the lag-monitor runs it.
   const admin = createKafka(kafkaConfig).admin({ retry: toKafkaJsRetry(monitorAdminRetry) });
@@ -256,6 +266,12 @@ await setupAdmin.connect();
 try {
   await withTimeout(main(kafkaConfig, setupAdmin));
 } finally {
+  if (LAYOUT === undefined) await removeLayout();
+  await setupAdmin.disconnect();
+  if (broker?.startedByUs) await broker.stop();
+}
+
+async function removeLayout(): Promise<void> {
   // Only those that exist: one missing name fails the whole request (after kafkajs's retries).
   const created = await setupAdmin.listTopics().then((all) => topics.filter((t) => all.includes(t)), () => topics);
   if (created.length > 0) {
@@ -266,6 +282,4 @@ try {
   for (const group of groups) {
     await setupAdmin.deleteGroups([group]).catch((err: unknown) => console.error(`could not delete group ${group}: ${String(err)}`));
   }
-  await setupAdmin.disconnect();
-  if (broker?.startedByUs) await broker.stop();
 }

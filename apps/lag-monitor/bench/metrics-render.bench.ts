@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRegistry, Gauge, type Registry } from '@lagscale/kafka-core';
 import { formatDuration, writeBenchReport, type BenchRow } from '../../../tools/bench/report.js';
+import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { createDeriveState, derive, healthCode, type DeriveOptions, type DeriveState } from '../src/derive/index.js';
 import { createLagExporter, METRIC_NAMES } from '../src/export/index.js';
 import type { GroupTopicView, Snapshot } from '../src/model/index.js';
@@ -31,6 +32,9 @@ const SUITE = (PARTITIONS === 1_000 && GROUPS === 20 ? 'metrics-render' : `metri
 const INTERVAL_MS = 5_000;
 const T0 = 1_700_000_000_000;
 const deriveOptions: DeriveOptions = { windowMs: 60_000, historyMs: 900_000, minSamples: 3, resetPolicy: 'earliest' };
+
+// As the CLI runs (decision 0025), so the RSS below is comparable with the process's.
+limitHeapGrowth();
 
 const recorded: Snapshot | undefined = RECORDED === undefined ? undefined : (JSON.parse(readFileSync(RECORDED, 'utf8')) as Snapshot);
 
@@ -239,7 +243,7 @@ await writeBenchReport(SUITE, rows, {
     `lag-monitor /metrics for ${shape}, partition series ${PARTITION_SERIES} (${TOPICS} topics × ${PARTITIONS_PER_TOPIC} partitions, every group on every topic: ${groupPartitions.toLocaleString('en-US')} group-partitions; ` +
     `${recorded === undefined ? 'synthetic snapshots' : 'a snapshot recorded from the real broker by collection.bench.ts, its offsets advanced per cycle'}; 18 warm-up cycles, then each measured derive() is the next cycle, on a snapshot built untimed): ` +
     `${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB of text per scrape. ${ROUNDS} rounds, tasks interleaved; mean and median per call, the p99 column is the slowest run; CPU is this process's user + system time. ` +
-    `Peak RSS of the process while measuring ours (derive state after 18+ cycles, the views, the snapshot, the exporter, a scrape): ${oursRssMb.toFixed(0)} MB (goal < 300 MB at 5,000 × 50). ` +
+    `Peak RSS of the process while measuring ours (derive state after 18+ cycles, the views, the snapshot, the exporter, a scrape; V8's heap growth limited as the CLI does; this bench also holds its fixtures: ${recorded === undefined ? 'the synthetic snapshots it builds' : 'the recorded snapshot and the one it derives from each cycle'}): ${oursRssMb.toFixed(0)} MB (goal < 300 MB at 5,000 × 50; the CLI's own is in lag-monitor-memory-*.md). ` +
     'Ours: update() records the cycle and moves the small collection series; a scrape renders the registry (prom-client) and then the broker-derived series as text straight from the views, in chunks of about 256 KB that /metrics streams (nothing per series is kept). ' +
     (BASELINE
       ? `Baseline (measured after ours): labels(...).set() for every series every cycle with stale-key bookkeeping over the 10 largest families, then prom-client's render (${baselineSeries.toLocaleString('en-US')} series). `

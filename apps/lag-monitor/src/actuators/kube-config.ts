@@ -4,8 +4,7 @@ import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError } from '@lagscale/kafka-core/errors';
 
-export const KUBERNETES_AUTH_MODES = ['in-cluster', 'kubeconfig', 'auto'] as const;
-export type KubernetesAuthMode = (typeof KUBERNETES_AUTH_MODES)[number];
+import type { KubernetesAuthMode } from './kubernetes-settings.js';
 
 /** Variables the Kubernetes client reads itself; named once so messages and checks agree. */
 export const KUBERNETES_ENV = {

@@ -1,6 +1,6 @@
 import { ConfigError } from '@lagscale/kafka-core';
 import { describe, expect, it } from 'vitest';
-import { defaultKubernetesActuatorOptions, validateKubernetesActuatorOptions, type KubernetesActuatorOptions } from './kubernetes-actuator.js';
+import { defaultKubernetesActuatorOptions, validateKubernetesActuatorOptions, type KubernetesActuatorOptions } from './kubernetes-settings.js';
 
 const valid: KubernetesActuatorOptions = { ...defaultKubernetesActuatorOptions, namespace: 'lagscale', deployment: 'consumer-worker' };
 

@@ -10,48 +10,10 @@ import {
 } from '@kubernetes/client-node';
 import { AppError, ConfigError } from '@lagscale/kafka-core/errors';
 import type { Actuator } from '../model/actuator.js';
-import { loadKubeConfig, KUBERNETES_AUTH_MODES, type KubernetesAuthMode } from './kube-config.js';
+import { loadKubeConfig } from './kube-config.js';
+import { validateKubernetesActuatorOptions, type KubernetesActuatorOptions } from './kubernetes-settings.js';
 import { fromKubernetesError, timeoutError, type ScaleTarget, type ScaleVerb } from './kubernetes-errors.js';
 import { assertReplicaCount } from './replica-count.js';
-
-export interface KubernetesActuatorOptions {
-  namespace: string;
-  /** The Deployment whose `scale` subresource is read and patched. */
-  deployment: string;
-  auth: KubernetesAuthMode;
-  kubeconfigPath?: string;
-  /** A kubeconfig context other than the current one. */
-  context?: string;
-  /** Bound on each API call, connection included. */
-  requestTimeoutMs: number;
-}
-
-export const defaultKubernetesActuatorOptions = {
-  namespace: 'default',
-  auth: 'auto',
-  requestTimeoutMs: 10_000,
-} as const satisfies Partial<KubernetesActuatorOptions>;
-
-// Namespaces are DNS-1123 labels; Deployment names are DNS-1123 subdomains.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-export function validateKubernetesActuatorOptions(options: KubernetesActuatorOptions): void {
-  const problems: string[] = [];
-  if (options.namespace.length > 63 || !DNS_LABEL.test(options.namespace)) {
-    problems.push(`kubernetes namespace must be a DNS-1123 label: lowercase letters, digits and '-', at most 63 (got "${options.namespace}")`);
-  }
-  if (options.deployment.length > 253 || !DNS_SUBDOMAIN.test(options.deployment)) {
-    problems.push(`kubernetes deployment must be a DNS-1123 name: lowercase letters, digits, '-' and '.' (got "${options.deployment}")`);
-  }
-  if (!(KUBERNETES_AUTH_MODES as readonly string[]).includes(options.auth)) {
-    problems.push(`kubernetes auth must be one of ${KUBERNETES_AUTH_MODES.join(', ')} (got "${String(options.auth)}")`);
-  }
-  if (!Number.isSafeInteger(options.requestTimeoutMs) || options.requestTimeoutMs <= 0) {
-    problems.push(`kubernetes requestTimeoutMs must be a positive integer (got ${String(options.requestTimeoutMs)})`);
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-}
 
 /** Per-call options that put the call's abort signal on its request (the client has no other hook). */
 export function withSignal(signal: AbortSignal): ConfigurationOptions<ObservableMiddleware> {

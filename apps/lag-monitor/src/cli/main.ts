@@ -2,9 +2,12 @@
 // lag-monitor: per-partition lag, health and time lag of consumer groups, Prometheus export, and
 // a scaling policy that sets the consumer fleet's replica count.
 import { Command } from 'commander';
+import { limitHeapGrowth } from './heap-growth.js';
 import { addEnvOptions, configureCliHelp, ENV_HELP, createLogger, flagsFor, kafkaCliFlags, loadFromFlags, loadKafkaConfig, reportFatal, runService } from '@lagscale/kafka-core';
 import { loadMonitorSettings, monitorEnv, monitorShutdownTimeoutMs } from '../config/monitor-config.js';
 import { createMonitorService } from '../runtime/monitor-service.js';
+
+limitHeapGrowth();
 
 const program = configureCliHelp(new Command('lag-monitor')
   .description('Watch consumer-group lag, export it to Prometheus, and scale the consumer fleet on it')

@@ -1,10 +1,13 @@
 import { collectEnv, ConfigError, defaultOpsServerOptions, envVar, optionalEnvVar, OFFSET_RESET_POLICIES, parsers } from '@lagscale/kafka-core';
 import { compileTopicPattern } from '@lagscale/kafka-core/admin';
-import { ACTUATOR_KINDS, defaultKubernetesActuatorOptions, defaultLocalActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/index.js';
+// Module by module, not the folder's index: that would load @kubernetes/client-node for every monitor.
+import { ACTUATOR_KINDS } from '../actuators/actuator-kinds.js';
+import { defaultKubernetesActuatorOptions, KUBERNETES_AUTH_MODES } from '../actuators/kubernetes-settings.js';
+import { defaultLocalActuatorOptions } from '../actuators/local-actuator.js';
 import { defaultCollectorOptions } from '../collect/index.js';
 import { defaultDeriveOptions } from '../derive/index.js';
 import { PARTITION_SERIES, type PartitionSeries } from '../export/series-text.js';
-import { leaderElectionEnv, leaderElectionSettings, type LeaderElectionSettings } from '../leader/index.js';
+import { leaderElectionEnv, leaderElectionSettings, type LeaderElectionSettings } from '../leader/leader-settings.js';
 import { defaultScalingPolicyOptions, SCALING_MODES, validateScalingPolicyOptions, type ScalingPolicyOptions } from '../policy/index.js';
 
 /**

@@ -1,5 +1,5 @@
 import { summarizeLag } from '@lagscale/kafka-core/lag';
-import { HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type Snapshot } from '../model/index.js';
+import { HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type PartitionFigures, type Snapshot } from '../model/index.js';
 import { defaultDeriveOptions, resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
 import { emptyVerdictFigures, judgePartition } from './health.js';
 import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
@@ -85,6 +85,19 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
 
   recordEnds(state, snapshot, endRule);
 
+  let groupPartitions = 0;
+  for (const group of snapshot.groups) for (const topic of group.topics) groupPartitions += topic.partitions.length;
+  state.commitColumns.reserve(groupPartitions);
+  // Every view's figures in one block: one small buffer per group-topic (12,500 a cycle at
+  // 5,000 × 50) left the allocator's heap fragmented, holding ~100 MB more RSS after they were freed.
+  const block = new Float64Array(groupPartitions * PARTITION_FIELD_COUNT);
+  let blockUsed = 0;
+  const figuresFor = (count: number): PartitionFigures => {
+    const values = block.subarray(blockUsed, blockUsed + count * PARTITION_FIELD_COUNT);
+    blockUsed += count * PARTITION_FIELD_COUNT;
+    return createPartitionFigures(count, o, values);
+  };
+
   state.commitColumns.beginCycle();
   const visited = new Map<string, Set<string>>();
   const views: GroupTopicView[] = [];
@@ -107,7 +120,7 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
         topicSeries = new Map();
         groupSeries.set(topic.topic, topicSeries);
       }
-      views.push(deriveGroupTopic(group, topic, { state, series: topicSeries, ends: state.ends.get(topic.topic), commitRule, options: o }));
+      views.push(deriveGroupTopic(group, topic, { state, series: topicSeries, ends: state.ends.get(topic.topic), commitRule, options: o, figuresFor }));
     }
   }
   dropUnseenCommits(state, visited);
@@ -177,13 +190,15 @@ interface GroupTopicContext {
   ends: Map<number, number> | undefined;
   commitRule: RetentionRule;
   options: Required<DeriveOptions>;
+  /** Rows for this view's partitions, in the cycle's block. */
+  figuresFor: (count: number) => PartitionFigures;
 }
 
 function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: GroupTopicContext): GroupTopicView {
   const { nowMs, windowMs } = ctx.commitRule;
   const { commitColumns, endColumns, productionRates } = ctx.state;
   const summary = summarizeLag(topic.partitions, ctx.options.resetPolicy);
-  const figures = createPartitionFigures(summary.partitions.length, ctx.options);
+  const figures = ctx.figuresFor(summary.partitions.length);
   const v = figures.values;
   const F = PARTITION_FIELD;
   const sample = [0, 0];

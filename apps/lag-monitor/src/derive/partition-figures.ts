@@ -24,8 +24,13 @@ export const PARTITION_FIELD = {
 } as const;
 export const PARTITION_FIELD_COUNT = 14;
 
-export function createPartitionFigures(count: number, context: { minSamples: number; windowMs: number }): PartitionFigures {
-  return { count, values: new Float64Array(count * PARTITION_FIELD_COUNT), minSamples: context.minSamples, windowMs: context.windowMs };
+/** `values`: where the rows go (`count` rows of PARTITION_FIELD_COUNT, e.g. a part of a larger block); new by default. */
+export function createPartitionFigures(
+  count: number,
+  context: { minSamples: number; windowMs: number },
+  values: Float64Array = new Float64Array(count * PARTITION_FIELD_COUNT),
+): PartitionFigures {
+  return { count, values, minSamples: context.minSamples, windowMs: context.windowMs };
 }
 
 /**

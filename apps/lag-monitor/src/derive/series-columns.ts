@@ -51,6 +51,14 @@ export class SeriesColumns {
     return this.seen[i] === this.cycle;
   }
 
+  /**
+   * Makes room for `series` series at once (no-op when there is room): a first cycle of 250,000
+   * series would otherwise double the columns eight times, each copy briefly next to the last.
+   */
+  reserve(series: number): void {
+    if (series > this.capacity) this.resize(series, this.stride);
+  }
+
   /** A new empty series. */
   allocate(): number {
     const reused = this.free.pop();

@@ -15,13 +15,19 @@ import {
   type Service,
   toKafkaJsRetry,
 } from '@lagscale/kafka-core';
-import { createKubernetesActuator, createLocalActuator, createNoneActuator, consumerWorkerCommand, defaultKubernetesActuatorOptions, loadKubeConfig } from '../actuators/index.js';
+// Module by module, not the folders' indexes: @kubernetes/client-node (~70 MB of RSS) is loaded
+// only by a monitor that uses the kubernetes actuator or leader election (see kubernetes()).
+import { consumerWorkerCommand } from '../actuators/consumer-worker-command.js';
+import { defaultKubernetesActuatorOptions } from '../actuators/kubernetes-settings.js';
+import { createLocalActuator } from '../actuators/local-actuator.js';
+import { createNoneActuator } from '../actuators/none-actuator.js';
 import { createCollector, monitorAdminRetry, type Collector } from '../collect/index.js';
 import { failedSnapshotBody } from '../collect/assemble-snapshot.js';
 import { scalesOnTopic, type MonitorSettings } from '../config/monitor-config.js';
 import { createDeriveState, defaultDeriveOptions, derive, type DeriveOptions, type DeriveState } from '../derive/index.js';
 import { buildMonitorView, buildStatus, createLagExporter, type LagExporter, type MonitorView, type ScalingView, type StatusDocument } from '../export/index.js';
-import { createKubernetesLeaseApi, createLeaderElector, registerLeaderGauge, type LeaderElector, type LeaderStatus } from '../leader/index.js';
+import { createLeaderElector, type LeaderElector, type LeaderStatus } from '../leader/leader-elector.js';
+import { registerLeaderGauge } from '../leader/leader-gauge.js';
 import type { Actuator, GroupTopicView, ScalingDecision, Snapshot } from '../model/index.js';
 import { createPolicyState, decide, policyInputFrom, type PolicyState } from '../policy/index.js';
 import { createViewHistory, registerUiRoutes } from '../ui/index.js';
@@ -124,13 +130,24 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   let url: string | undefined;
   const startedAtMs = Date.now();
 
-  function makeActuator(): Actuator | undefined {
+  /** The modules that use @kubernetes/client-node, loaded on first use. */
+  async function kubernetes() {
+    const [actuator, kubeConfig, leaseApi] = await Promise.all([
+      import('../actuators/kubernetes-actuator.js'),
+      import('../actuators/kube-config.js'),
+      import('../leader/kubernetes-lease-api.js'),
+    ]);
+    return { createKubernetesActuator: actuator.createKubernetesActuator, loadKubeConfig: kubeConfig.loadKubeConfig, createKubernetesLeaseApi: leaseApi.createKubernetesLeaseApi };
+  }
+
+  async function makeActuator(): Promise<Actuator | undefined> {
     if (scaling === undefined) return undefined;
     const membersOf = () => views.filter((v) => v.groupId === scaling.groupId).reduce((max, v) => Math.max(max, v.members), 0);
     switch (settings.actuator) {
       case 'none':
         return createNoneActuator(membersOf);
-      case 'kubernetes':
+      case 'kubernetes': {
+        const { createKubernetesActuator } = await kubernetes();
         return createKubernetesActuator({
           namespace: settings.kubernetes.namespace,
           deployment: settings.kubernetes.deployment ?? '',
@@ -138,6 +155,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
           ...(settings.kubernetes.kubeconfigPath === undefined ? {} : { kubeconfigPath: settings.kubernetes.kubeconfigPath }),
           requestTimeoutMs: defaultKubernetesActuatorOptions.requestTimeoutMs,
         });
+      }
       case 'local': {
         const { command, args } = consumerWorkerCommand();
         return createLocalActuator({
@@ -153,9 +171,10 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
     }
   }
 
-  function makeElector(): LeaderElector | undefined {
+  async function makeElector(): Promise<LeaderElector | undefined> {
     const election = settings.leaderElection;
     if (election === undefined) return undefined;
+    const { loadKubeConfig, createKubernetesLeaseApi } = await kubernetes();
     const { auth, kubeconfigPath } = settings.kubernetes;
     const kubeConfig = loadKubeConfig({ auth, ...(kubeconfigPath === undefined ? {} : { kubeconfigPath }) });
     // Half the renew deadline per call: a hung read and a hung write together still end in time.
@@ -296,8 +315,8 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
   const service = defineService({
     name: 'lag-monitor',
     async onStart() {
-      actuator ??= makeActuator();
-      elector = makeElector();
+      actuator ??= await makeActuator();
+      elector = await makeElector();
       elector?.start();
       ops = createOpsServer({
         registry,
