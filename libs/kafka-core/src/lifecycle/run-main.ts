@@ -2,6 +2,7 @@ import { kafkajsFork } from '../client/kafkajs-fork.js';
 import { ConfigError, describeError, isAppError } from '../errors/app-error.js';
 import type { Logger } from '../observability/logger.js';
 import type { Service } from './service.js';
+import { supervisorPidOf, watchSupervisor, type SupervisorWatchOptions } from './supervisor.js';
 
 /** Exit codes a user can script against. */
 export const EXIT_CODES = {
@@ -19,6 +20,9 @@ export interface RunOptions {
   signals?: readonly NodeJS.Signals[];
   /** Injected in tests; defaults to the real process. */
   exit?: (code: number) => void;
+  /** Stop as on SIGTERM once this process is gone; default: the pid in `LAGSCALE_SUPERVISOR_PID` (see supervisor.ts). */
+  supervisorPid?: number;
+  supervisorWatch?: SupervisorWatchOptions;
 }
 
 export const defaultRunOptions = {
@@ -68,13 +72,15 @@ export async function runService(service: Service, options: RunOptions = {}): Pr
   const timeoutMs = options.shutdownTimeoutMs ?? defaultRunOptions.shutdownTimeoutMs;
   let shuttingDown = false;
 
-  const shutdown = (signal: NodeJS.Signals) => {
+  const shutdown = (signal: NodeJS.Signals | 'supervisor gone') => {
     if (shuttingDown) {
+      if (signal === 'supervisor gone') return;
       logger?.warn({ signal }, 'second signal: exiting without draining');
       exit(EXIT_CODES.interrupted);
       return;
     }
     shuttingDown = true;
+    stopWatching?.();
     logger?.info({ signal, timeoutMs }, `${service.name}: stopping`);
     const timer = setTimeout(() => {
       logger?.error({ timeoutMs }, `${service.name}: shutdown took longer than ${timeoutMs} ms`);
@@ -94,6 +100,18 @@ export async function runService(service: Service, options: RunOptions = {}): Pr
     );
   };
   for (const signal of signals) process.on(signal, shutdown);
+  const supervisorPid = options.supervisorPid ?? supervisorPidOf();
+  const stopWatching =
+    supervisorPid === undefined
+      ? undefined
+      : watchSupervisor(
+          supervisorPid,
+          () => {
+            logger?.warn({ supervisorPid }, `${service.name}: the process that started it (pid ${supervisorPid}) is gone; stopping as on SIGTERM`);
+            shutdown('supervisor gone');
+          },
+          options.supervisorWatch,
+        );
 
   try {
     kafkajsFork();
@@ -101,6 +119,7 @@ export async function runService(service: Service, options: RunOptions = {}): Pr
     logger?.info(`${service.name}: started`);
   } catch (err) {
     for (const signal of signals) process.off(signal, shutdown);
+    stopWatching?.();
     const code = reportFatal(err, logger);
     await service.stop().catch(() => undefined);
     exit(code);
