@@ -71,14 +71,16 @@ export async function injectFault(kind: FaultKind, ctx: FaultContext): Promise<s
       const orphans = childPids(monitor.child.pid ?? -1);
       monitor.child.kill('SIGKILL');
       await monitor.exited;
-      // Nothing runs in a SIGKILLed process, so its replicas live on; a supervisor (systemd's
-      // control group, a container's init) would stop them. The driver plays that part.
+      // Nothing runs in a SIGKILLed process; its replicas notice that it is gone
+      // (LAGSCALE_SUPERVISOR_PID) and stop by themselves: drain, commit, leave the group. One
+      // still running past its own shutdown timeout fails the phase (and is SIGKILLed).
       ctx.procs.adopt(orphans);
-      for (const pid of orphans) signal(pid, 'SIGTERM');
-      await until(() => orphans.every((pid) => !isRunning(pid)), chaosConsumer.shutdownTimeoutMs + 10_000, 'the killed lag-monitor\'s replicas to stop').catch(() => {
+      const stopBy = chaosConsumer.shutdownTimeoutMs + 10_000;
+      await until(() => orphans.every((pid) => !isRunning(pid)), stopBy, "the killed lag-monitor's replicas to stop by themselves").catch((err: unknown) => {
         for (const pid of orphans) signal(pid, 'SIGKILL');
+        throw err;
       });
-      ctx.log(`  lag-monitor SIGKILLed, its ${orphans.length} replica(s) stopped; starting it again`);
+      ctx.log(`  lag-monitor SIGKILLed, its ${orphans.length} replica(s) stopped by themselves; starting it again`);
       await ctx.restartMonitor();
       return undefined;
     }

@@ -10,7 +10,7 @@ export const FAULT_DESCRIPTIONS: Readonly<Record<FaultKind, string>> = {
   'broker-kill': 'SIGKILL the broker, start it again at once (same data dir)',
   'consumer-kill': 'SIGKILL one consumer-worker replica; lag-monitor starts it again',
   'thread-crash': 'one worker thread of the fleet ends itself mid-chunk (the fault-switch handler)',
-  'monitor-kill': 'SIGKILL lag-monitor, SIGTERM the replicas it leaves behind (the supervisor part), start it again',
+  'monitor-kill': 'SIGKILL lag-monitor (its replicas see it gone and stop by themselves), start it again',
   'rebalance-storm': 'seven more replicas join the group, then leave: 1 → 8 → 1 members within a minute',
   'slow-handler': 'every record takes longer for a while (the plan\'s slowMs for slowForMs; 15 ms for 10 s in the full run), through the fault-switch handler',
 };

@@ -20,6 +20,7 @@ interface ReadyRecord {
   cwd: string;
   extra?: string;
   inherited?: string;
+  supervisor?: string;
 }
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -96,16 +97,18 @@ describe('local actuator', () => {
     expect(events.at(-1)).toMatchObject({ type: 'stopped', index: 0, pid: pids[0], code: 0 });
   });
 
-  it("gives each replica its env over this process's env, the args and the cwd", async () => {
+  it("gives each replica its env over this process's env, the args and the cwd, and this process's pid as its supervisor", async () => {
     vi.stubEnv('LAG_MONITOR_TEST_INHERITED', 'from-parent');
+    vi.stubEnv('LAGSCALE_SUPERVISOR_PID', '1');
     const cwd = tempDir();
     const { actuator, pidOf, ready } = replicas({ args: [replicaScript, '--flag', 'value'], cwd, extraEnv: (index) => ({ REPLICA_EXTRA: `metrics-port-${9_100 + index}` }) });
 
     await actuator.scale(2);
     const records = await Promise.all([0, 1].map((index) => ready(pidOf(index))));
-    expect(records.map((r) => ({ index: r.index, extra: r.extra, inherited: r.inherited, argv: r.argv, cwd: r.cwd }))).toEqual([
-      { index: 0, extra: 'metrics-port-9100', inherited: 'from-parent', argv: ['--flag', 'value'], cwd },
-      { index: 1, extra: 'metrics-port-9101', inherited: 'from-parent', argv: ['--flag', 'value'], cwd },
+    const supervisor = String(process.pid);
+    expect(records.map((r) => ({ index: r.index, extra: r.extra, inherited: r.inherited, argv: r.argv, cwd: r.cwd, supervisor: r.supervisor }))).toEqual([
+      { index: 0, extra: 'metrics-port-9100', inherited: 'from-parent', argv: ['--flag', 'value'], cwd, supervisor },
+      { index: 1, extra: 'metrics-port-9101', inherited: 'from-parent', argv: ['--flag', 'value'], cwd, supervisor },
     ]);
   });
 

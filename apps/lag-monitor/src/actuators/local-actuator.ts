@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, ConfigError } from '@lagscale/kafka-core/errors';
-import { sharedPromise } from '@lagscale/kafka-core/lifecycle';
+import { sharedPromise, SUPERVISOR_PID_ENV } from '@lagscale/kafka-core/lifecycle';
 import type { Actuator } from '../model/actuator.js';
 import { assertReplicaCount } from './replica-count.js';
 
@@ -93,7 +93,10 @@ export function createLocalActuator(options: LocalActuatorOptions): Actuator {
     try {
       child = spawn(options.command, options.args, {
         cwd: options.cwd,
-        env: { ...process.env, ...options.env?.(index) },
+        // A replica that is one of ours stops by itself (drain, commit, leave) once this process
+        // is gone: after a SIGKILL nothing here runs to stop it, and a new lag-monitor would
+        // start a second fleet beside the first.
+        env: { ...process.env, ...options.env?.(index), [SUPERVISOR_PID_ENV]: String(process.pid) },
         stdio: ['ignore', fd ?? 'ignore', fd ?? 'ignore'],
       });
     } finally {
