@@ -85,7 +85,7 @@ describe('renderSeriesChunks', () => {
     for (const series of ['all', 'offsets'] as PartitionSeries[]) {
       it(`writes the bytes the string rendering wrote (seed ${seed}, ${series})`, () => {
         const input = randomInput(seed);
-        const labels = seed % 2 === 0 ? { app: 'lag-monitor' } : { app: 'a"b', zone: 'é' };
+        const labels: Record<string, string> = seed % 2 === 0 ? { app: 'lag-monitor' } : { app: 'a"b', zone: 'é' };
         const expected = bytes(renderSeriesStrings(input, labels, series));
         expect(bytes(renderSeriesChunks(input, labels, series)).equals(expected)).toBe(true);
         expect(expected.length).toBeGreaterThan(0);
