@@ -119,7 +119,18 @@ export class SeriesColumns {
     const base = i * this.stride;
     for (let c = 0; c < this.store.length; c += 1) {
       const to = this.out[c] as Float64Array;
-      for (let k = 0; k < n; k += 1) to[k] = this.get(c, i, base + k);
+      const column = this.store[c] as Float64Array | Int32Array;
+      if (column instanceof Float64Array) {
+        for (let k = 0; k < n; k += 1) to[k] = column[base + k] as number;
+      } else if (c === 0) {
+        for (let k = 0; k < n; k += 1) to[k] = this.timeBase + (column[base + k] as number);
+      } else {
+        const b = (this.bases[c] as Float64Array)[i] as number;
+        for (let k = 0; k < n; k += 1) {
+          const stored = column[base + k] as number;
+          to[k] = stored === NONE ? Number.NaN : b + stored;
+        }
+      }
     }
     return n;
   }
@@ -143,7 +154,7 @@ export class SeriesColumns {
     this.set(0, i, base, n, atMs);
     for (let k = 0; k < this.valueColumns; k += 1) this.set(k + 1, i, base, n, values[k] as number);
     n += 1;
-    this.count[i] = this.thin(i, base, n, rule);
+    this.count[i] = this.thin(base, n, rule);
     this.seen[i] = this.cycle;
   }
 
@@ -235,21 +246,24 @@ export class SeriesColumns {
   }
 
   /** `samplesToKeep` applied in place to the slot at `base` holding `n` samples; the new count. */
-  private thin(i: number, base: number, n: number, rule: RetentionRule): number {
+  private thin(base: number, n: number, rule: RetentionRule): number {
+    // A time is `timeBase + stored` in a narrow column, `stored` in a wide one.
+    const at = this.store[0] as Float64Array | Int32Array;
+    const timeBase = at instanceof Int32Array ? this.timeBase : 0;
     const horizon = rule.nowMs - rule.horizonMs;
     const windowStart = rule.nowMs - rule.windowMs;
     let first = 0;
     for (let k = n - 1; k >= 0; k -= 1) {
-      if (this.get(0, i, base + k) <= horizon) {
+      if (timeBase + (at[base + k] as number) <= horizon) {
         first = k;
         break;
       }
     }
     let kept = 0;
     this.move(base, first, kept++);
-    let lastKept = this.get(0, i, base + first);
+    let lastKept = timeBase + (at[base + first] as number);
     for (let k = first + 1; k < n; k += 1) {
-      const t = this.get(0, i, base + k);
+      const t = timeBase + (at[base + k] as number);
       const resolution = t < windowStart ? rule.oldResolutionMs : rule.windowResolutionMs;
       if (k === n - 1 || t - lastKept >= resolution) {
         this.move(base, k, kept++);
