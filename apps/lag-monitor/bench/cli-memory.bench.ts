@@ -31,7 +31,8 @@ const INTERVAL_MS = 5_000;
 const TIMEOUT_MS = 30_000 + CYCLES * INTERVAL_MS * 3;
 const SUITE = `lag-monitor-memory${PARTITIONS === 1_000 && GROUPS === 20 ? '' : `-${PARTITIONS}x${GROUPS}`}${PARTITION_SERIES === 'all' ? '' : '-offsets'}`;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../dist/cli/main.js');
+// BENCH_CLI: another build of the CLI (e.g. a copy of dist/ from an earlier commit, beside dist/ so it resolves the same packages) for an A/B.
+const cli = path.resolve(here, '..', process.env.BENCH_CLI ?? 'dist/cli/main.js');
 const TICKS_PER_SECOND = 100;
 const HEAD_CHARS = 64 * 1024;
 const UI_HISTORY = UI_PATHS.history;
@@ -208,7 +209,7 @@ async function main(): Promise<void> {
   console.log(`peak RSS (VmHWM) ${end.hwmMb.toFixed(0)} MB, RSS at the end ${end.rssMb.toFixed(0)} MB (${byKind}), highest sampled ${peakSampledMb.toFixed(0)} MB; load ${load}`);
   await writeBenchReport(SUITE, rows, {
     notes:
-      `The built lag-monitor CLI (node ${NODE_OPTIONS.join(' ')}${NODE_OPTIONS.length > 0 ? ' ' : ''}dist/cli/main.js, --partition-series ${PARTITION_SERIES}, --interval-ms ${INTERVAL_MS}) watching ${GROUPS} groups × ${TOPICS} topics × 20 partitions ` +
+      `The built lag-monitor CLI (node ${NODE_OPTIONS.join(' ')}${NODE_OPTIONS.length > 0 ? ' ' : ''}${path.relative(path.resolve(here, '..'), cli)}, --partition-series ${PARTITION_SERIES}, --interval-ms ${INTERVAL_MS}) watching ${GROUPS} groups × ${TOPICS} topics × 20 partitions ` +
       `(${(GROUPS * PARTITIONS).toLocaleString('en-US')} group-partitions, the layout collection.bench.ts keeps with BENCH_LAYOUT) on the embedded broker of the same 2-core machine; ` +
       `${CYCLES} cycles, /metrics read by curl after each (${megabytes.toFixed(1)} MB). ` +
       `**Peak RSS of the lag-monitor process (VmHWM): ${end.hwmMb.toFixed(0)} MB**; RSS at the end ${end.rssMb.toFixed(0)} MB (${byKind}; goal < 300 MB at 5,000 × 50). ` +

@@ -18,6 +18,7 @@ import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { createDeriveState, derive, healthCode, type DeriveOptions, type DeriveState } from '../src/derive/index.js';
 import { createLagExporter, METRIC_NAMES } from '../src/export/index.js';
 import type { GroupTopicView, Snapshot } from '../src/model/index.js';
+import { renderSeriesStrings } from '../test-support/string-series-text.js';
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 50);
 const PARTITIONS_PER_TOPIC = Number(process.env.BENCH_PARTITIONS_PER_TOPIC ?? 20);
@@ -127,18 +128,27 @@ const groupPartitions = views.reduce((n, v) => n + v.partitionCount, 0);
 const registry = createRegistry({ app: 'lag-monitor', defaultMetrics: false });
 const exporter = createLagExporter(registry, { defaultLabels: { app: 'lag-monitor' }, partitionSeries: PARTITION_SERIES });
 
-let bodyChars = 0;
+let bodyBytes = 0;
 let bodySeries = 0;
-/** A scrape as /metrics streams it: every chunk produced, measured, and let go. */
+/**
+ * A scrape as /metrics streams it: every chunk produced as the Buffer the socket is given (a
+ * string chunk is encoded, as the stream does), measured, and let go.
+ */
 async function scrape(): Promise<void> {
-  let chars = 0;
-  for await (const chunk of exporter.chunks()) chars += chunk.length;
-  bodyChars = chars;
+  let bytes = 0;
+  for await (const chunk of exporter.chunks()) bytes += (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk).length;
+  bodyBytes = bytes;
+}
+/** The same scrape rendered the way decision 0025 did (a string per series, string chunks, then encoded): the baseline for the Buffer writer. */
+async function scrapeAsStrings(): Promise<void> {
+  let bytes = Buffer.from(await registry.metrics(), 'utf8').length;
+  for (const chunk of renderSeriesStrings({ snapshot, views }, { app: 'lag-monitor' }, PARTITION_SERIES)) bytes += Buffer.from(chunk, 'utf8').length;
+  if (bytes !== bodyBytes) throw new Error(`the string renderer wrote ${bytes} bytes, the Buffer writer ${bodyBytes}`);
 }
 /** Series in one scrape (outside the timed runs). */
 async function countSeries(): Promise<number> {
   let series = 0;
-  for await (const chunk of exporter.chunks()) for (const line of chunk.split('\n')) if (line !== '' && !line.startsWith('#')) series += 1;
+  for await (const chunk of exporter.chunks()) for (const line of String(chunk).split('\n')) if (line !== '' && !line.startsWith('#')) series += 1;
   return series;
 }
 
@@ -191,6 +201,7 @@ const ours: Task[] = [
   },
   { name: 'update(), ours', paid: 'every cycle', run: () => exporter.update({ snapshot, views }) },
   { name: 'scrape (registry + rendered series, streamed), ours', paid: 'every scrape', run: scrape },
+  { name: 'scrape, series as strings then encoded (decision 0025)', paid: 'every scrape', run: scrapeAsStrings },
 ];
 sampleRss();
 const oursTimes = await measure(ours);
@@ -236,7 +247,7 @@ const rows: BenchRow[] = [...ours, ...baselineTasks].map((task, i) => {
     extra: { median: formatDuration(m.medianMs), 'median CPU': formatDuration(m.cpuMedianMs), paid: task.paid, series },
   };
 });
-const megabytes = bodyChars / 1024 / 1024;
+const megabytes = bodyBytes / 1024 / 1024;
 console.log(`/metrics body: ${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB; peak RSS ${oursRssMb.toFixed(0)} MB (maxRSS ${oursMaxRssMb.toFixed(0)} MB); load ${load}`);
 await writeBenchReport(SUITE, rows, {
   notes:
@@ -244,7 +255,7 @@ await writeBenchReport(SUITE, rows, {
     `${recorded === undefined ? 'synthetic snapshots' : 'a snapshot recorded from the real broker by collection.bench.ts, its offsets advanced per cycle'}; 18 warm-up cycles, then each measured derive() is the next cycle, on a snapshot built untimed): ` +
     `${bodySeries.toLocaleString('en-US')} series, ${megabytes.toFixed(1)} MB of text per scrape. ${ROUNDS} rounds, tasks interleaved; mean and median per call, the p99 column is the slowest run; CPU is this process's user + system time. ` +
     `Peak RSS of the process while measuring ours (derive state after 18+ cycles, the views, the snapshot, the exporter, a scrape; V8's heap growth limited as the CLI does; this bench also holds its fixtures: ${recorded === undefined ? 'the synthetic snapshots it builds' : 'the recorded snapshot and the one it derives from each cycle'}): ${oursRssMb.toFixed(0)} MB (goal < 300 MB at 5,000 × 50; the CLI's own is in lag-monitor-memory-*.md). ` +
-    'Ours: update() records the cycle and moves the small collection series; a scrape renders the registry (prom-client) and then the broker-derived series as text straight from the views, in chunks of about 256 KB that /metrics streams (nothing per series is kept). ' +
+    'Ours: update() records the cycle and moves the small collection series; a scrape renders the registry (prom-client) and then the broker-derived series written as bytes straight from the views into Buffers of about 60 KB that /metrics streams as they are (nothing per series is kept); the decision-0025 row renders the same body as a string per series, joined into string chunks, then encoded as the stream did (the bytes must match). ' +
     (BASELINE
       ? `Baseline (measured after ours): labels(...).set() for every series every cycle with stale-key bookkeeping over the 10 largest families, then prom-client's render (${baselineSeries.toLocaleString('en-US')} series). `
       : 'No prom-client baseline at this size. ') +

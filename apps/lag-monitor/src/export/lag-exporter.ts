@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from '@lagscale/kafka-core';
 import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { COLLECTION_DURATION_BUCKETS_SECONDS, METRIC_LABELS as L, METRIC_NAMES as M } from './metric-names.js';
 import type { MonitorView, ScalingView } from './monitor-view.js';
-import { renderSeriesText, type PartitionSeries } from './series-text.js';
+import { renderSeriesChunks, type PartitionSeries } from './series-text.js';
 
 /** What /metrics renders: the monitor view /status renders too (only the fields read here). */
 export type ExportInput = Pick<MonitorView, 'snapshot' | 'views'> & { scaling?: Pick<ScalingView, 'groupId' | 'current' | 'desired' | 'decision'> };
@@ -12,9 +12,10 @@ export interface LagExporter {
   update(input: ExportInput): void;
   /**
    * The body of /metrics in chunks: the registry's text (prom-client), then the broker-derived
-   * series rendered from the latest input (series-text.ts). Nothing is kept between scrapes.
+   * series rendered from the latest input as UTF-8 Buffers (series-text.ts), which a stream
+   * sends without another copy. Nothing is kept between scrapes.
    */
-  chunks(): AsyncGenerator<string>;
+  chunks(): AsyncGenerator<string | Buffer>;
   /** The same body as one string (tests, benchmarks). */
   text(): Promise<string>;
 }
@@ -111,11 +112,12 @@ export function createLagExporter(registry: Registry, options: LagExporterOption
       // Taken before the registry renders: a cycle ending meanwhile does not mix two cycles.
       const input = latest;
       yield await registry.metrics();
-      if (input !== undefined) yield* renderSeriesText(input, defaultLabels, options.partitionSeries ?? 'all');
+      if (input !== undefined) yield* renderSeriesChunks(input, defaultLabels, options.partitionSeries ?? 'all');
     },
     async text() {
       let body = '';
-      for await (const chunk of this.chunks()) body += chunk;
+      // Every chunk ends at a line, so none splits a UTF-8 character.
+      for await (const chunk of this.chunks()) body += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
       return body;
     },
   };

@@ -9,13 +9,13 @@ import { metricSeconds } from './monitor-view.js';
  *
  * Not prom-client gauges: at 5,000 partitions × 50 groups these are over a million series, and
  * prom-client keeps a Map entry and a labels object per series, then formats each through a
- * generic path (decision 0022). Here a series costs one string while it is written: label
- * prefixes are built once per group/topic, nothing is kept between scrapes, and the text is
- * produced in chunks so a scrape never holds the whole body. The registry (prom-client) keeps
+ * generic path (decision 0022). Here a series is written as bytes into the chunk that is sent
+ * (label prefixes encoded once per group/topic), nothing is kept between scrapes, and the text
+ * is produced in chunks so a scrape never holds the whole body. The registry (prom-client) keeps
  * every other series; /metrics is its text followed by this.
  *
  * Names, help, labels and types are those the gauges had (kafka_exporter's for `kafka_*`).
- * Validated by Prometheus's own parser (promtool check metrics) in series-text-promtool.test.ts.
+ * Validated by Prometheus's own parser (promtool check metrics) in test/metrics-promtool.test.ts.
  */
 
 const HEALTH_HELP = 'Burrow-style health: 0 OK, 1 WARN (lag growing), 2 STALL (commits stuck with members), 3 STOP (no members, no commits)';
@@ -65,40 +65,91 @@ export function formatValue(value: number): string {
 }
 
 /**
- * Joins lines into chunks of about this many characters: below V8's large-object size (128 KB),
- * so a chunk is a young string that dies in a scavenge. At 256 KB every chunk went to the old
- * generation's large-object space: 183 MB of old garbage per scrape at 5,000 × 50, which let
- * the heap grow by that much before a full collection (decision 0022).
+ * A chunk of the body is sent once about this many bytes are written: a few lines more fit in
+ * the buffer, which grows only for a line longer than the slack.
  */
-const CHUNK_CHARS = 60 * 1024;
+const CHUNK_BYTES = 60 * 1024;
+const CHUNK_SLACK = 4 * 1024;
+const NEWLINE = 0x0a;
+const MINUS = 0x2d;
+const ZERO = 0x30;
 
-interface ChunkWriter {
-  line(text: string): void;
-  /** Lines written since the last take, as one string ending in a newline; '' when none. */
-  take(): string;
-  readonly size: number;
+/**
+ * Writes the text as bytes straight into a Buffer that becomes the chunk sent: label prefixes are
+ * encoded once per group-topic, integers written digit by digit, other numbers from their
+ * (ASCII) string. Before (decision 0025) each series was a string, a chunk their join, and the
+ * stream encoded it into a Buffer again: three copies of 143 MB per scrape at 5,000 × 50.
+ */
+class ChunkWriter {
+  private buf = Buffer.allocUnsafeSlow(CHUNK_BYTES + CHUNK_SLACK);
+  private pos = 0;
+
+  get size(): number {
+    return this.pos;
+  }
+
+  /** Makes room for `bytes` more (copying into a larger buffer for a very long line). */
+  private room(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+
+  /** Any text (UTF-8), then a newline. */
+  line(text: string): void {
+    this.room(Buffer.byteLength(text) + 1);
+    this.pos += this.buf.write(text, this.pos, 'utf8');
+    this.buf[this.pos++] = NEWLINE;
+  }
+
+  /** `prefix`, the integer `partition`, `suffix`, the value and a newline: one series. */
+  series(prefix: Uint8Array, partition: number, suffix: Uint8Array, value: number): void {
+    this.room(prefix.length + suffix.length + 64);
+    this.buf.set(prefix, this.pos);
+    this.pos += prefix.length;
+    this.integer(partition);
+    this.buf.set(suffix, this.pos);
+    this.pos += suffix.length;
+    if (Number.isSafeInteger(value)) {
+      this.integer(value);
+    } else {
+      // formatValue is ASCII (digits, '.', 'e', sign, Inf, NaN): one byte per character.
+      const text = formatValue(value);
+      for (let k = 0; k < text.length; k += 1) this.buf[this.pos++] = text.charCodeAt(k);
+    }
+    this.buf[this.pos++] = NEWLINE;
+  }
+
+  /** A safe integer as String() writes it (−0 as 0). */
+  private integer(value: number): void {
+    let v = value;
+    if (v < 0) {
+      this.buf[this.pos++] = MINUS;
+      v = -v;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits += 1;
+    // Exact: below 2^53 the rounding error of v / 10 is far under 0.1.
+    for (let k = this.pos + digits - 1; k >= this.pos; k -= 1) {
+      const q = Math.floor(v / 10);
+      this.buf[k] = ZERO + (v - q * 10);
+      v = q;
+    }
+    this.pos += digits;
+  }
+
+  /** The bytes written since the last take, as the next chunk (a new buffer takes its place); undefined when none. */
+  take(): Buffer | undefined {
+    if (this.pos === 0) return undefined;
+    const chunk = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafeSlow(CHUNK_BYTES + CHUNK_SLACK);
+    this.pos = 0;
+    return chunk;
+  }
 }
 
-function chunkWriter(): ChunkWriter {
-  let lines: string[] = [];
-  let size = 0;
-  return {
-    line(text) {
-      lines.push(text);
-      size += text.length + 1;
-    },
-    take() {
-      if (lines.length === 0) return '';
-      const text = `${lines.join('\n')}\n`;
-      lines = [];
-      size = 0;
-      return text;
-    },
-    get size() {
-      return size;
-    },
-  };
-}
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 /**
  * Which per group-partition families /metrics carries: `all`, or `offsets` (kafka_exporter's
@@ -115,80 +166,81 @@ export interface SeriesInput {
 }
 
 /**
- * The broker-derived families as Prometheus text, in chunks of about 60 KB. A failed snapshot
- * gives every family's header and no series: frozen lag would look like a healthy plateau, while
- * absent series let `absent()` alerts and `lag_monitor_up == 0` tell the truth.
+ * The broker-derived families as Prometheus text (UTF-8), in Buffers of about 60 KB that the
+ * stream sends as they are. A failed snapshot gives every family's header and no series: frozen
+ * lag would look like a healthy plateau, while absent series let `absent()` alerts and
+ * `lag_monitor_up == 0` tell the truth.
  *
  * `defaultLabels` (the registry's, e.g. `app`) go after each series' own labels, as prom-client
  * writes them. Against kafka_exporter: a partition without a commit has no `current_offset`
  * series (it exports −1) and its `lag` follows kafka-core's reset-policy rule (it exports −1).
  */
-export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Record<string, string>> = {}, partitionSeries: PartitionSeries = 'all'): Generator<string> {
+export function* renderSeriesChunks(input: SeriesInput, defaultLabels: Readonly<Record<string, string>> = {}, partitionSeries: PartitionSeries = 'all'): Generator<Buffer> {
   const { snapshot } = input;
   const views = snapshot.ok ? input.views : [];
   const topics = snapshot.ok ? snapshot.topics : [];
   const groups = snapshot.ok ? snapshot.groups : [];
   const tail = Object.entries(defaultLabels).map(([k, v]) => `,${k}="${escapeLabelValue(v)}"`).join('');
-  const out = chunkWriter();
+  const out = new ChunkWriter();
   const F = SERIES_FAMILIES;
 
-  // Label prefixes built once per group/topic and topic: a series then costs one concatenation.
+  // Label prefixes built once per group/topic and topic: a series then costs a few byte copies.
   const figures = views.map(figuresOf);
   const P = PARTITION_FIELD;
   const groupTopic = views.map((v) => `consumergroup="${escapeLabelValue(v.groupId)}",topic="${escapeLabelValue(v.topic)}"`);
+  const partitionSuffix = utf8(`"${tail}} `);
   // Production is a property of the partition, not of a group: one series per topic partition.
   const producedBy = new Map<string, number>();
   views.forEach((v, i) => {
     if (!producedBy.has(v.topic)) producedBy.set(v.topic, i);
   });
 
-  function* header(f: Family): Generator<string> {
+  function* flushIfFull(): Generator<Buffer> {
+    if (out.size < CHUNK_BYTES) return;
+    const chunk = out.take();
+    if (chunk !== undefined) yield chunk;
+  }
+  function* header(f: Family): Generator<Buffer> {
     out.line(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
     out.line(`# TYPE ${f.name} gauge`);
-    if (out.size >= CHUNK_CHARS) yield out.take();
+    yield* flushIfFull();
   }
-  function* perGroupTopic(f: Family, value: (v: GroupTopicView, i: number) => number): Generator<string> {
+  function* perGroupTopic(f: Family, value: (v: GroupTopicView, i: number) => number): Generator<Buffer> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
       out.line(`${f.name}{${groupTopic[i]}${tail}} ${formatValue(value(views[i] as GroupTopicView, i))}`);
-      if (out.size >= CHUNK_CHARS) yield out.take();
+      yield* flushIfFull();
     }
     yield* endFamily();
   }
   // Read straight from each view's columns: a NaN (no commit) writes no series.
-  function* perGroupPartition(f: Family, field: number): Generator<string> {
+  function* perGroupPartition(f: Family, field: number): Generator<Buffer> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
       const { count, values } = figures[i] as PartitionFigures;
-      const prefix = `${f.name}{${groupTopic[i]},partition="`;
-      const suffix = `"${tail}} `;
+      const prefix = utf8(`${f.name}{${groupTopic[i]},partition="`);
       for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
         const v = values[row + field] as number;
-        if (!Number.isNaN(v)) out.line(`${prefix}${values[row + P.partition] as number}${suffix}${formatValue(v)}`);
+        if (!Number.isNaN(v)) out.series(prefix, values[row + P.partition] as number, partitionSuffix, v);
       }
-      if (out.size >= CHUNK_CHARS) yield out.take();
+      yield* flushIfFull();
     }
     yield* endFamily();
   }
-  function* perTopicPartition(f: Family, each: (emit: (topic: string, partition: number, value: number) => void) => void): Generator<string> {
+  function* perTopicPartition(f: Family, field: 'start' | 'end'): Generator<Buffer> {
     yield* header(f);
-    let current = '';
-    let prefix = '';
-    const suffix = `"${tail}} `;
-    each((topic, partition, value) => {
-      if (topic !== current) {
-        current = topic;
-        prefix = `${f.name}{topic="${escapeLabelValue(topic)}",partition="`;
-      }
-      out.line(`${prefix}${partition}${suffix}${formatValue(value)}`);
-    });
+    for (const t of topics) {
+      const prefix = utf8(`${f.name}{topic="${escapeLabelValue(t.topic)}",partition="`);
+      for (const p of t.partitions) out.series(prefix, p.partition, partitionSuffix, p[field]);
+      yield* flushIfFull();
+    }
     yield* endFamily();
   }
   // A blank line between families, as prom-client writes them; a chunk ends where a family does
   // once it is big enough.
-  function* endFamily(): Generator<string> {
+  function* endFamily(): Generator<Buffer> {
     out.line('');
-    if (out.size >= CHUNK_CHARS) yield out.take();
+    yield* flushIfFull();
   }
 
   yield* perGroupPartition(F.consumerGroupLag, P.lag);
@@ -201,12 +253,8 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
   yield* header(F.topicPartitions);
   for (const t of topics) out.line(`${F.topicPartitions.name}{topic="${escapeLabelValue(t.topic)}"${tail}} ${t.partitions.length}`);
   yield* endFamily();
-  yield* perTopicPartition(F.topicPartitionCurrentOffset, (emit) => {
-    for (const t of topics) for (const p of t.partitions) emit(t.topic, p.partition, p.end);
-  });
-  yield* perTopicPartition(F.topicPartitionOldestOffset, (emit) => {
-    for (const t of topics) for (const p of t.partitions) emit(t.topic, p.partition, p.start);
-  });
+  yield* perTopicPartition(F.topicPartitionCurrentOffset, 'end');
+  yield* perTopicPartition(F.topicPartitionOldestOffset, 'start');
   yield* header(F.groupState);
   for (const g of groups) out.line(`${F.groupState.name}{consumergroup="${escapeLabelValue(g.groupId)}",state="${g.state}"${tail}} 1`);
   yield* endFamily();
@@ -219,18 +267,25 @@ export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Re
   yield* perGroupTopic(F.partitionsWithLag, (v) => v.partitionsWithLag);
   const derivedPerPartition = partitionSeries === 'all';
   if (derivedPerPartition) yield* perGroupPartition(F.partitionTimeLag, P.timeLagSeconds);
-  yield* perTopicPartition(F.partitionProductionRate, (emit) => {
-    for (const [topic, index] of producedBy) {
-      const { count, values } = figures[index] as PartitionFigures;
-      for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) emit(topic, values[row + P.partition] as number, values[row + P.productionRate] as number);
-    }
-  });
+  yield* header(F.partitionProductionRate);
+  for (const [topic, index] of producedBy) {
+    const { count, values } = figures[index] as PartitionFigures;
+    const prefix = utf8(`${F.partitionProductionRate.name}{topic="${escapeLabelValue(topic)}",partition="`);
+    for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) out.series(prefix, values[row + P.partition] as number, partitionSuffix, values[row + P.productionRate] as number);
+    yield* flushIfFull();
+  }
+  yield* endFamily();
   if (derivedPerPartition) {
     yield* perGroupPartition(F.partitionConsumptionRate, P.consumptionRate);
     yield* perGroupPartition(F.partitionHealth, P.health);
   }
   const rest = out.take();
-  if (rest !== '') yield rest;
+  if (rest !== undefined) yield rest;
+}
+
+/** The same text as strings (tests, tools): `renderSeriesChunks` decoded chunk by chunk (chunks end at a line). */
+export function* renderSeriesText(input: SeriesInput, defaultLabels: Readonly<Record<string, string>> = {}, partitionSeries: PartitionSeries = 'all'): Generator<string> {
+  for (const chunk of renderSeriesChunks(input, defaultLabels, partitionSeries)) yield chunk.toString('utf8');
 }
 
 function committedSum({ count, values }: PartitionFigures): number {

@@ -320,7 +320,7 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       elector?.start();
       ops = createOpsServer({
         registry,
-        // The registry's text, then the per-partition series rendered in chunks from the latest cycle.
+        // The registry's text, then the per-partition series written as Buffers from the latest cycle (no string step).
         exposition: () => Readable.from(exporter.chunks(), { objectMode: false }),
         logger,
         host: settings.metricsHost,
