@@ -4,22 +4,11 @@ import type { Snapshot } from '../model/index.js';
 import { arrayDerive, createArrayDeriveState } from '../../test-support/array-derive.js';
 import { commitHistoryOf, createDeriveState, derive, endHistoryOf, type DeriveState } from './derive.js';
 import { defaultDeriveOptions, type DeriveOptions } from './derive-options.js';
+import { seededRandom as random } from '../../test-support/seeded-random.js';
 
 // The column-based derive() against the array-based one it replaced (test-support/array-derive.ts)
 // on random snapshot sequences: every view (lags, rates, time lags, health and its reason) and
 // every kept sample must be the same. Seeded, so a failure names a sequence that reproduces.
-
-/** mulberry32: small, seedable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const STATES: GroupState[] = ['Stable', 'Empty', 'PreparingRebalance', 'Dead'];
 

@@ -3,22 +3,12 @@ import type { GroupTopicView, PartitionView, Snapshot } from '../model/index.js'
 import { renderSeriesStrings } from '../../test-support/string-series-text.js';
 import { deriveAll } from '../../test-support/derive-fixtures.js';
 import { renderSeriesChunks, type PartitionSeries } from './series-text.js';
+import { seededRandom as random } from '../../test-support/seeded-random.js';
 
 // The Buffer writer against the string rendering it replaced (test-support/string-series-text.ts):
 // the same bytes for numbers of every kind (integers up to 2^53, −0, fractions, exponents, ±Inf,
 // NaN), label values that need escaping or are not ASCII, chunks that end mid-family, and lines
 // longer than a chunk. Seeded, so a failure names an input that reproduces.
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ODD_NUMBERS = [0, -0, 1, -1, 9, 10, 99, 100, 2 ** 31, 2 ** 32 + 7, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53 + 2, 1e21, 1.5e300, 0.1, 1 / 3, 123.456, 1e-7, -2.5, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 const NAMES = ['orders', 'grüße-topic', 'quote"d', 'back\\slash', 'new\nline', 'emoji-🚀', 'x'.repeat(70_000)];

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processAlive, SUPERVISOR_PID_ENV, supervisorPidOf, watchSupervisor } from './supervisor.js';
 
 describe('supervisorPidOf', () => {
@@ -22,9 +22,15 @@ describe('supervisorPidOf', () => {
 });
 
 describe('watchSupervisor', () => {
-  it('calls onGone once, when the supervisor no longer exists', () => {
-    vi.useFakeTimers();
-    try {
+  describe('with fake timers', () => {
+    beforeEach(() => {
+      vi.useFakeTimers();
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('calls onGone once, when the supervisor no longer exists', () => {
       let alive = true;
       const onGone = vi.fn();
       watchSupervisor(4242, onGone, { pollMs: 100, alive: () => alive, parentPid: () => 1 });
@@ -34,14 +40,9 @@ describe('watchSupervisor', () => {
       vi.advanceTimersByTime(100);
       vi.advanceTimersByTime(1_000);
       expect(onGone).toHaveBeenCalledTimes(1);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('a supervisor that is the parent is gone once this process is re-parented, even if its pid were reused', () => {
-    vi.useFakeTimers();
-    try {
+    it('a supervisor that is the parent is gone once this process is re-parented, even if its pid were reused', () => {
       let parent = 4242;
       const onGone = vi.fn();
       watchSupervisor(4242, onGone, { pollMs: 100, alive: () => true, parentPid: () => parent });
@@ -50,22 +51,15 @@ describe('watchSupervisor', () => {
       parent = 1;
       vi.advanceTimersByTime(100);
       expect(onGone).toHaveBeenCalledTimes(1);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('stops watching when asked', () => {
-    vi.useFakeTimers();
-    try {
+    it('stops watching when asked', () => {
       const onGone = vi.fn();
       const stop = watchSupervisor(4242, onGone, { pollMs: 100, alive: () => false, parentPid: () => 1 });
       stop();
       vi.advanceTimersByTime(1_000);
       expect(onGone).not.toHaveBeenCalled();
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('processAlive: this process exists, an exited child does not', async () => {
