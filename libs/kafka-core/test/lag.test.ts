@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchCommittedOffsets, fetchGroupTopicOffsets, fetchPartitionOffsets, summarizeLag } from '../src/index.js';
+import { fetchCommittedOffsetColumns, fetchCommittedOffsets, fetchGroupTopicOffsets, fetchPartitionOffsets, summarizeLag } from '../src/index.js';
 import { TestKafka } from '../test-support/index.js';
 
 // Records per partition, and the offsets one group commits: chosen so every case differs.
@@ -53,6 +53,16 @@ describe('lag on a 3-partition topic of a real broker', () => {
     expect(summary.partitions.map((p) => p.lag)).toEqual(expected);
     expect(summary.totalLag).toBe(expected.reduce((a, b) => a + b, 0));
     expect(summary.uncommittedPartitions).toBe(0);
+  });
+
+  it('reads the same commits as columns, every topic of the group when none is named', async () => {
+    const byTopic = await fetchCommittedOffsetColumns(t.admin, committedGroup, []);
+    expect([...byTopic.keys()]).toEqual([topic]);
+    const columns = byTopic.get(topic);
+    expect([...(columns?.partitions ?? [])]).toEqual([0, 1, 2]);
+    expect([...(columns?.committed ?? [])]).toEqual(COMMITTED);
+    const fresh = await fetchCommittedOffsetColumns(t.admin, freshGroup, [topic]);
+    expect([...(fresh.get(topic)?.committed ?? [])]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
   });
 
   it('applies the no-commit rules to a group that never committed', async () => {

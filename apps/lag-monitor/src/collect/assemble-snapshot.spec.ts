@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, type CommittedOffset, type ErrorCode, type GroupDescription, type GroupState, type TopicPartitionOffsets } from '@lagscale/kafka-core';
+import { AppError, type CommittedColumns, type ErrorCode, type GroupDescription, type GroupState, type TopicPartitionOffsets } from '@lagscale/kafka-core';
+import { groupTopicColumns, topicColumns } from '../model/group-topic-columns.js';
 import { assembleSnapshot, groupTopicNames, mergeCommitted, type CycleReadings, type Reading } from './assemble-snapshot.js';
 
 const ok = <T>(value: T): Reading<T> => ({ ok: true, value });
@@ -18,8 +19,13 @@ function group(groupId: string, state: GroupState, assignments: Array<Record<str
 const logOffsets = (...ranges: Array<[number, number]>): TopicPartitionOffsets[] =>
   ranges.map(([start, end], partition) => ({ partition, start, end }));
 
-const commits = (byTopic: Record<string, Array<[number, number]>>): Map<string, CommittedOffset[]> =>
-  new Map(Object.entries(byTopic).map(([topic, pairs]) => [topic, pairs.map(([partition, committed]) => ({ partition, committed }))]));
+/** A group's commits by topic, [partition, committed] pairs in the order given (not always sorted: mergeCommitted sorts). */
+const commitColumns = (pairs: Array<[number, number]>): CommittedColumns => ({
+  partitions: pairs.map(([partition]) => partition),
+  committed: pairs.map(([, committed]) => committed),
+});
+const commits = (byTopic: Record<string, Array<[number, number]>>): Map<string, CommittedColumns> =>
+  new Map(Object.entries(byTopic).map(([topic, pairs]) => [topic, commitColumns(pairs)]));
 
 function readings(overrides: Partial<CycleReadings>): CycleReadings {
   return {
@@ -47,7 +53,7 @@ describe('groupTopicNames', () => {
 
 describe('mergeCommitted', () => {
   it('gives every partition of the topic, null where the group never committed', () => {
-    const merged = mergeCommitted({ topic: 't', partitions: logOffsets([0, 10], [5, 20], [0, 0]) }, [{ partition: 1, committed: 12 }]);
+    const merged = mergeCommitted('t', topicColumns(logOffsets([0, 10], [5, 20], [0, 0])), commitColumns([[1, 12]]));
     expect(merged).toEqual({
       topic: 't',
       partitions: [
@@ -56,6 +62,14 @@ describe('mergeCommitted', () => {
         { partition: 2, start: 0, end: 0, committed: null },
       ],
     });
+  });
+
+  it('keeps the topic columns shared and the commits as a column, NaN where none, whatever order they came in', () => {
+    const offsets = topicColumns(logOffsets([0, 10], [5, 20], [0, 0], [1, 4]));
+    const merged = mergeCommitted('t', offsets, commitColumns([[3, 2], [7, 99], [0, 10], [1, 12]]));
+    expect(merged.columns?.offsets).toBe(offsets);
+    expect([...(merged.columns?.committed ?? [])]).toEqual([10, 12, Number.NaN, 2]);
+    expect(groupTopicColumns(merged)).toBe(merged.columns);
   });
 });
 

@@ -3,7 +3,7 @@ import {
   AppError,
   ConfigError,
   describeGroups,
-  fetchCommittedOffsets,
+  fetchCommittedOffsetColumns,
   fetchPartitionOffsets,
   fetchTopicsPartitionOffsets,
   fromKafkaError,
@@ -134,7 +134,7 @@ export function createCollector(admin: Admin, options: CollectorOptions, clock: 
     const committing = groupIds.map(async (groupId) => {
       // No topics named: kafkajs sends a null topic list, which the broker answers with every
       // commit of the group in one request (naming them costs a metadata round trip per topic).
-      const reading = await read(`fetch committed offsets of group ${groupId}`, () => ctx.limiter.run(() => fetchCommittedOffsets(ctx.admin, groupId, [])));
+      const reading = await read(`fetch committed offsets of group ${groupId}`, () => ctx.limiter.run(() => fetchCommittedOffsetColumns(ctx.admin, groupId, [])));
       if (reading.ok) for (const topic of reading.value.keys()) topics.want(topic);
       return [groupId, reading] as const;
     });

@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, type Registry } from '@lagscale/kafka-core';
 import type { ScalingDecision, Snapshot } from '../model/index.js';
 import { COLLECTION_DURATION_BUCKETS_SECONDS, METRIC_LABELS as L, METRIC_NAMES as M } from './metric-names.js';
 import type { MonitorView, ScalingView } from './monitor-view.js';
-import { renderSeriesChunks, type PartitionSeries } from './series-text.js';
+import { ChunkPool, renderSeriesChunks, type PartitionSeries } from './series-text.js';
 
 /** What /metrics renders: the monitor view /status renders too (only the fields read here). */
 export type ExportInput = Pick<MonitorView, 'snapshot' | 'views'> & { scaling?: Pick<ScalingView, 'groupId' | 'current' | 'desired' | 'decision'> };
@@ -16,6 +16,11 @@ export interface LagExporter {
    * sends without another copy. Nothing is kept between scrapes.
    */
   chunks(): AsyncGenerator<string | Buffer>;
+  /**
+   * Takes back a Buffer chunk once the socket has taken it: later chunks are written into it
+   * (kafka-core's ReusableChunks). Only for a chunk nothing reads any more.
+   */
+  release(chunk: Buffer): void;
   /** The same body as one string (tests, benchmarks). */
   text(): Promise<string>;
 }
@@ -40,6 +45,9 @@ export function createLagExporter(registry: Registry, options: LagExporterOption
   const registers = [registry];
   let latest: ExportInput | undefined;
   const defaultLabels = options.defaultLabels ?? {};
+  // Chunk Buffers the ops server hands back after sending: a scrape reuses a few instead of
+  // allocating ~2,400 at 5,000 × 50 (decision 0025).
+  const pool = new ChunkPool();
 
   const up = new Gauge({ name: M.up, help: '1 when the last collection reached the broker, else 0', registers });
   const duration = new Histogram({
@@ -112,7 +120,10 @@ export function createLagExporter(registry: Registry, options: LagExporterOption
       // Taken before the registry renders: a cycle ending meanwhile does not mix two cycles.
       const input = latest;
       yield await registry.metrics();
-      if (input !== undefined) yield* renderSeriesChunks(input, defaultLabels, options.partitionSeries ?? 'all');
+      if (input !== undefined) yield* renderSeriesChunks(input, defaultLabels, options.partitionSeries ?? 'all', pool);
+    },
+    release(chunk) {
+      pool.release(chunk);
     },
     async text() {
       let body = '';

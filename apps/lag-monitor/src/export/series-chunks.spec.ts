@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GroupTopicView, PartitionView, Snapshot } from '../model/index.js';
 import { renderSeriesStrings } from '../../test-support/string-series-text.js';
 import { deriveAll } from '../../test-support/derive-fixtures.js';
-import { renderSeriesChunks, type PartitionSeries } from './series-text.js';
+import { ChunkPool, renderSeriesChunks, type PartitionSeries } from './series-text.js';
 import { seededRandom as random } from '../../test-support/seeded-random.js';
 
 // The Buffer writer against the string rendering it replaced (test-support/string-series-text.ts):
@@ -96,6 +96,26 @@ describe('renderSeriesChunks', () => {
     const snapshot = snapshots.at(-1) as Snapshot;
     for (const input of [{ snapshot, views }, { snapshot: { ...snapshot, ok: false }, views }]) {
       expect(bytes(renderSeriesChunks(input)).equals(bytes(renderSeriesStrings(input)))).toBe(true);
+    }
+  });
+
+  it('writes the same bytes when each chunk is handed back to the pool once read, into a few Buffers', () => {
+    const pool = new ChunkPool();
+    for (const seed of [2, 5, 7, 10]) {
+      const input = randomInput(seed);
+      const expected = bytes(renderSeriesStrings(input, {}, 'all'));
+      const copies: Buffer[] = [];
+      const buffers = new Set<ArrayBufferLike>();
+      for (const chunk of renderSeriesChunks(input, {}, 'all', pool)) {
+        copies.push(Buffer.from(chunk));
+        buffers.add(chunk.buffer);
+        // What the ops server does once the socket has taken the chunk.
+        pool.release(chunk);
+      }
+      expect(bytes(copies).equals(expected)).toBe(true);
+      // One Buffer, reused; seeds 5 and 10 also grow some for names longer than a chunk.
+      if (seed % 5 !== 0) expect(buffers.size).toBe(1);
+      expect(pool.size).toBeLessThanOrEqual(8);
     }
   });
 

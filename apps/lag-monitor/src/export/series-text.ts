@@ -81,16 +81,22 @@ const ZERO = 0x30;
  * stream encoded it into a Buffer again: three copies of 143 MB per scrape at 5,000 × 50.
  */
 class ChunkWriter {
-  private buf = Buffer.allocUnsafeSlow(CHUNK_BYTES + CHUNK_SLACK);
+  private buf: Buffer = EMPTY;
   private pos = 0;
+
+  constructor(private readonly pool: ChunkPool) {}
 
   get size(): number {
     return this.pos;
   }
 
-  /** Makes room for `bytes` more (copying into a larger buffer for a very long line). */
+  /** Makes room for `bytes` more: a chunk Buffer from the pool, or a larger copy for a very long line. */
   private room(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
+    if (this.pos === 0) {
+      this.buf = this.pool.take(bytes);
+      return;
+    }
     const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
@@ -139,13 +145,48 @@ class ChunkWriter {
     this.pos += digits;
   }
 
-  /** The bytes written since the last take, as the next chunk (a new buffer takes its place); undefined when none. */
+  /** The bytes written since the last take, as the next chunk (the next write takes another Buffer); undefined when none. */
   take(): Buffer | undefined {
     if (this.pos === 0) return undefined;
     const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(CHUNK_BYTES + CHUNK_SLACK);
+    this.buf = EMPTY;
     this.pos = 0;
     return chunk;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+const CHUNK_BUFFER_BYTES = CHUNK_BYTES + CHUNK_SLACK;
+
+/**
+ * Chunk Buffers to fill again: the server hands each chunk back once the socket has taken it
+ * (`release`), and the next chunk of this or a later scrape takes it. Without a server that hands
+ * chunks back (a stream, `text()`) every chunk is a new Buffer, as before. At most `limit` are
+ * kept; a grown Buffer (a line longer than the slack) is not kept.
+ */
+export class ChunkPool {
+  private readonly spare: Buffer[] = [];
+
+  constructor(private readonly limit = 8) {}
+
+  /** A Buffer for a chunk of at least `bytes`. */
+  take(bytes: number): Buffer {
+    if (bytes <= CHUNK_BUFFER_BYTES) {
+      const spare = this.spare.pop();
+      if (spare !== undefined) return spare;
+    }
+    return Buffer.allocUnsafeSlow(Math.max(CHUNK_BUFFER_BYTES, bytes));
+  }
+
+  /** Takes back a chunk this pool's Buffers gave once nothing reads it any more. */
+  release(chunk: Buffer): void {
+    if (chunk.byteOffset !== 0 || chunk.buffer.byteLength !== CHUNK_BUFFER_BYTES || this.spare.length >= this.limit) return;
+    this.spare.push(Buffer.from(chunk.buffer, 0, CHUNK_BUFFER_BYTES));
+  }
+
+  /** Spare Buffers held now (specs). */
+  get size(): number {
+    return this.spare.length;
   }
 }
 
@@ -175,13 +216,18 @@ export interface SeriesInput {
  * writes them. Against kafka_exporter: a partition without a commit has no `current_offset`
  * series (it exports −1) and its `lag` follows kafka-core's reset-policy rule (it exports −1).
  */
-export function* renderSeriesChunks(input: SeriesInput, defaultLabels: Readonly<Record<string, string>> = {}, partitionSeries: PartitionSeries = 'all'): Generator<Buffer> {
+export function* renderSeriesChunks(
+  input: SeriesInput,
+  defaultLabels: Readonly<Record<string, string>> = {},
+  partitionSeries: PartitionSeries = 'all',
+  pool: ChunkPool = new ChunkPool(0),
+): Generator<Buffer> {
   const { snapshot } = input;
   const views = snapshot.ok ? input.views : [];
   const topics = snapshot.ok ? snapshot.topics : [];
   const groups = snapshot.ok ? snapshot.groups : [];
   const tail = Object.entries(defaultLabels).map(([k, v]) => `,${k}="${escapeLabelValue(v)}"`).join('');
-  const out = new ChunkWriter();
+  const out = new ChunkWriter(pool);
   const F = SERIES_FAMILIES;
 
   // Label prefixes built once per group/topic and topic: a series then costs a few byte copies.

@@ -2,3 +2,4 @@ export * from './actuator.js';
 export * from './decision.js';
 export * from './snapshot.js';
 export * from './view.js';
+export * from './group-topic-columns.js';

@@ -6,10 +6,31 @@ export interface TopicSnapshot {
   partitions: { partition: number; start: number; end: number }[];
 }
 
+/** One topic's partitions, log starts and ends as columns, partitions ascending. */
+export interface TopicColumns {
+  partition: Int32Array;
+  start: Float64Array;
+  end: Float64Array;
+}
+
+/** One group on one topic as columns: the topic's (shared by every group read on it) and the group's commits. */
+export interface GroupTopicColumns {
+  offsets: TopicColumns;
+  /** The group's commit on each of `offsets`' partitions, same order; NaN where it never committed. */
+  committed: Float64Array;
+}
+
 /** One group on one topic: the input of the lag maths (committed null = never committed). */
 export interface GroupTopicSnapshot {
   topic: string;
+  /**
+   * Per partition, ascending. The collector's snapshots build these objects each time they are
+   * read (an enumerable getter, so spreads, JSON and deep equality see them); derive reads
+   * `columns` instead: at 250,000 group-partitions a cycle they were most of the heap.
+   */
   partitions: PartitionOffsetsInput[];
+  /** The same offsets as columns, on the collector's snapshots (not enumerable: a spread drops them). */
+  readonly columns?: GroupTopicColumns;
 }
 
 export interface GroupSnapshot {

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Admin } from 'kafkajs';
 import {
   connectClient,
@@ -320,8 +319,9 @@ export function createMonitorService(options: MonitorServiceOptions): MonitorSer
       elector?.start();
       ops = createOpsServer({
         registry,
-        // The registry's text, then the per-partition series written as Buffers from the latest cycle (no string step).
-        exposition: () => Readable.from(exporter.chunks(), { objectMode: false }),
+        // The registry's text, then the per-partition series written as Buffers from the latest
+        // cycle (no string step), each handed back once sent so the next chunks reuse it.
+        exposition: () => ({ chunks: exporter.chunks(), release: (chunk: Buffer) => exporter.release(chunk) }),
         logger,
         host: settings.metricsHost,
         port: settings.metricsPort,

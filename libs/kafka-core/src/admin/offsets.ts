@@ -54,27 +54,62 @@ export async function fetchTopicsPartitionOffsets(admin: Admin, topics: readonly
   }
 }
 
+/**
+ * One group's commits on one topic as columns, partitions ascending; `committed` is NaN where it
+ * never committed. Plain arrays: a typed array this small is a malloc'd buffer of its own.
+ */
+export interface CommittedColumns {
+  partitions: number[];
+  committed: number[];
+}
+
+/** kafkajs's OffsetFetch answer for a group, by topic; no topics named reads every topic it committed on. */
+async function readCommits(admin: Admin, groupId: string, topics: readonly string[]) {
+  try {
+    return await admin.fetchOffsets({ groupId, topics: [...topics] });
+  } catch (err) {
+    throw fromKafkaError(err, { action: `fetch committed offsets of group ${groupId}` });
+  }
+}
+
 /** A group's committed offsets on the given topics; partitions it never committed give null. */
 export async function fetchCommittedOffsets(
   admin: Admin,
   groupId: string,
   topics: readonly string[],
 ): Promise<Map<string, CommittedOffset[]>> {
-  try {
-    const result = await admin.fetchOffsets({ groupId, topics: [...topics] });
-    const byTopic = new Map<string, CommittedOffset[]>();
-    for (const t of result) {
-      byTopic.set(
-        t.topic,
-        t.partitions
-          .map((p) => ({ partition: p.partition, committed: parseOffset(p.offset) }))
-          .sort((a, b) => a.partition - b.partition),
-      );
-    }
-    return byTopic;
-  } catch (err) {
-    throw fromKafkaError(err, { action: `fetch committed offsets of group ${groupId}` });
+  const byTopic = new Map<string, CommittedOffset[]>();
+  for (const t of await readCommits(admin, groupId, topics)) {
+    byTopic.set(
+      t.topic,
+      t.partitions.map((p) => ({ partition: p.partition, committed: parseOffset(p.offset) })).sort((a, b) => a.partition - b.partition),
+    );
   }
+  return byTopic;
+}
+
+/**
+ * fetchCommittedOffsets as columns, for a reader of many groups at once: kafkajs's objects for
+ * each partition are dropped as soon as one group's answer is read, so they die young instead of
+ * living (and being promoted) while the other groups' answers are awaited.
+ */
+export async function fetchCommittedOffsetColumns(admin: Admin, groupId: string, topics: readonly string[]): Promise<Map<string, CommittedColumns>> {
+  const byTopic = new Map<string, CommittedColumns>();
+  for (const t of await readCommits(admin, groupId, topics)) {
+    const order = t.partitions.map((_, i) => i);
+    if (t.partitions.some((p, i) => i > 0 && p.partition < (t.partitions[i - 1] as { partition: number }).partition)) {
+      order.sort((a, b) => (t.partitions[a] as { partition: number }).partition - (t.partitions[b] as { partition: number }).partition);
+    }
+    const partitions: number[] = [];
+    const committed: number[] = [];
+    for (const from of order) {
+      const p = t.partitions[from] as { partition: number; offset: string };
+      partitions.push(p.partition);
+      committed.push(parseOffset(p.offset) ?? Number.NaN);
+    }
+    byTopic.set(t.topic, { partitions, committed });
+  }
+  return byTopic;
 }
 
 /** Start, end and committed offsets of one group on one topic: the input of the lag maths. */

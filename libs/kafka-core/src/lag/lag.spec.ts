@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors/app-error.js';
-import { parseOffset, partitionLag, summarizeLag, type OffsetResetPolicy, type PartitionOffsetsInput } from './lag.js';
+import { lagOf, parseOffset, partitionLag, summarizeLag, type OffsetResetPolicy, type PartitionOffsetsInput } from './lag.js';
 
 describe('partitionLag', () => {
   const rows: Array<{ name: string; input: PartitionOffsetsInput; reset: OffsetResetPolicy; lag: number; hasCommit: boolean; outOfRange: boolean }> = [
@@ -20,6 +20,8 @@ describe('partitionLag', () => {
     expect(result.hasCommit).toBe(hasCommit);
     expect(result.commitOutOfRange).toBe(outOfRange);
     expect(Number.isNaN(result.lag)).toBe(false);
+    // The same lag from bare numbers, NaN standing for no commit (lag-monitor's columns).
+    expect(lagOf(input.start, input.end, input.committed ?? Number.NaN, reset)).toBe(lag);
   });
 });
 

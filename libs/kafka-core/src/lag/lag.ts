@@ -36,21 +36,20 @@ export interface LagSummary {
  */
 export function partitionLag(input: PartitionOffsetsInput, reset: OffsetResetPolicy): PartitionLag {
   const { partition, start, end, committed } = input;
-  // Fields named, not spread: lag-monitor calls this for every group-partition every cycle
-  // (250,000 at 5,000 partitions × 50 groups), and an object spread costs several times more.
-  if (committed === null) {
-    const lag = reset === 'earliest' ? Math.max(0, end - start) : 0;
-    return { partition, start, end, committed, lag, hasCommit: false, commitOutOfRange: false };
-  }
-  return {
-    partition,
-    start,
-    end,
-    committed,
-    lag: Math.max(0, end - committed),
-    hasCommit: true,
-    commitOutOfRange: committed < start || committed > end,
-  };
+  // Fields named, not spread: an object spread costs several times more, and callers run this
+  // for many partitions at once.
+  if (committed === null) return { partition, start, end, committed, lag: lagOf(start, end, Number.NaN, reset), hasCommit: false, commitOutOfRange: false };
+  return { partition, start, end, committed, lag: lagOf(start, end, committed, reset), hasCommit: true, commitOutOfRange: committed < start || committed > end };
+}
+
+/**
+ * partitionLag's lag from bare numbers, for offsets kept in columns (lag-monitor reads 250,000
+ * group-partitions a cycle at 5,000 partitions × 50 groups, with no object per partition):
+ * `committed` NaN means the group never committed.
+ */
+export function lagOf(start: number, end: number, committed: number, reset: OffsetResetPolicy): number {
+  if (Number.isNaN(committed)) return reset === 'earliest' ? Math.max(0, end - start) : 0;
+  return Math.max(0, end - committed);
 }
 
 /** Per-partition lag and totals for one group on one topic, partitions in ascending order. */

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { listenFailure, runChecks, type ReadinessCheck } from './ops-checks.js';
+import { isReusableChunks, writeReusableChunks, type ExpositionBody } from './reusable-chunks.js';
 
 export type { ReadinessCheck } from './ops-checks.js';
 
@@ -15,11 +16,11 @@ const requireFastify = (): typeof fastify => createRequire(import.meta.url)('fas
 export interface OpsServerOptions {
   registry: Registry;
   /**
-   * Renders the /metrics body instead of `registry.metrics()`, as a string or a stream (a large
-   * body sent in chunks); the content type stays the registry's. lag-monitor appends series it
-   * renders itself.
+   * Renders the /metrics body instead of `registry.metrics()`, as a string, a stream, or chunks
+   * whose Buffers the server hands back once sent (a large body); the content type stays the
+   * registry's. lag-monitor appends series it renders itself.
    */
-  exposition?: () => Promise<string> | NodeJS.ReadableStream;
+  exposition?: () => Promise<ExpositionBody> | ExpositionBody;
   logger?: Logger;
   /** Named checks; `/readyz` is 200 only when every one passes. */
   readiness?: Record<string, ReadinessCheck>;
@@ -61,9 +62,15 @@ export function createOpsServer(options: OpsServerOptions): OpsServer {
   const host = options.host ?? defaultOpsServerOptions.host;
   const port = options.port ?? defaultOpsServerOptions.port;
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
     const body = options.exposition === undefined ? await options.registry.metrics() : await options.exposition();
-    return reply.header('content-type', options.registry.contentType).send(body);
+    if (!isReusableChunks(body)) return reply.header('content-type', options.registry.contentType).send(body);
+    // Written here, not by fastify: only this loop sees when the socket is done with a Buffer.
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': options.registry.contentType });
+    if (request.method === 'HEAD') reply.raw.end();
+    else await writeReusableChunks(reply.raw, body);
+    return reply;
   });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './metrics.js';
 export * from './bucket-counts.js';
 export * from './snapshot-histogram.js';
+export * from './reusable-chunks.js';

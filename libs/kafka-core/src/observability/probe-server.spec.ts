@@ -3,6 +3,7 @@ import { Counter } from 'prom-client';
 import { createOpsServer, type OpsEndpoints } from './http-server.js';
 import { createProbeServer } from './probe-server.js';
 import { createRegistry } from './metrics.js';
+import type { ReusableChunks } from './reusable-chunks.js';
 
 describe('probe server', () => {
   const servers: OpsEndpoints[] = [];
@@ -67,6 +68,51 @@ describe('probe server', () => {
         type: b.headers.get('content-type'),
         body: await b.text(),
       });
+    }
+  });
+
+  it('both servers send reusable chunks whole and hand every Buffer back once written; a failing source cuts the body', async () => {
+    const registry = createRegistry({ app: 'a', defaultMetrics: false });
+    const lines = Array.from({ length: 2_000 }, (_, i) => `series_${i}{x="${'y'.repeat(i % 97)}"} ${i}\n`);
+    const released: Buffer[] = [];
+    const sent: Buffer[] = [];
+    function body(failAfter = Number.POSITIVE_INFINITY): ReusableChunks {
+      return {
+        chunks: (async function* () {
+          yield '# a string chunk first\n';
+          for (let i = 0; i < lines.length; i += 100) {
+            if (i >= failAfter) throw new Error('render failed');
+            const chunk = Buffer.from(lines.slice(i, i + 100).join(''));
+            sent.push(chunk);
+            yield chunk;
+          }
+        })(),
+        release: (chunk) => void released.push(chunk),
+      };
+    }
+    const expected = `# a string chunk first\n${lines.join('')}`;
+    let fail = Number.POSITIVE_INFINITY;
+    const exposition = () => body(fail);
+    const probe = await started(createProbeServer({ registry, port: 0, exposition }));
+    const ops = await started(createOpsServer({ registry, port: 0, exposition }));
+    for (const url of [probe, ops]) {
+      sent.length = 0;
+      released.length = 0;
+      const response = await fetch(`${url}/metrics`);
+      expect(response.headers.get('content-type')).toBe(registry.contentType);
+      expect(await response.text()).toBe(expected);
+      // Every Buffer came back, each once; the string chunk is not a Buffer and is not handed back.
+      await expect.poll(() => released.length).toBe(sent.length);
+      expect(new Set(released)).toEqual(new Set(sent));
+      const head = await fetch(`${url}/metrics`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
+    }
+    fail = 500;
+    for (const url of [probe, ops]) {
+      const response = await fetch(`${url}/metrics`);
+      expect(response.status).toBe(200);
+      await expect(response.text()).rejects.toThrow();
     }
   });
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { defaultOpsServerOptions, type OpsEndpoints, type OpsServerOptions } from './http-server.js';
 import { listenFailure, runChecks, type ReadinessCheck } from './ops-checks.js';
+import { isReusableChunks, writeReusableChunks } from './reusable-chunks.js';
 
 export type ProbeServerOptions = Omit<OpsServerOptions, 'framework' | 'maxParamLength'>;
 
@@ -38,6 +39,7 @@ export function createProbeServer(options: ProbeServerOptions): OpsEndpoints {
         } else {
           response.writeHead(200, { 'content-type': options.registry.contentType });
           if (head) response.end();
+          else if (isReusableChunks(body)) await writeReusableChunks(response, body);
           else body.pipe(response);
         }
         return;
