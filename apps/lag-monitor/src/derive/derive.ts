@@ -5,6 +5,7 @@ import { emptyVerdictFigures, judgePartition } from './health.js';
 import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
 import { ratePerSecond, timeToDrainSeconds } from './rates.js';
 import { windowStartInRange, type CommitHistory, type EndHistory, type RetentionRule } from './sample-history.js';
+import { PartitionSlots } from './partition-slots.js';
 import { SeriesColumns } from './series-columns.js';
 import { timeLagInRange } from './time-lag.js';
 
@@ -17,9 +18,9 @@ import { timeLagInRange } from './time-lag.js';
  */
 export interface DeriveState {
   /** topic → partition → series index in `endColumns`. */
-  ends: Map<string, Map<number, number>>;
+  ends: Map<string, PartitionSlots>;
   /** group → topic → partition → series index in `commitColumns`. */
-  commits: Map<string, Map<string, Map<number, number>>>;
+  commits: Map<string, Map<string, PartitionSlots>>;
   /** Columns: time, end offset. */
   endColumns: SeriesColumns;
   /** Columns: time, committed offset (NaN: none), lag; narrow (4 bytes a sample, read through `view()`). */
@@ -117,7 +118,7 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
       visitedTopics.add(topic.topic);
       let topicSeries = groupSeries.get(topic.topic);
       if (topicSeries === undefined) {
-        topicSeries = new Map();
+        topicSeries = new PartitionSlots();
         groupSeries.set(topic.topic, topicSeries);
       }
       views.push(deriveGroupTopic(group, topic, { state, series: topicSeries, ends: state.ends.get(topic.topic), commitRule, options: o, figuresFor }));
@@ -136,7 +137,7 @@ function recordEnds(state: DeriveState, snapshot: Snapshot, rule: RetentionRule)
   for (const topic of snapshot.topics) {
     let series = state.ends.get(topic.topic);
     if (series === undefined) {
-      series = new Map();
+      series = new PartitionSlots();
       state.ends.set(topic.topic, series);
     }
     for (const p of topic.partitions) {
@@ -185,9 +186,9 @@ function dropUnseenCommits(state: DeriveState, visited: Map<string, Set<string>>
 interface GroupTopicContext {
   state: DeriveState;
   /** partition → commit series of this group on this topic. */
-  series: Map<number, number>;
+  series: PartitionSlots;
   /** partition → end series of the topic. */
-  ends: Map<number, number> | undefined;
+  ends: PartitionSlots | undefined;
   commitRule: RetentionRule;
   options: Required<DeriveOptions>;
   /** Rows for this view's partitions, in the cycle's block. */
