@@ -17,7 +17,7 @@ import { formatDuration, writeBenchReport, type BenchRow } from '../../../tools/
 import { limitHeapGrowth } from '../src/cli/heap-growth.js';
 import { createDeriveState, derive, healthCode, type DeriveOptions, type DeriveState } from '../src/derive/index.js';
 import { createLagExporter, METRIC_NAMES } from '../src/export/index.js';
-import type { GroupTopicView, Snapshot } from '../src/model/index.js';
+import { columnGroupTopic, topicColumns, type GroupTopicView, type Snapshot } from '../src/model/index.js';
 import { renderSeriesStrings } from '../test-support/string-series-text.js';
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 50);
@@ -39,8 +39,27 @@ limitHeapGrowth();
 
 const recorded: Snapshot | undefined = RECORDED === undefined ? undefined : (JSON.parse(readFileSync(RECORDED, 'utf8')) as Snapshot);
 
+/** A snapshot as the collector builds it: one set of offset columns per topic, each group-topic's commits a column. */
+function asCollected(snapshot: Snapshot): Snapshot {
+  const offsets = new Map(snapshot.topics.map((t) => [t.topic, topicColumns(t.partitions)]));
+  const groups = snapshot.groups.map((g) => ({
+    ...g,
+    topics: g.topics.map((t) => {
+      const columns = offsets.get(t.topic);
+      if (columns === undefined) return t;
+      const committed = new Map(t.partitions.map((p) => [p.partition, p.committed ?? Number.NaN]));
+      return columnGroupTopic(t.topic, { offsets: columns, committed: Float64Array.from(columns.partition, (p) => committed.get(p) ?? Number.NaN) });
+    }),
+  }));
+  return { ...snapshot, groups };
+}
+
 /** Cycle `i` of a steady load: every partition gains 500 records per cycle; groups commit 480. */
 function syntheticSnapshot(i: number): Snapshot {
+  return asCollected(objectSnapshot(i));
+}
+
+function objectSnapshot(i: number): Snapshot {
   const atMs = T0 + i * INTERVAL_MS;
   if (recorded !== undefined) {
     const end = (p: { end: number }) => p.end + i * 500;

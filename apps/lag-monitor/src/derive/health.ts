@@ -79,25 +79,19 @@ export function judgePartition(input: HealthInput, out: VerdictFigures): number 
   const n = input.count ?? Math.min(input.atMs.length, input.committed.length, input.lag.length) - from;
   const at = input.atMs;
   const lags = input.lag;
-  const verdict = (health: number, rule: number, ms = 0): number => {
-    out.health = health;
-    out.rule = rule;
-    out.ms = ms;
-    return health;
-  };
   out.samples = Math.max(n, 0);
   out.firstCommitted = Number.NaN;
-  if (n <= 0) return verdict(0, 0);
+  if (n <= 0) return verdict(out, 0, 0);
   const lastLag = lags[from + n - 1] as number;
   out.lastLag = lastLag;
   out.firstLag = lags[from] as number;
-  if (lastLag === 0) return verdict(0, 1);
+  if (lastLag === 0) return verdict(out, 0, 1);
   for (let i = n - 2; i >= 0; i -= 1) {
-    if (lags[from + i] === 0) return verdict(0, 2, input.nowMs - (at[from + i] as number));
+    if (lags[from + i] === 0) return verdict(out, 0, 2, input.nowMs - (at[from + i] as number));
   }
 
   const spanMs = input.nowMs - (at[from] as number);
-  if (n < input.minSamples || spanMs < input.windowMs) return verdict(0, 3, spanMs);
+  if (n < input.minSamples || spanMs < input.windowMs) return verdict(out, 0, 3, spanMs);
 
   const firstCommitted = committedAt(input.committed, from);
   out.firstCommitted = firstCommitted ?? Number.NaN;
@@ -108,7 +102,7 @@ export function judgePartition(input: HealthInput, out: VerdictFigures): number 
       break;
     }
   }
-  if (!moved) return input.members === 0 ? verdict(3, 4, spanMs) : verdict(2, 5, spanMs);
+  if (!moved) return input.members === 0 ? verdict(out, 3, 4, spanMs) : verdict(out, 2, 5, spanMs);
 
   const firstLag = lags[from] as number;
   let neverShrank = true;
@@ -118,8 +112,16 @@ export function judgePartition(input: HealthInput, out: VerdictFigures): number 
       break;
     }
   }
-  if (lastLag > firstLag && neverShrank) return verdict(1, 6, spanMs);
-  return verdict(0, 7, spanMs);
+  if (lastLag > firstLag && neverShrank) return verdict(out, 1, 6, spanMs);
+  return verdict(out, 0, 7, spanMs);
+}
+
+/** Records a verdict in `out` (a module function: a closure per call cost more than the rules). */
+function verdict(out: VerdictFigures, health: number, rule: number, ms = 0): number {
+  out.health = health;
+  out.rule = rule;
+  out.ms = ms;
+  return health;
 }
 
 function committedAt(committed: ArrayLike<number | null>, i: number): number | null {

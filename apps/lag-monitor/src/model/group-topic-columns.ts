@@ -4,12 +4,14 @@ import type { GroupTopicColumns, GroupTopicSnapshot, TopicColumns } from './snap
 /** A topic's offsets as columns, partitions ascending. */
 export function topicColumns(partitions: readonly { partition: number; start: number; end: number }[]): TopicColumns {
   const order = ascendingOrder(partitions.map((p) => p.partition));
-  const at = (k: number) => partitions[order === undefined ? k : (order[k] as number)] as (typeof partitions)[number];
-  return {
-    partition: Int32Array.from(partitions, (_, k) => at(k).partition),
-    start: Float64Array.from(partitions, (_, k) => at(k).start),
-    end: Float64Array.from(partitions, (_, k) => at(k).end),
-  };
+  const columns = { partition: new Int32Array(partitions.length), start: new Float64Array(partitions.length), end: new Float64Array(partitions.length) };
+  for (let k = 0; k < partitions.length; k += 1) {
+    const p = partitions[order === undefined ? k : (order[k] as number)] as (typeof partitions)[number];
+    columns.partition[k] = p.partition;
+    columns.start[k] = p.start;
+    columns.end[k] = p.end;
+  }
+  return columns;
 }
 
 /** Indexes of `partitions` in ascending order, or undefined when they are ascending already (as readers return them). */

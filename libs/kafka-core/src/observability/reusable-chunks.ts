@@ -20,6 +20,9 @@ export function isReusableChunks(body: ExpositionBody): body is ReusableChunks {
   return typeof body === 'object' && 'release' in body && typeof body.release === 'function' && 'chunks' in body;
 }
 
+/** Bytes queued on a response before the writer waits for it to drain. */
+const IN_FLIGHT_BYTES = 256 * 1024;
+
 /** Resolves when the response can take more, or is closed (a scraper that went away). */
 function writable(response: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -43,10 +46,11 @@ export async function writeReusableChunks(response: ServerResponse, body: Reusab
   try {
     for await (const chunk of body.chunks) {
       if (response.destroyed) return;
-      const more = response.write(chunk, (err) => {
+      response.write(chunk, (err) => {
         if (err == null && typeof chunk !== 'string') body.release(chunk);
       });
-      if (!more) await writable(response);
+      // A few chunks queued before waiting: the next one renders while the socket takes these.
+      if (response.writableLength >= IN_FLIGHT_BYTES) await writable(response);
     }
     response.end();
   } catch (err) {
