@@ -78,12 +78,12 @@ export function* renderSeriesStrings(input: SeriesInput, defaultLabels: Readonly
   function* perGroupPartition(f: Family, field: number): Generator<string> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
-      const { count, values } = figures[i] as PartitionFigures;
+      const { count, values, offsets } = figures[i] as PartitionFigures;
       const prefix = `${f.name}{${groupTopic[i]},partition="`;
       const suffix = `"${tail}} `;
-      for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
-        const v = values[row + field] as number;
-        if (!Number.isNaN(v)) out.line(`${prefix}${values[row + P.partition] as number}${suffix}${formatValue(v)}`);
+      for (let k = 0; k < count; k += 1) {
+        const v = values[k * PARTITION_FIELD_COUNT + field] as number;
+        if (!Number.isNaN(v)) out.line(`${prefix}${offsets.partition[k] as number}${suffix}${formatValue(v)}`);
       }
       if (out.size >= CHUNK_CHARS) yield out.take();
     }
@@ -140,8 +140,8 @@ export function* renderSeriesStrings(input: SeriesInput, defaultLabels: Readonly
   if (derivedPerPartition) yield* perGroupPartition(F.partitionTimeLag, P.timeLagSeconds);
   yield* perTopicPartition(F.partitionProductionRate, (emit) => {
     for (const [topic, index] of producedBy) {
-      const { count, values } = figures[index] as PartitionFigures;
-      for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) emit(topic, values[row + P.partition] as number, values[row + P.productionRate] as number);
+      const { count, offsets, productionRates } = figures[index] as PartitionFigures;
+      for (let k = 0; k < count; k += 1) emit(topic, offsets.partition[k] as number, productionRates[k] as number);
     }
   });
   if (derivedPerPartition) {

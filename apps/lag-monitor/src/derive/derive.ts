@@ -1,5 +1,5 @@
 import { lagOf } from '@lagscale/kafka-core/lag';
-import { groupTopicColumns, groupTopicPartitionCount, HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type PartitionFigures, type PartitionView, type Snapshot } from '../model/index.js';
+import { groupTopicColumns, groupTopicPartitionCount, HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type PartitionFigures, type PartitionView, type Snapshot, type TopicColumns } from '../model/index.js';
 import { defaultDeriveOptions, resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
 import { emptyVerdictFigures, judgePartition } from './health.js';
 import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
@@ -93,10 +93,19 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
   // 5,000 × 50) left the allocator's heap fragmented, holding ~100 MB more RSS after they were freed.
   const block = new Float64Array(groupPartitions * PARTITION_FIELD_COUNT);
   let blockUsed = 0;
-  const figuresFor = (count: number): PartitionFigures => {
+  // A topic's production rates once, shared by every group's figures on it (as its offsets are).
+  const topicRates = new Map<TopicColumns, Float64Array>();
+  const figuresFor = (offsets: TopicColumns): { figures: PartitionFigures; newRates: boolean } => {
+    const count = offsets.partition.length;
     const values = block.subarray(blockUsed, blockUsed + count * PARTITION_FIELD_COUNT);
     blockUsed += count * PARTITION_FIELD_COUNT;
-    return createPartitionFigures(count, o, values);
+    let rates = topicRates.get(offsets);
+    const newRates = rates === undefined;
+    if (rates === undefined) {
+      rates = new Float64Array(count);
+      topicRates.set(offsets, rates);
+    }
+    return { figures: createPartitionFigures(offsets, rates, o, values), newRates };
   };
 
   state.commitColumns.beginCycle();
@@ -191,8 +200,8 @@ interface GroupTopicContext {
   ends: PartitionSlots | undefined;
   commitRule: RetentionRule;
   options: Required<DeriveOptions>;
-  /** Rows for this view's partitions, in the cycle's block. */
-  figuresFor: (count: number) => PartitionFigures;
+  /** Rows for this view's partitions, in the cycle's block; `newRates` when the topic's production rates are still to be written. */
+  figuresFor: (offsets: TopicColumns) => { figures: PartitionFigures; newRates: boolean };
 }
 
 function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: GroupTopicContext): GroupTopicView {
@@ -200,8 +209,9 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
   const { commitColumns, endColumns, productionRates } = ctx.state;
   const { offsets, committed: commits } = groupTopicColumns(topic);
   const reset = ctx.options.resetPolicy;
-  const figures = ctx.figuresFor(commits.length);
+  const { figures, newRates } = ctx.figuresFor(offsets);
   const v = figures.values;
+  const rates = figures.productionRates;
   const F = PARTITION_FIELD;
   const sample = [0, 0];
   const verdict = emptyVerdictFigures();
@@ -246,12 +256,9 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
     }
     const health = judgePartition({ nowMs, windowMs, minSamples: ctx.options.minSamples, members: group.members, atMs: at, committed, lag, from, count }, verdict);
     const row = k * PARTITION_FIELD_COUNT;
-    v[row + F.partition] = partition;
-    v[row + F.start] = start;
-    v[row + F.end] = end;
     v[row + F.committed] = pCommitted;
     v[row + F.lag] = pLag;
-    v[row + F.productionRate] = pProduction;
+    if (newRates) rates[k] = pProduction;
     v[row + F.consumptionRate] = pConsumption;
     v[row + F.timeLagSeconds] = timeLag;
     v[row + F.health] = health;

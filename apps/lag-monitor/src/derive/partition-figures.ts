@@ -1,36 +1,40 @@
-import { HEALTH_STATES, type GroupTopicView, type PartitionFigures, type PartitionView } from '../model/index.js';
+import { HEALTH_STATES, type GroupTopicView, type PartitionFigures, type PartitionView, type TopicColumns } from '../model/index.js';
 import { emptyVerdictFigures, formatHealthReason, healthCode } from './health.js';
 import { timeToDrainSeconds } from './rates.js';
 
-/** Where each quantity of a partition sits in its row of `PartitionFigures.values`. */
+/**
+ * Where each quantity of a group's partition sits in its row of `PartitionFigures.values`; the
+ * partition's number, start, end and production rate are the topic's (`offsets`, `productionRates`).
+ */
 export const PARTITION_FIELD = {
-  partition: 0,
-  start: 1,
-  end: 2,
   /** NaN when the group never committed. */
-  committed: 3,
-  lag: 4,
-  productionRate: 5,
-  consumptionRate: 6,
-  timeLagSeconds: 7,
+  committed: 0,
+  lag: 1,
+  consumptionRate: 2,
+  timeLagSeconds: 3,
   /** Index in HEALTH_STATES. */
-  health: 8,
+  health: 4,
   /** The verdict's figures (VerdictFigures), worded only by `partitionViews`. */
-  rule: 9,
-  samples: 10,
-  ruleMs: 11,
-  firstCommitted: 12,
-  firstLag: 13,
+  rule: 5,
+  samples: 6,
+  ruleMs: 7,
+  firstCommitted: 8,
+  firstLag: 9,
 } as const;
-export const PARTITION_FIELD_COUNT = 14;
+export const PARTITION_FIELD_COUNT = 10;
 
-/** `values`: where the rows go (`count` rows of PARTITION_FIELD_COUNT, e.g. a part of a larger block); new by default. */
+/**
+ * `offsets` and `productionRates`: the topic's, shared with other groups' figures of the same
+ * cycle. `values`: where the rows go (`offsets.partition.length` rows of PARTITION_FIELD_COUNT,
+ * e.g. a part of a larger block); new by default.
+ */
 export function createPartitionFigures(
-  count: number,
+  offsets: TopicColumns,
+  productionRates: Float64Array,
   context: { minSamples: number; windowMs: number },
-  values: Float64Array = new Float64Array(count * PARTITION_FIELD_COUNT),
+  values: Float64Array = new Float64Array(offsets.partition.length * PARTITION_FIELD_COUNT),
 ): PartitionFigures {
-  return { count, values, minSamples: context.minSamples, windowMs: context.windowMs };
+  return { count: offsets.partition.length, values, offsets, productionRates, minSamples: context.minSamples, windowMs: context.windowMs };
 }
 
 /**
@@ -40,17 +44,15 @@ export function createPartitionFigures(
 export function figuresOf(view: GroupTopicView): PartitionFigures {
   if (view.figures !== undefined) return view.figures;
   const partitions = view.partitions;
-  const figures = createPartitionFigures(partitions.length, { minSamples: 0, windowMs: 0 });
+  // In the view's own order (topicColumns would sort them).
+  const offsets = { partition: Int32Array.from(partitions, (p) => p.partition), start: Float64Array.from(partitions, (p) => p.start), end: Float64Array.from(partitions, (p) => p.end) };
+  const figures = createPartitionFigures(offsets, Float64Array.from(partitions, (p) => p.productionRate), { minSamples: 0, windowMs: 0 });
   const v = figures.values;
   const F = PARTITION_FIELD;
   partitions.forEach((p, i) => {
     const row = i * PARTITION_FIELD_COUNT;
-    v[row + F.partition] = p.partition;
-    v[row + F.start] = p.start;
-    v[row + F.end] = p.end;
     v[row + F.committed] = p.committed ?? Number.NaN;
     v[row + F.lag] = p.lag;
-    v[row + F.productionRate] = p.productionRate;
     v[row + F.consumptionRate] = p.consumptionRate;
     v[row + F.timeLagSeconds] = p.timeLagSeconds;
     v[row + F.health] = healthCode(p.health);
@@ -77,13 +79,13 @@ export function partitionViews(figures: PartitionFigures, members: number): Part
     verdict.firstLag = v[row + F.firstLag] as number;
     verdict.lastLag = lag;
     out[i] = {
-      partition: v[row + F.partition] as number,
-      start: v[row + F.start] as number,
-      end: v[row + F.end] as number,
+      partition: figures.offsets.partition[i] as number,
+      start: figures.offsets.start[i] as number,
+      end: figures.offsets.end[i] as number,
       committed: Number.isNaN(committed) ? null : committed,
       hasCommit: !Number.isNaN(committed),
       lag,
-      productionRate: v[row + F.productionRate] as number,
+      productionRate: figures.productionRates[i] as number,
       consumptionRate,
       timeToDrainSeconds: timeToDrainSeconds(lag, consumptionRate),
       timeLagSeconds: v[row + F.timeLagSeconds] as number,

@@ -263,11 +263,11 @@ export function* renderSeriesChunks(
   function* perGroupPartition(f: Family, field: number): Generator<Buffer> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
-      const { count, values } = figures[i] as PartitionFigures;
+      const { count, values, offsets } = figures[i] as PartitionFigures;
       const prefix = utf8(`${f.name}{${groupTopic[i]},partition="`);
-      for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
-        const v = values[row + field] as number;
-        if (!Number.isNaN(v)) out.series(prefix, values[row + P.partition] as number, partitionSuffix, v);
+      for (let k = 0; k < count; k += 1) {
+        const v = values[k * PARTITION_FIELD_COUNT + field] as number;
+        if (!Number.isNaN(v)) out.series(prefix, offsets.partition[k] as number, partitionSuffix, v);
       }
       yield* flushIfFull();
     }
@@ -315,9 +315,9 @@ export function* renderSeriesChunks(
   if (derivedPerPartition) yield* perGroupPartition(F.partitionTimeLag, P.timeLagSeconds);
   yield* header(F.partitionProductionRate);
   for (const [topic, index] of producedBy) {
-    const { count, values } = figures[index] as PartitionFigures;
+    const { count, offsets, productionRates } = figures[index] as PartitionFigures;
     const prefix = utf8(`${F.partitionProductionRate.name}{topic="${escapeLabelValue(topic)}",partition="`);
-    for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) out.series(prefix, values[row + P.partition] as number, partitionSuffix, values[row + P.productionRate] as number);
+    for (let k = 0; k < count; k += 1) out.series(prefix, offsets.partition[k] as number, partitionSuffix, productionRates[k] as number);
     yield* flushIfFull();
   }
   yield* endFamily();

@@ -1,4 +1,5 @@
 import type { GroupState } from '@lagscale/kafka-core';
+import type { TopicColumns } from './snapshot.js';
 
 /** Burrow-style verdicts, worst last. */
 export const HEALTH_STATES = ['OK', 'WARN', 'STALL', 'STOP'] as const;
@@ -29,10 +30,16 @@ export interface PartitionView {
  * The partitions of one group on one topic as one column block: partition i's quantities are
  * `values[i * PARTITION_FIELD_COUNT + PARTITION_FIELD.x]` (derive/partition-figures.ts). At
  * 250,000 group-partitions an object and a reason string per partition cost ~100 MB per cycle.
+ * What belongs to the topic's partition, not to the group (number, start, end, production rate),
+ * is held once per topic and shared by every group's figures (8 MB less a cycle at that size).
  */
 export interface PartitionFigures {
   count: number;
   values: Float64Array;
+  /** The topic's partitions, log starts and ends, in the rows' order. */
+  offsets: TopicColumns;
+  /** Each of those partitions' production rate (records/s). */
+  productionRates: Float64Array;
   /** What the health reasons are worded against. */
   minSamples: number;
   windowMs: number;

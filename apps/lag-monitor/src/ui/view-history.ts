@@ -138,11 +138,11 @@ export function createViewHistory(intervalMs: number, options: ViewHistoryOption
           setLast(g.health, healthIndex(view.health));
           setLast(g.members, view.members);
           // From the columns: view.partitions would build an object per partition every cycle.
-          const { count, values } = figuresOf(view);
+          const { count, values, offsets } = figuresOf(view);
           for (const p of g.partitions) {
-            for (let row = 0; row < count * PARTITION_FIELD_COUNT; row += PARTITION_FIELD_COUNT) {
-              if (values[row + PARTITION_FIELD.partition] !== p.partition) continue;
-              setLast(p.lag, values[row + PARTITION_FIELD.lag] as number);
+            for (let k = 0; k < count; k += 1) {
+              if (offsets.partition[k] !== p.partition) continue;
+              setLast(p.lag, values[k * PARTITION_FIELD_COUNT + PARTITION_FIELD.lag] as number);
               break;
             }
           }
