@@ -1,5 +1,5 @@
 import type { IHeaders } from 'kafkajs';
-import { lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-format.js';
+import { fnv1a, lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-format.js';
 
 /** The fields of a record an arena keeps: kafkajs's `KafkaMessage` and `DispatchRecord` both fit. */
 export interface ArenaSource {
@@ -12,7 +12,7 @@ export interface ArenaSource {
 
 // Layout of an arena's buffer, all numbers float64: a head (record count, header count, layout,
 // byte position of the index), an index of RECORD_SLOTS per record (key pos, key length, value
-// pos, value length, first header, header count, timestamp ms) and HEADER_SLOTS per header (name
+// pos, value length, first header, header count, timestamp ms, key hash) and HEADER_SLOTS per header (name
 // index, value pos, value length), and the bytes. A length of -1 means null. A repeated header
 // keeps its last value only: the one a handler sees. INDEXED: head, index, bytes. WIRE (copied
 // from a fetched record set): head, Kafka's records as fetched, index; no header slots, and
@@ -20,11 +20,13 @@ export interface ArenaSource {
 // SHARED: as WIRE, but the records stay where they were fetched, in a SharedArrayBuffer of their
 // own (`data`: the fetch response, see `fromSegments`); the arena's buffer holds head and index.
 const HEAD_SLOTS = 4;
-const RECORD_SLOTS = 7;
+const RECORD_SLOTS = 8;
 const HEADER_SLOTS = 3;
 const NULL_LENGTH = -1;
 const INDEXED = 0;
 const WIRE = 1;
+/** `fnv1a` of no bytes. */
+const EMPTY_KEY_HASH = 0x811c9dc5;
 const SHARED = 2;
 
 // `fromSegments` reads a record set's index here first (the main thread's only); grown as needed.
@@ -139,6 +141,7 @@ export class RecordArena {
       else {
         bytes.set(key, pos);
         index[slot + 1] = key.length;
+        index[slot + 7] = fnv1a(key, 0, key.length);
         pos += key.length;
       }
       index[slot + 2] = pos;
@@ -245,6 +248,8 @@ export class RecordArena {
           index[slot + 4] = lastVarintEnd() + delta;
           index[slot + 5] = headerCount;
           index[slot + 6] = segment.logAppendTime ?? segment.baseTimestamp + timestampDelta;
+          // hashed here, where the key's bytes are read anyway, instead of per lookup
+          index[slot + 7] = keyLength > 0 ? fnv1a(records, keyAt, keyAt + keyLength) : EMPTY_KEY_HASH;
           offsets.push(offset);
           count += 1;
         }
@@ -300,19 +305,13 @@ export class RecordArena {
   }
 
   /**
-   * A 32-bit FNV-1a hash of the key's bytes, or undefined for a null key: keyed state routes a
-   * key to a thread by it (`keyed-routing`) and the dispatcher a record to its lane (`laneKeyOf`),
-   * without making a string of the key.
+   * A 32-bit FNV-1a hash of the key's bytes (`fnv1a`, computed as the arena is made), or
+   * undefined for a null key: keyed state routes a key to a thread by it (`keyed-routing`) and
+   * the dispatcher a record to its lane (`laneKeyOf`), without making a string of the key.
    */
   keyHash(slot: number): number | undefined {
     const at = slot * RECORD_SLOTS;
-    const length = this.index[at + 1] as number;
-    if (length === NULL_LENGTH) return undefined;
-    const pos = this.index[at] as number;
-    const bytes = this.bytes;
-    let hash = 0x811c9dc5;
-    for (let i = pos; i < pos + length; i += 1) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
-    return hash >>> 0;
+    return this.index[at + 1] === NULL_LENGTH ? undefined : (this.index[at + 7] as number);
   }
 
   /** The key's bytes as latin1 text (a char per byte): keys that compare by bytes. */
