@@ -78,3 +78,40 @@ describe.each(['none', 'gzip', 'lz4'] satisfies CompressionName[])('vendor/kafka
     expect(kafkajsFork().counters().rawRecordSets - rawBefore).toBeGreaterThanOrEqual(offsetsChecked.length);
   });
 });
+
+describe('vendor/kafkajs on the real broker: where a large fetch response is assembled', () => {
+  const t = new TestKafka();
+  afterAll(() => t.cleanup());
+
+  it('in shared memory for a rawRecordSets consumer (its record sets go to worker threads), in ordinary memory for a plain one', async () => {
+    const topic = await t.createTopic({ partitions: 1, prefix: 'fork-shared' });
+    const producer = await t.producer();
+    // ~1.5 MB: a fetch of it arrives in many socket reads
+    const value = 'x'.repeat(500);
+    for (let i = 0; i < 3_000; i += 500) await producer.send({ topic, messages: Array.from({ length: 500 }, (_, j) => ({ key: `k${(i + j) % 50}`, value })) });
+
+    const readSets = async (rawRecordSets: boolean) => {
+      const shared: boolean[] = [];
+      let records = 0;
+      const consumer = t.consumer({ groupId: t.groupId(rawRecordSets ? 'fork-shared-raw' : 'fork-shared-plain'), ...(rawRecordSets ? { rawRecordSets: true } : {}) });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset }: EachBatchPayload) => {
+          const bytes = rawRecordSets ? (batch.recordSet as Buffer) : batch.messages[0]?.value;
+          if (bytes != null) shared.push(bytes.buffer instanceof SharedArrayBuffer);
+          records += rawRecordSets ? Number(batch.lastOffset()) - Number(batch.firstOffset()) + 1 : batch.messages.length;
+          resolveOffset(batch.lastOffset());
+        },
+      });
+      await waitFor(() => records >= 3_000, { description: `3,000 records (have ${records})` });
+      await consumer.disconnect();
+      return shared;
+    };
+    expect(await readSets(true)).toContain(true);
+    const plain = await readSets(false);
+    expect(plain.length).toBeGreaterThan(0);
+    expect(plain).not.toContain(true);
+  });
+});

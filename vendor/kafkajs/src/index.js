@@ -72,6 +72,7 @@ module.exports = class Client {
       maxInFlightRequests = null,
       instrumentationEmitter = null,
       isolationLevel,
+      sharedResponseBuffers = false,
     }) =>
       new Cluster({
         logger: this[PRIVATE.LOGGER],
@@ -92,6 +93,7 @@ module.exports = class Client {
         allowAutoTopicCreation,
         maxInFlightRequests,
         isolationLevel,
+        sharedResponseBuffers,
       })
   }
 
@@ -165,6 +167,8 @@ module.exports = class Client {
       maxInFlightRequests,
       isolationLevel,
       instrumentationEmitter,
+      // lagscale: the record sets such a consumer reads in place can be shared with worker threads
+      sharedResponseBuffers: rawRecordSets,
     })
 
     return createConsumer({

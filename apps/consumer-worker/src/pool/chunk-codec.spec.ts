@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { packChunk, unpackChunk } from './chunk-codec.js';
-import { pooledRecordsOf, type DispatchRecord } from './executor.js';
+import { pooledRecordsOf, type DispatchRecord, type PooledRecord } from './executor.js';
+import { RecordArena } from './record-arena.js';
+import { recordSetSegments } from './record-set.js';
+import { recordSet } from '../../test-support/record-batch-fixtures.js';
 
 function record(overrides: Partial<DispatchRecord> = {}): DispatchRecord {
   return { topic: 'in', partition: 3, offset: 41, key: Buffer.from('k'), value: Buffer.from('v'), headers: {}, timestamp: '1700000000123', attempt: 1, ...overrides };
@@ -83,5 +86,19 @@ describe('packChunk / unpackChunk', () => {
     const records = [...views, ...scattered];
     const unpacked = unpackChunk(packChunk(pooledRecordsOf(records)));
     expect(unpacked).toEqual(records.map((r) => expected(r, r.offset < 100 ? { 'content-type': 'application/octet-stream' } : {})));
+  });
+
+  it('round-trips records whose bytes stay in a shared fetch response', async () => {
+    const set = await recordSet({ baseOffset: 7, records: [{ key: Buffer.from('k1'), value: Buffer.from('one'), headers: { 'content-type': 'text/plain' } }, { key: null, value: Buffer.from('two') }] });
+    const response = Buffer.from(new SharedArrayBuffer(set.length + 8));
+    set.copy(response, 8);
+    const { arena, offsets } = RecordArena.fromSegments((await recordSetSegments(response.subarray(8))) ?? [], 0, 10);
+    expect(arena.data).toBe(response.buffer);
+    const pooled: PooledRecord[] = offsets.map((offset, slot) => ({ topic: 'in', partition: 3, offset, attempt: 1, arena, slot }));
+    const unpacked = unpackChunk(packChunk(pooled));
+    expect(unpacked.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString(), r.headers])).toEqual([
+      [7, 'k1', 'one', { 'content-type': 'text/plain' }],
+      [8, null, 'two', {}],
+    ]);
   });
 });

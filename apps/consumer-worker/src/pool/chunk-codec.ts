@@ -15,6 +15,8 @@ export interface PackedChunk {
   topics: string[];
   arenas: SharedArrayBuffer[];
   arenaHeaderNames: Array<readonly string[]>;
+  /** Per arena, the buffer its record bytes are in when not its own (see `RecordArena.data`). */
+  arenaData: Array<SharedArrayBuffer | undefined>;
   /** `RECORD_SLOTS` float64s per record. */
   index: ArrayBuffer;
 }
@@ -45,6 +47,7 @@ export function packChunk(records: readonly PooledRecord[], orderTags?: ArrayLik
   const topics: string[] = [];
   const arenas: SharedArrayBuffer[] = [];
   const arenaHeaderNames: Array<readonly string[]> = [];
+  const arenaData: Array<SharedArrayBuffer | undefined> = [];
   const arenaLookup = new Map<RecordArena, number>();
   // Consecutive records mostly share a topic and an arena: compare with the last before a lookup.
   let lastTopic: string | undefined;
@@ -64,6 +67,7 @@ export function packChunk(records: readonly PooledRecord[], orderTags?: ArrayLik
       if (known === undefined) {
         known = arenas.push(record.arena.buffer) - 1;
         arenaHeaderNames.push(record.arena.headerNames);
+        arenaData.push(record.arena.data);
         arenaLookup.set(record.arena, known);
       }
       arenaIndex = known;
@@ -77,7 +81,7 @@ export function packChunk(records: readonly PooledRecord[], orderTags?: ArrayLik
     index[slot + 5] = arenaIndex;
     index[slot + 6] = record.slot;
   }
-  return { count, topics, arenas, arenaHeaderNames, index: index.buffer };
+  return { count, topics, arenas, arenaHeaderNames, arenaData, index: index.buffer };
 }
 
 /**
@@ -95,7 +99,7 @@ export class ChunkView {
     this.count = chunk.count;
     this.index = new Float64Array(chunk.index);
     this.topics = chunk.topics;
-    this.arenas = chunk.arenas.map((buffer, i) => RecordArena.attach(buffer, chunk.arenaHeaderNames[i] ?? []));
+    this.arenas = chunk.arenas.map((buffer, i) => RecordArena.attach(buffer, chunk.arenaHeaderNames[i] ?? [], chunk.arenaData[i]));
   }
 
   topic(i: number): string {

@@ -34,6 +34,15 @@ describe('RecordArena', () => {
     expect(arena.dataBytes(0)).toBe(bytes);
   });
 
+  it('hashes each key with FNV-1a as it copies it (null key: no hash)', () => {
+    const keys = [Buffer.from('key-3-17'), null, Buffer.alloc(0), Buffer.from([0xff, 0x00, 0x80])];
+    const arena = RecordArena.copyOf(keys.map((key) => source({ key })));
+    // the FNV-1a test vectors: "" → 0x811c9dc5; the others against the definition, in BigInt
+    const reference = (key: Buffer) => key.reduce((hash, byte) => Number((BigInt((hash ^ byte) >>> 0) * 16_777_619n) % 2n ** 32n), 0x811c9dc5);
+    expect(keys.map((_, slot) => arena.keyHash(slot))).toEqual([reference(keys[0] as Buffer), undefined, 0x811c9dc5, reference(keys[3] as Buffer)]);
+    expect(RecordArena.copyOf([source({ key: Buffer.from('a') })]).keyHash(0)).toBe(0xe40c292c);
+  });
+
   it('copies a range of many records, and another thread reads it from the buffer and header names', () => {
     const sources = Array.from({ length: 300 }, (_, i) =>
       source({ key: i % 7 === 0 ? null : Buffer.from(`key-${i}`), value: Buffer.alloc(i, i), headers: { seq: String(i), 'content-type': Buffer.from('application/octet-stream') }, timestamp: String(1_000 + Math.floor(i / 100)) }),

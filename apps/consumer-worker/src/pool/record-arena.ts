@@ -1,5 +1,5 @@
 import type { IHeaders } from 'kafkajs';
-import { lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-format.js';
+import { fnv1a, lastVarintEnd, readVarint, readVarlong, RecordSetError, type RecordSegment } from './record-format.js';
 
 /** The fields of a record an arena keeps: kafkajs's `KafkaMessage` and `DispatchRecord` both fit. */
 export interface ArenaSource {
@@ -12,17 +12,22 @@ export interface ArenaSource {
 
 // Layout of an arena's buffer, all numbers float64: a head (record count, header count, layout,
 // byte position of the index), an index of RECORD_SLOTS per record (key pos, key length, value
-// pos, value length, first header, header count, timestamp ms) and HEADER_SLOTS per header (name
+// pos, value length, first header, header count, timestamp ms, key hash) and HEADER_SLOTS per header (name
 // index, value pos, value length), and the bytes. A length of -1 means null. A repeated header
 // keeps its last value only: the one a handler sees. INDEXED: head, index, bytes. WIRE (copied
 // from a fetched record set): head, Kafka's records as fetched, index; no header slots, and
 // "first header" is the byte position of the record's headers, read there when asked for.
+// SHARED: as WIRE, but the records stay where they were fetched, in a SharedArrayBuffer of their
+// own (`data`: the fetch response, see `fromSegments`); the arena's buffer holds head and index.
 const HEAD_SLOTS = 4;
-const RECORD_SLOTS = 7;
+const RECORD_SLOTS = 8;
 const HEADER_SLOTS = 3;
 const NULL_LENGTH = -1;
 const INDEXED = 0;
 const WIRE = 1;
+/** `fnv1a` of no bytes. */
+const EMPTY_KEY_HASH = 0x811c9dc5;
+const SHARED = 2;
 
 // `fromSegments` reads a record set's index here first (the main thread's only); grown as needed.
 let scratchIndex = new Float64Array(0);
@@ -43,6 +48,14 @@ function wireHeadersEnd(bytes: Buffer, at: number, count: number): number {
     pos = lastVarintEnd() + Math.max(0, valueLength);
   }
   return pos;
+}
+
+/** The SharedArrayBuffer every segment's records are a view of, if there is one. */
+function sharedBufferOf(segments: readonly RecordSegment[]): SharedArrayBuffer | undefined {
+  const buffer = segments[0]?.records.buffer;
+  if (!(buffer instanceof SharedArrayBuffer)) return undefined;
+  for (const segment of segments) if (segment.records.buffer !== buffer) return undefined;
+  return buffer;
 }
 
 function sameBytes(bytes: Buffer, aStart: number, aEnd: number, bStart: number, bEnd: number): boolean {
@@ -69,17 +82,19 @@ export class RecordArena {
   private constructor(
     readonly buffer: SharedArrayBuffer,
     readonly headerNames: readonly string[],
+    /** Where the record bytes are when not in `buffer` (SHARED layout): the fetch response they came in. */
+    readonly data: SharedArrayBuffer | undefined = undefined,
   ) {
     const head = new Float64Array(buffer, 0, HEAD_SLOTS);
     this.count = head[0] as number;
-    this.wire = head[2] === WIRE;
+    this.wire = head[2] !== INDEXED;
     this.index = new Float64Array(buffer, head[3] as number, this.count * RECORD_SLOTS + (head[1] as number) * HEADER_SLOTS);
-    this.bytes = Buffer.from(buffer);
+    this.bytes = Buffer.from(data ?? buffer);
   }
 
-  /** An arena made elsewhere (in another thread), from its buffer and header names. */
-  static attach(buffer: SharedArrayBuffer, headerNames: readonly string[]): RecordArena {
-    return new RecordArena(buffer, headerNames);
+  /** An arena made elsewhere (in another thread), from its buffer, header names and data buffer. */
+  static attach(buffer: SharedArrayBuffer, headerNames: readonly string[], data?: SharedArrayBuffer): RecordArena {
+    return new RecordArena(buffer, headerNames, data);
   }
 
   /** Copies `sources[from..to)` into a new arena; record `i` of it is `sources[from + i]`. */
@@ -126,6 +141,7 @@ export class RecordArena {
       else {
         bytes.set(key, pos);
         index[slot + 1] = key.length;
+        index[slot + 7] = fnv1a(key, 0, key.length);
         pos += key.length;
       }
       index[slot + 2] = pos;
@@ -173,15 +189,21 @@ export class RecordArena {
   }
 
   /**
-   * Copies the records of fetched record batches (each batch's bytes in one go) into a new arena,
-   * reading per record only its offset, timestamp and the positions of its key, value and
-   * headers: the records at or past offset `from`, at most `limit` of them. `offsets[i]` is the
-   * offset of slot `i`.
+   * An arena of the records of fetched record batches, reading per record only its offset,
+   * timestamp and the positions of its key, value and headers: the records at or past offset
+   * `from`, at most `limit` of them. `offsets[i]` is the offset of slot `i`.
+   *
+   * When every batch is a view of one SharedArrayBuffer (a fetch response kafkajs assembled with
+   * `sharedResponseBuffers`) and the limit takes them all, the arena points into that buffer
+   * instead of copying (SHARED layout): it keeps the response alive as long as it lives.
+   * Otherwise each batch's bytes are copied in one go into the arena's own buffer (WIRE).
    */
   static fromSegments(segments: readonly RecordSegment[], from: number, limit: number): { arena: RecordArena; offsets: number[] } {
-    let capacity = 0;
-    for (const segment of segments) capacity += segment.count;
-    capacity = Math.min(capacity, limit);
+    let total = 0;
+    for (const segment of segments) total += segment.count;
+    const capacity = Math.min(total, limit);
+    // under backpressure (a few records of a megabyte taken) a copy holds less memory
+    const shared = total <= limit ? sharedBufferOf(segments) : undefined;
     if (scratchIndex.length < capacity * RECORD_SLOTS) scratchIndex = new Float64Array(Math.max(capacity * RECORD_SLOTS, scratchIndex.length * 2));
     const index = scratchIndex;
     // Only the bytes from the first taken record to the last are copied (a fetch under
@@ -197,7 +219,8 @@ export class RecordArena {
       const records = segment.records;
       let at = 0;
       let range: { records: Buffer; start: number; end: number; to: number } | undefined;
-      let delta = 0;
+      // from a position in `records` to one in the arena's bytes
+      let delta = shared === undefined ? 0 : records.byteOffset;
       for (let r = 0; r < segment.count && count < limit; r += 1) {
         const length = readVarint(records, at);
         const start = lastVarintEnd();
@@ -211,12 +234,12 @@ export class RecordArena {
         const headerCount = readVarint(records, valueAt + Math.max(0, valueLength));
         if (end > records.length || valueAt + Math.max(0, valueLength) > end) throw new RecordSetError(`corrupt record at offset ${offset}: its fields run past its length`);
         if (offset >= from) {
-          if (range === undefined) {
+          if (range === undefined && shared === undefined) {
             range = { records, start: at, end, to: dataEnd };
             ranges.push(range);
             delta = dataEnd - at;
           }
-          range.end = end;
+          if (range !== undefined) range.end = end;
           const slot = count * RECORD_SLOTS;
           index[slot] = keyAt + delta;
           index[slot + 1] = keyLength < 0 ? NULL_LENGTH : keyLength;
@@ -225,12 +248,20 @@ export class RecordArena {
           index[slot + 4] = lastVarintEnd() + delta;
           index[slot + 5] = headerCount;
           index[slot + 6] = segment.logAppendTime ?? segment.baseTimestamp + timestampDelta;
+          // hashed here, where the key's bytes are read anyway, instead of per lookup
+          index[slot + 7] = keyLength > 0 ? fnv1a(records, keyAt, keyAt + keyLength) : EMPTY_KEY_HASH;
           offsets.push(offset);
           count += 1;
         }
         at = end;
       }
       if (range !== undefined) dataEnd = range.end + delta;
+    }
+    if (shared !== undefined) {
+      const buffer = new SharedArrayBuffer(dataStart + count * RECORD_SLOTS * 8);
+      new Float64Array(buffer, dataStart, count * RECORD_SLOTS).set(index.subarray(0, count * RECORD_SLOTS));
+      new Float64Array(buffer, 0, HEAD_SLOTS).set([count, 0, SHARED, dataStart]);
+      return { arena: new RecordArena(buffer, [], shared), offsets };
     }
     const indexAt = Math.ceil(dataEnd / 8) * 8;
     const buffer = new SharedArrayBuffer(indexAt + count * RECORD_SLOTS * 8);
@@ -274,19 +305,13 @@ export class RecordArena {
   }
 
   /**
-   * A 32-bit FNV-1a hash of the key's bytes, or undefined for a null key: keyed state routes a
-   * key to a thread by it (`keyed-routing`) and the dispatcher a record to its lane (`laneKeyOf`),
-   * without making a string of the key.
+   * A 32-bit FNV-1a hash of the key's bytes (`fnv1a`, computed as the arena is made), or
+   * undefined for a null key: keyed state routes a key to a thread by it (`keyed-routing`) and
+   * the dispatcher a record to its lane (`laneKeyOf`), without making a string of the key.
    */
   keyHash(slot: number): number | undefined {
     const at = slot * RECORD_SLOTS;
-    const length = this.index[at + 1] as number;
-    if (length === NULL_LENGTH) return undefined;
-    const pos = this.index[at] as number;
-    const bytes = this.bytes;
-    let hash = 0x811c9dc5;
-    for (let i = pos; i < pos + length; i += 1) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
-    return hash >>> 0;
+    return this.index[at + 1] === NULL_LENGTH ? undefined : (this.index[at + 7] as number);
   }
 
   /** The key's bytes as latin1 text (a char per byte): keys that compare by bytes. */

@@ -26,6 +26,12 @@ let varintEnd = 0;
 
 /** A zigzag varint (int32) at `at`; sets `varintEnd`. */
 export function readVarint(buffer: Buffer, at: number): number {
+  // most of a record's varints (key and header lengths, offset deltas) take one byte
+  const first = buffer[at];
+  if (first !== undefined && first < 0x80) {
+    varintEnd = at + 1;
+    return (first >>> 1) ^ -(first & 1);
+  }
   let value = 0;
   let shift = 0;
   let byte: number;
@@ -41,6 +47,11 @@ export function readVarint(buffer: Buffer, at: number): number {
 
 /** A zigzag varlong at `at` as a number (exact within ±2^52, far past any timestamp delta); sets `varintEnd`. */
 export function readVarlong(buffer: Buffer, at: number): number {
+  const first = buffer[at];
+  if (first !== undefined && first < 0x80) {
+    varintEnd = at + 1;
+    return first % 2 === 0 ? first / 2 : -(first + 1) / 2;
+  }
   let value = 0;
   let scale = 1;
   let byte: number;
@@ -56,4 +67,14 @@ export function readVarlong(buffer: Buffer, at: number): number {
 
 export function lastVarintEnd(): number {
   return varintEnd;
+}
+
+/**
+ * The 32-bit FNV-1a hash of `bytes[start..end)`: the key hash the dispatcher's lanes and keyed
+ * state's routing use (`RecordArena.keyHash`).
+ */
+export function fnv1a(bytes: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i += 1) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  return hash >>> 0;
 }

@@ -40,7 +40,22 @@ function arenaOf(segments: Awaited<ReturnType<typeof recordSetSegments>>, from =
   if (segments === undefined) throw new Error('expected message format v2');
   const { arena, offsets } = RecordArena.fromSegments(segments, from, limit);
   // read as a worker thread does: from the shared buffer alone
-  return { arena: RecordArena.attach(arena.buffer, arena.headerNames), offsets };
+  return { arena: RecordArena.attach(arena.buffer, arena.headerNames, arena.data), offsets };
+}
+
+/** FNV-1a (32 bits) of a key's bytes, written out byte by byte as its definition has it; undefined for a null key. */
+function referenceKeyHash(key: Buffer | null): number | undefined {
+  if (key === null) return undefined;
+  let hash = 2_166_136_261;
+  for (const byte of key) hash = Number((BigInt((hash ^ byte) >>> 0) * 16_777_619n) % 2n ** 32n);
+  return hash;
+}
+
+/** The record set as kafkajs hands it over with `sharedResponseBuffers`: a view into a SharedArrayBuffer (a fetch response), not at its start. */
+function inSharedResponse(set: Buffer): Buffer {
+  const response = Buffer.from(new SharedArrayBuffer(set.length + 100));
+  set.copy(response, 37);
+  return response.subarray(37, 37 + set.length);
 }
 
 const mixed: TestRecord[] = [
@@ -66,6 +81,7 @@ describe('reading fetched record sets', () => {
     expected.forEach((record, slot) => {
       expect(arena.key(slot)).toEqual(record.key);
       expect(arena.keyLatin1(slot)).toBe(record.key === null ? null : record.key.toString('latin1'));
+      expect(arena.keyHash(slot)).toBe(referenceKeyHash(record.key));
       expect(arena.value(slot)).toEqual(record.value);
       expect(arena.timestampMs(slot)).toBe(Number(record.timestamp));
       expect(arena.headersText(slot)).toEqual(lastHeaderValues(record.headers));
@@ -95,6 +111,39 @@ describe('reading fetched record sets', () => {
     expect(arena.value(0)).toEqual(Buffer.alloc(1_000, 150));
     expect(arena.value(99)).toEqual(Buffer.alloc(1_000, 49));
     expect(arena.keyLatin1(99)).toBe('k49');
+  });
+
+  it('points into a shared fetch response instead of copying it, when it takes every record there', async () => {
+    const set = await recordSet({ baseOffset: 100, records: mixed }, { baseOffset: 105, records: mixed });
+    const shared = inSharedResponse(set);
+    const expected = await kafkajsRecords(set);
+    const { arena, offsets } = arenaOf(await recordSetSegments(shared), 102);
+    expect(arena.data).toBe(shared.buffer);
+    // its own buffer holds the head and the index only: a few float64s per record
+    expect(arena.buffer.byteLength).toBeLessThanOrEqual(8 * 4 + 8 * 8 * 8);
+    expect(offsets).toEqual(expected.slice(2).map((r) => Number(r.offset)));
+    expected.slice(2).forEach((record, slot) => {
+      expect(arena.key(slot)).toEqual(record.key);
+      expect(arena.keyHash(slot)).toBe(referenceKeyHash(record.key));
+      expect(arena.value(slot)).toEqual(record.value);
+      expect(arena.timestampMs(slot)).toBe(Number(record.timestamp));
+      expect(arena.headersText(slot)).toEqual(lastHeaderValues(record.headers));
+      expect(arena.dataBytes(slot)).toBe((record.key?.length ?? 0) + (record.value?.length ?? 0));
+    });
+  });
+
+  it('copies from a shared fetch response when the limit leaves records out, or a batch was decompressed', async () => {
+    const plain = await recordSet({ baseOffset: 0, records: mixed }, { baseOffset: 5, records: mixed });
+    const cut = arenaOf(await recordSetSegments(inSharedResponse(plain)), 0, 6);
+    expect(cut.arena.data).toBeUndefined();
+    expect(cut.offsets).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(cut.arena.value(5)).toEqual(mixed[0]?.value);
+    const gzip = await recordSet({ baseOffset: 0, records: mixed }, { baseOffset: 5, records: mixed, compression: kafkajs.CompressionTypes.GZIP });
+    const expected = await kafkajsRecords(gzip);
+    const { arena, offsets } = arenaOf(await recordSetSegments(inSharedResponse(gzip)));
+    expect(arena.data).toBeUndefined();
+    expect(offsets).toEqual(expected.map((r) => Number(r.offset)));
+    expected.forEach((record, slot) => expect(arena.value(slot)).toEqual(record.value));
   });
 
   it('reads repeated header bytes once per run of records, yet hands every record headers of its own', async () => {
@@ -195,7 +244,7 @@ describe('reading fetched record sets', () => {
       expect(readVarint(encoder.buffer, 0)).toBe(value);
       expect(lastVarintEnd()).toBe(encoder.buffer.length);
     }
-    const longs = [0, -1, 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 40 + 3, -(2 ** 45), 2 ** 52 - 1, -(2 ** 52)];
+    const longs = [0, -1, 1, 63, -64, 64, -65, 2 ** 31, -(2 ** 31) - 1, 2 ** 40 + 3, -(2 ** 45), 2 ** 52 - 1, -(2 ** 52)];
     for (const value of longs) {
       const encoder = new Encoder();
       encoder.writeVarLong(value);

@@ -19,9 +19,17 @@ function logEndingInMarker(): Promise<Buffer> {
   );
 }
 
-async function batchOf(path: 'record set' | 'kafkajs-decoded', set: Buffer, fetchedOffset = 10): Promise<EachBatchPayload['batch']> {
+type Path = 'record set' | 'record set in shared memory' | 'kafkajs-decoded';
+
+async function batchOf(path: Path, set: Buffer, fetchedOffset = 10): Promise<EachBatchPayload['batch']> {
   const partitionData = { partition: 0, highWatermark: '16', abortedTransactions: [] };
   if (path === 'record set') return new Batch('t', String(fetchedOffset), { ...partitionData, messages: [], recordSet: set });
+  if (path === 'record set in shared memory') {
+    // as kafkajs assembles a response that came in several reads for a rawRecordSets consumer
+    const response = Buffer.from(new SharedArrayBuffer(set.length + 16));
+    set.copy(response, 16);
+    return new Batch('t', String(fetchedOffset), { ...partitionData, messages: [], recordSet: response.subarray(16) });
+  }
   const framed = Buffer.concat([Buffer.alloc(4), set]);
   framed.writeInt32BE(set.length, 0);
   return new Batch('t', String(fetchedOffset), { ...partitionData, messages: await decodeMessages(new Decoder(framed)) });
@@ -56,7 +64,7 @@ async function settleAll(executor: FakeExecutor): Promise<void> {
 }
 
 describe('takeBatch', () => {
-  it.each(['record set', 'kafkajs-decoded'] as const)('%s: takes every record, resolves through the trailing marker, and commits past it once they are done', async (path) => {
+  it.each(['record set', 'record set in shared memory', 'kafkajs-decoded'] as const)('%s: takes every record, resolves through the trailing marker, and commits past it once they are done', async (path) => {
     const { take, resolved, taken, executor, dispatcher } = setup(100);
     await take(await batchOf(path, await logEndingInMarker()));
     expect(resolved).toEqual(['15']);
@@ -65,10 +73,11 @@ describe('takeBatch', () => {
     expect(dispatcher.committableOffsets()).toEqual([]);
     await settleAll(executor);
     expect(executor.history.flat().map((r) => r.offset).sort()).toEqual([10, 11, 12, 13, 14]);
+    expect(executor.history.flat().map((r) => `${r.key?.toString()}=${r.value?.toString()}`).sort()).toEqual(['k0=v0', 'k0=v2', 'k0=v4', 'k1=v1', 'k1=v3']);
     expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 16 }]);
   });
 
-  it.each(['record set', 'kafkajs-decoded'] as const)('%s: takes only what fits, resolves the last one taken and skips nothing', async (path) => {
+  it.each(['record set', 'record set in shared memory', 'kafkajs-decoded'] as const)('%s: takes only what fits, resolves the last one taken and skips nothing', async (path) => {
     const { take, resolved, taken, executor, dispatcher } = setup(3);
     await take(await batchOf(path, await logEndingInMarker()));
     expect(resolved).toEqual(['12']);

@@ -21,6 +21,7 @@ const ConnectionPool = require('../network/connectionPool')
  * @param {import("../../types").Logger} options.logger
  * @param {import("../instrumentation/emitter")} [options.instrumentationEmitter]
  * @param {number} [options.reauthenticationThreshold]
+ * @param {boolean} [options.sharedResponseBuffers] lagscale: see Connection
  * @returns {ConnectionPoolBuilder}
  */
 module.exports = ({
@@ -36,6 +37,7 @@ module.exports = ({
   logger,
   instrumentationEmitter = null,
   reauthenticationThreshold,
+  sharedResponseBuffers = false,
 }) => {
   let index = 0
 
@@ -111,6 +113,7 @@ module.exports = ({
         instrumentationEmitter,
         logger,
         reauthenticationThreshold,
+        sharedResponseBuffers,
       })
     },
   }

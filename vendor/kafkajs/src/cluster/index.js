@@ -69,6 +69,7 @@ module.exports = class Cluster {
     isolationLevel,
     instrumentationEmitter = null,
     offsets = new Map(),
+    sharedResponseBuffers = false,
   }) {
     this.rootLogger = rootLogger
     this.logger = rootLogger.namespace('Cluster')
@@ -86,6 +87,7 @@ module.exports = class Cluster {
       enforceRequestTimeout,
       maxInFlightRequests,
       reauthenticationThreshold,
+      sharedResponseBuffers,
     })
 
     this.targetTopics = new Set()

@@ -14,6 +14,21 @@ const apiKeys = require('../protocol/requests/apiKeys')
 // lagscale: TLS handshakes that fail for a reason no retry changes (see CHANGES.md).
 const isTlsConfigurationError = require('./tlsConfigurationError')
 
+/**
+ * lagscale: `Buffer.concat` into a SharedArrayBuffer (see the `sharedResponseBuffers` option).
+ * @param {Buffer[]} chunks
+ * @param {number} length their total length
+ */
+const concatShared = (chunks, length) => {
+  const buffer = Buffer.from(new SharedArrayBuffer(length))
+  let at = 0
+  for (const chunk of chunks) {
+    buffer.set(chunk, at)
+    at += chunk.length
+  }
+  return buffer
+}
+
 const requestInfo = ({ apiName, apiKey, apiVersion }) =>
   `${apiName}(key: ${apiKey}, version: ${apiVersion})`
 
@@ -55,6 +70,10 @@ module.exports = class Connection {
    * @param {number} [options.maxInFlightRequests=null] The maximum number of unacknowledged requests on a connection before
    *                                            enqueuing
    * @param {import("../instrumentation/emitter")} [options.instrumentationEmitter=null]
+   * @param {boolean} [options.sharedResponseBuffers=false] lagscale: a response that arrives in
+   *                                            several socket reads is assembled in a SharedArrayBuffer,
+   *                                            so a consumer with rawRecordSets can hand its record sets
+   *                                            to worker threads without copying them again
    */
   constructor({
     host,
@@ -71,6 +90,7 @@ module.exports = class Connection {
     enforceRequestTimeout = true,
     maxInFlightRequests = null,
     instrumentationEmitter = null,
+    sharedResponseBuffers = false,
   }) {
     this.host = host
     this.port = port
@@ -90,6 +110,7 @@ module.exports = class Connection {
     this.bytesBuffered = 0
     this.bytesNeeded = Decoder.int32Size()
     this.chunks = []
+    this.sharedResponseBuffers = sharedResponseBuffers
 
     this.connectionStatus = CONNECTION_STATUS.DISCONNECTED
     this.correlationId = 0
@@ -535,7 +556,12 @@ module.exports = class Connection {
     // Process data if there are enough bytes to read the expected response size,
     // otherwise keep buffering
     while (this.bytesNeeded <= this.bytesBuffered) {
-      const buffer = this.chunks.length > 1 ? Buffer.concat(this.chunks) : this.chunks[0]
+      const buffer =
+        this.chunks.length === 1
+          ? this.chunks[0]
+          : this.sharedResponseBuffers
+          ? concatShared(this.chunks, this.bytesBuffered)
+          : Buffer.concat(this.chunks)
       const decoder = new Decoder(buffer)
       const expectedResponseSize = decoder.readInt32()
 

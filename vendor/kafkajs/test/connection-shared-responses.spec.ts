@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { requireSrc } from './own-files.js';
+
+interface Fulfilled {
+  size: number;
+  correlationId: number;
+  payload: Buffer;
+}
+interface ConnectionLike {
+  requestQueue: { fulfillRequest(response: Fulfilled): void };
+  processData(chunk: Buffer): void;
+}
+
+const Connection = requireSrc('./network/connection.js') as new (options: Record<string, unknown>) => ConnectionLike;
+const { createLogger, LEVELS } = requireSrc('./loggers/index.js') as { createLogger(o: { level: number; logCreator(): () => void }): unknown; LEVELS: { NOTHING: number } };
+
+const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => undefined });
+
+/** A response as the broker frames it: [size int32][correlationId int32][payload]. */
+function frame(correlationId: number, payload: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(4 + payload.length, 0);
+  head.writeInt32BE(correlationId, 4);
+  return Buffer.concat([head, payload]);
+}
+
+/** Feeds `bytes` to a connection in reads of `readSize` bytes; returns the responses it assembled. */
+function feed(sharedResponseBuffers: boolean, bytes: Buffer, readSize: number): Fulfilled[] {
+  const connection = new Connection({ host: 'localhost', port: 9092, logger, socketFactory: () => undefined, requestTimeout: 1_000, sharedResponseBuffers });
+  const fulfilled: Fulfilled[] = [];
+  connection.requestQueue.fulfillRequest = (response) => fulfilled.push(response);
+  for (let at = 0; at < bytes.length; at += readSize) connection.processData(bytes.subarray(at, at + readSize));
+  return fulfilled;
+}
+
+describe('Connection sharedResponseBuffers (lagscale)', () => {
+  const first = Buffer.from(Array.from({ length: 1_000 }, (_, i) => i % 251));
+  const second = Buffer.from('a second response, after the first in the same read');
+  const wire = Buffer.concat([frame(7, first), frame(8, second)]);
+
+  it('assembles a response that spans several reads in a SharedArrayBuffer, with the same bytes', () => {
+    const responses = feed(true, wire, 97);
+    expect(responses.map((r) => r.correlationId)).toEqual([7, 8]);
+    expect(responses[0]?.payload.equals(first)).toBe(true);
+    expect(responses[1]?.payload.equals(second)).toBe(true);
+    expect(responses[0]?.payload.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('leaves a response that arrives in one read in the socket buffer it came in', () => {
+    const [response] = feed(true, frame(9, first), 10_000);
+    expect(response?.payload.equals(first)).toBe(true);
+    expect(response?.payload.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('concatenates into ordinary memory without the option, as upstream does', () => {
+    const responses = feed(false, wire, 97);
+    expect(responses.map((r) => r.payload.equals(r.correlationId === 7 ? first : second))).toEqual([true, true]);
+    expect(responses[0]?.payload.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+});
