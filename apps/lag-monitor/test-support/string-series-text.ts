@@ -1,5 +1,5 @@
 import { healthCode } from '../src/derive/health.js';
-import { figuresOf, PARTITION_FIELD, PARTITION_FIELD_COUNT } from '../src/derive/partition-figures.js';
+import { figuresOf, PARTITION_FIELD, PARTITION_FIELD_COUNT, ruleHealth } from '../src/derive/partition-figures.js';
 import { metricSeconds } from '../src/export/monitor-view.js';
 import { escapeLabelValue, formatValue, SERIES_FAMILIES, type PartitionSeries, type SeriesInput } from '../src/export/series-text.js';
 import type { GroupTopicView, PartitionFigures } from '../src/model/index.js';
@@ -75,14 +75,14 @@ export function* renderSeriesStrings(input: SeriesInput, defaultLabels: Readonly
     yield* endFamily();
   }
   // Read straight from each view's columns: a NaN (no commit) writes no series.
-  function* perGroupPartition(f: Family, field: number): Generator<string> {
+  function* perGroupPartition(f: Family, field: number, read: (value: number) => number = same): Generator<string> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
       const { count, values, offsets } = figures[i] as PartitionFigures;
       const prefix = `${f.name}{${groupTopic[i]},partition="`;
       const suffix = `"${tail}} `;
       for (let k = 0; k < count; k += 1) {
-        const v = values[k * PARTITION_FIELD_COUNT + field] as number;
+        const v = read(values[k * PARTITION_FIELD_COUNT + field] as number);
         if (!Number.isNaN(v)) out.line(`${prefix}${offsets.partition[k] as number}${suffix}${formatValue(v)}`);
       }
       if (out.size >= CHUNK_CHARS) yield out.take();
@@ -146,7 +146,7 @@ export function* renderSeriesStrings(input: SeriesInput, defaultLabels: Readonly
   });
   if (derivedPerPartition) {
     yield* perGroupPartition(F.partitionConsumptionRate, P.consumptionRate);
-    yield* perGroupPartition(F.partitionHealth, P.health);
+    yield* perGroupPartition(F.partitionHealth, P.rule, ruleHealth);
   }
   const rest = out.take();
   if (rest !== '') yield rest;
@@ -159,4 +159,8 @@ function committedSum({ count, values }: PartitionFigures): number {
     if (!Number.isNaN(committed)) sum += committed;
   }
   return sum;
+}
+
+function same(value: number): number {
+  return value;
 }

@@ -261,11 +261,9 @@ function deriveGroupTopic(group: GroupSnapshot, topic: GroupTopicSnapshot, ctx: 
     if (newRates) rates[k] = pProduction;
     v[row + F.consumptionRate] = pConsumption;
     v[row + F.timeLagSeconds] = timeLag;
-    v[row + F.health] = health;
     v[row + F.rule] = verdict.rule;
     v[row + F.samples] = verdict.samples;
     v[row + F.ruleMs] = verdict.ms;
-    v[row + F.firstCommitted] = verdict.firstCommitted;
     v[row + F.firstLag] = verdict.firstLag;
     productionRate += pProduction;
     consumptionRate += pConsumption;

@@ -81,17 +81,17 @@ export function judgePartition(input: HealthInput, out: VerdictFigures): number 
   const lags = input.lag;
   out.samples = Math.max(n, 0);
   out.firstCommitted = Number.NaN;
-  if (n <= 0) return verdict(out, 0, 0);
+  if (n <= 0) return verdict(out, 0);
   const lastLag = lags[from + n - 1] as number;
   out.lastLag = lastLag;
   out.firstLag = lags[from] as number;
-  if (lastLag === 0) return verdict(out, 0, 1);
+  if (lastLag === 0) return verdict(out, 1);
   for (let i = n - 2; i >= 0; i -= 1) {
-    if (lags[from + i] === 0) return verdict(out, 0, 2, input.nowMs - (at[from + i] as number));
+    if (lags[from + i] === 0) return verdict(out, 2, input.nowMs - (at[from + i] as number));
   }
 
   const spanMs = input.nowMs - (at[from] as number);
-  if (n < input.minSamples || spanMs < input.windowMs) return verdict(out, 0, 3, spanMs);
+  if (n < input.minSamples || spanMs < input.windowMs) return verdict(out, 3, spanMs);
 
   const firstCommitted = committedAt(input.committed, from);
   out.firstCommitted = firstCommitted ?? Number.NaN;
@@ -102,7 +102,7 @@ export function judgePartition(input: HealthInput, out: VerdictFigures): number 
       break;
     }
   }
-  if (!moved) return input.members === 0 ? verdict(out, 3, 4, spanMs) : verdict(out, 2, 5, spanMs);
+  if (!moved) return input.members === 0 ? verdict(out, 4, spanMs) : verdict(out, 5, spanMs);
 
   const firstLag = lags[from] as number;
   let neverShrank = true;
@@ -112,16 +112,22 @@ export function judgePartition(input: HealthInput, out: VerdictFigures): number 
       break;
     }
   }
-  if (lastLag > firstLag && neverShrank) return verdict(out, 1, 6, spanMs);
-  return verdict(out, 0, 7, spanMs);
+  if (lastLag > firstLag && neverShrank) return verdict(out, 6, spanMs);
+  return verdict(out, 7, spanMs);
 }
 
+/**
+ * The health each rule gives (index in HEALTH_STATES, by index in VERDICT_RULES): the rule is the
+ * verdict, so a column of rules needs no column of health beside it.
+ */
+export const RULE_HEALTH: readonly number[] = [0, 0, 0, 0, 3, 2, 1, 0];
+
 /** Records a verdict in `out` (a module function: a closure per call cost more than the rules). */
-function verdict(out: VerdictFigures, health: number, rule: number, ms = 0): number {
-  out.health = health;
+function verdict(out: VerdictFigures, rule: number, ms = 0): number {
+  out.health = RULE_HEALTH[rule] as number;
   out.rule = rule;
   out.ms = ms;
-  return health;
+  return out.health;
 }
 
 function committedAt(committed: ArrayLike<number | null>, i: number): number | null {

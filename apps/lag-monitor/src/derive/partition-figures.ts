@@ -1,5 +1,5 @@
 import { HEALTH_STATES, type GroupTopicView, type PartitionFigures, type PartitionView, type TopicColumns } from '../model/index.js';
-import { emptyVerdictFigures, formatHealthReason, healthCode } from './health.js';
+import { emptyVerdictFigures, formatHealthReason, healthCode, RULE_HEALTH } from './health.js';
 import { timeToDrainSeconds } from './rates.js';
 
 /**
@@ -12,16 +12,25 @@ export const PARTITION_FIELD = {
   lag: 1,
   consumptionRate: 2,
   timeLagSeconds: 3,
-  /** Index in HEALTH_STATES. */
-  health: 4,
-  /** The verdict's figures (VerdictFigures), worded only by `partitionViews`. */
-  rule: 5,
-  samples: 6,
-  ruleMs: 7,
-  firstCommitted: 8,
-  firstLag: 9,
+  /**
+   * The verdict's rule (index in VERDICT_RULES): the health is the rule's (RULE_HEALTH). With
+   * the rest of the verdict's figures, worded only by `partitionViews`; the first committed
+   * offset its words name is the committed one (the rules that name it found it unchanged).
+   */
+  rule: 4,
+  samples: 5,
+  ruleMs: 6,
+  firstLag: 7,
 } as const;
-export const PARTITION_FIELD_COUNT = 10;
+export const PARTITION_FIELD_COUNT = 8;
+
+/** A rule of each health (by index in HEALTH_STATES), for views built by hand: advancing, warn, stall, stop. */
+const HEALTH_RULE: readonly number[] = [7, 6, 5, 4];
+
+/** The health (index in HEALTH_STATES) of a row's rule. */
+export function ruleHealth(rule: number): number {
+  return RULE_HEALTH[rule] ?? 0;
+}
 
 /**
  * `offsets` and `productionRates`: the topic's, shared with other groups' figures of the same
@@ -55,7 +64,7 @@ export function figuresOf(view: GroupTopicView): PartitionFigures {
     v[row + F.lag] = p.lag;
     v[row + F.consumptionRate] = p.consumptionRate;
     v[row + F.timeLagSeconds] = p.timeLagSeconds;
-    v[row + F.health] = healthCode(p.health);
+    v[row + F.rule] = HEALTH_RULE[healthCode(p.health)] ?? 7;
   });
   return figures;
 }
@@ -75,7 +84,7 @@ export function partitionViews(figures: PartitionFigures, members: number): Part
     verdict.rule = v[row + F.rule] as number;
     verdict.samples = v[row + F.samples] as number;
     verdict.ms = v[row + F.ruleMs] as number;
-    verdict.firstCommitted = v[row + F.firstCommitted] as number;
+    verdict.firstCommitted = committed;
     verdict.firstLag = v[row + F.firstLag] as number;
     verdict.lastLag = lag;
     out[i] = {
@@ -89,7 +98,7 @@ export function partitionViews(figures: PartitionFigures, members: number): Part
       consumptionRate,
       timeToDrainSeconds: timeToDrainSeconds(lag, consumptionRate),
       timeLagSeconds: v[row + F.timeLagSeconds] as number,
-      health: HEALTH_STATES[v[row + F.health] as number] ?? 'OK',
+      health: HEALTH_STATES[ruleHealth(v[row + F.rule] as number)] ?? 'OK',
       healthReason: formatHealthReason(verdict, context),
     };
   }

@@ -1,5 +1,5 @@
 import { healthCode } from '../derive/health.js';
-import { figuresOf, PARTITION_FIELD, PARTITION_FIELD_COUNT } from '../derive/partition-figures.js';
+import { figuresOf, PARTITION_FIELD, PARTITION_FIELD_COUNT, ruleHealth } from '../derive/partition-figures.js';
 import type { GroupTopicView, PartitionFigures, Snapshot } from '../model/index.js';
 import { METRIC_NAMES as M } from './metric-names.js';
 import { metricSeconds } from './monitor-view.js';
@@ -260,13 +260,13 @@ export function* renderSeriesChunks(
     yield* endFamily();
   }
   // Read straight from each view's columns: a NaN (no commit) writes no series.
-  function* perGroupPartition(f: Family, field: number): Generator<Buffer> {
+  function* perGroupPartition(f: Family, field: number, read: (value: number) => number = same): Generator<Buffer> {
     yield* header(f);
     for (let i = 0; i < views.length; i += 1) {
       const { count, values, offsets } = figures[i] as PartitionFigures;
       const prefix = utf8(`${f.name}{${groupTopic[i]},partition="`);
       for (let k = 0; k < count; k += 1) {
-        const v = values[k * PARTITION_FIELD_COUNT + field] as number;
+        const v = read(values[k * PARTITION_FIELD_COUNT + field] as number);
         if (!Number.isNaN(v)) out.series(prefix, offsets.partition[k] as number, partitionSuffix, v);
       }
       yield* flushIfFull();
@@ -323,7 +323,7 @@ export function* renderSeriesChunks(
   yield* endFamily();
   if (derivedPerPartition) {
     yield* perGroupPartition(F.partitionConsumptionRate, P.consumptionRate);
-    yield* perGroupPartition(F.partitionHealth, P.health);
+    yield* perGroupPartition(F.partitionHealth, P.rule, ruleHealth);
   }
   const rest = out.take();
   if (rest !== undefined) yield rest;
@@ -341,4 +341,8 @@ function committedSum({ count, values }: PartitionFigures): number {
     if (!Number.isNaN(committed)) sum += committed;
   }
   return sum;
+}
+
+function same(value: number): number {
+  return value;
 }
