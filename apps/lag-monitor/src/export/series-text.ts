@@ -151,10 +151,10 @@ class ChunkWriter {
       v = q;
     }
     if (v >= 10) {
-      this.buf[--k] = DIGIT_PAIRS[v * 2 + 1] as number;
-      this.buf[--k] = DIGIT_PAIRS[v * 2] as number;
+      this.buf[k - 1] = DIGIT_PAIRS[v * 2 + 1] as number;
+      this.buf[k - 2] = DIGIT_PAIRS[v * 2] as number;
     } else {
-      this.buf[--k] = ZERO + v;
+      this.buf[k - 1] = ZERO + v;
     }
     this.pos += digits;
   }
