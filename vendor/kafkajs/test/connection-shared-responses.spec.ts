@@ -46,6 +46,22 @@ describe('Connection sharedResponseBuffers (lagscale)', () => {
     expect(responses[0]?.payload.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it.each([
+    { reads: 'of 1 byte (the size itself in several reads)', readSize: 1 },
+    { reads: 'of 3 bytes', readSize: 3 },
+    { reads: 'ending on the first response\'s last byte', readSize: 8 + first.length },
+    { reads: 'that hold the end of one response and the start of the next', readSize: 700 },
+  ])('fills the shared buffer read by read, for reads $reads', ({ readSize }) => {
+    const third = Buffer.alloc(3_000, 7);
+    const responses = feed(true, Buffer.concat([wire, frame(9, third)]), readSize);
+    expect(responses.map((r) => r.correlationId)).toEqual([7, 8, 9]);
+    expect(responses.map((r) => r.size)).toEqual([4 + first.length, 4 + second.length, 4 + third.length]);
+    expect(responses[0]?.payload.equals(first)).toBe(true);
+    expect(responses[1]?.payload.equals(second)).toBe(true);
+    expect(responses[2]?.payload.equals(third)).toBe(true);
+    for (const response of responses.filter((r) => r.size + 4 > readSize)) expect(response.payload.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
   it('leaves a response that arrives in one read in the socket buffer it came in', () => {
     const [response] = feed(true, frame(9, first), 10_000);
     expect(response?.payload.equals(first)).toBe(true);
