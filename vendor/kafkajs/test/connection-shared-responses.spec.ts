@@ -62,6 +62,18 @@ describe('Connection sharedResponseBuffers (lagscale)', () => {
     for (const response of responses.filter((r) => r.size + 4 > readSize)) expect(response.payload.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it('drops a response half-assembled on the last socket when it connects again', async () => {
+    const connection = new Connection({ host: 'localhost', port: 9092, logger, socketFactory: () => undefined, requestTimeout: 1_000, sharedResponseBuffers: true });
+    const fulfilled: Fulfilled[] = [];
+    connection.requestQueue.fulfillRequest = (response) => fulfilled.push(response);
+    connection.processData(frame(7, first).subarray(0, 100));
+    // the socket factory gives no socket: the connect fails, after the old socket's state is dropped
+    await expect((connection as unknown as { connect(): Promise<unknown> }).connect()).rejects.toThrow();
+    connection.processData(frame(8, second));
+    expect(fulfilled.map((r) => r.correlationId)).toEqual([8]);
+    expect(fulfilled[0]?.payload.equals(second)).toBe(true);
+  });
+
   it('leaves a response that arrives in one read in the socket buffer it came in', () => {
     const [response] = feed(true, frame(9, first), 10_000);
     expect(response?.payload.equals(first)).toBe(true);

@@ -268,6 +268,8 @@ module.exports = class Connection {
 
       try {
         timeoutId = setTimeout(onTimeout, this.connectionTimeout)
+        // lagscale: a response left half-assembled by the last socket goes with it
+        this.assembling = undefined
         this.socket = createSocket({
           socketFactory: this.socketFactory,
           host: this.host,
