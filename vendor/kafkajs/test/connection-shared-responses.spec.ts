@@ -46,6 +46,34 @@ describe('Connection sharedResponseBuffers (lagscale)', () => {
     expect(responses[0]?.payload.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
+  it.each([
+    { reads: 'of 1 byte (the size itself in several reads)', readSize: 1 },
+    { reads: 'of 3 bytes', readSize: 3 },
+    { reads: 'ending on the first response\'s last byte', readSize: 8 + first.length },
+    { reads: 'that hold the end of one response and the start of the next', readSize: 700 },
+  ])('fills the shared buffer read by read, for reads $reads', ({ readSize }) => {
+    const third = Buffer.alloc(3_000, 7);
+    const responses = feed(true, Buffer.concat([wire, frame(9, third)]), readSize);
+    expect(responses.map((r) => r.correlationId)).toEqual([7, 8, 9]);
+    expect(responses.map((r) => r.size)).toEqual([4 + first.length, 4 + second.length, 4 + third.length]);
+    expect(responses[0]?.payload.equals(first)).toBe(true);
+    expect(responses[1]?.payload.equals(second)).toBe(true);
+    expect(responses[2]?.payload.equals(third)).toBe(true);
+    for (const response of responses.filter((r) => r.size + 4 > readSize)) expect(response.payload.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('drops a response half-assembled on the last socket when it connects again', async () => {
+    const connection = new Connection({ host: 'localhost', port: 9092, logger, socketFactory: () => undefined, requestTimeout: 1_000, sharedResponseBuffers: true });
+    const fulfilled: Fulfilled[] = [];
+    connection.requestQueue.fulfillRequest = (response) => fulfilled.push(response);
+    connection.processData(frame(7, first).subarray(0, 100));
+    // the socket factory gives no socket: the connect fails, after the old socket's state is dropped
+    await expect((connection as unknown as { connect(): Promise<unknown> }).connect()).rejects.toThrow();
+    connection.processData(frame(8, second));
+    expect(fulfilled.map((r) => r.correlationId)).toEqual([8]);
+    expect(fulfilled[0]?.payload.equals(second)).toBe(true);
+  });
+
   it('leaves a response that arrives in one read in the socket buffer it came in', () => {
     const [response] = feed(true, frame(9, first), 10_000);
     expect(response?.payload.equals(first)).toBe(true);

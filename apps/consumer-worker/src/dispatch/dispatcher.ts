@@ -114,16 +114,11 @@ export class Dispatcher {
   private startChunk({ entries, tags }: Chunk): void {
     this.runningChunks += 1;
     const nowMs = this.clock.now();
-    let oldestMs = nowMs;
-    // records of a batch share their arrival time: read it once per batch
-    let batch: EntryBatch | undefined;
-    for (const entry of entries) {
-      if (entry.batch === batch) continue;
-      batch = entry.batch;
-      if (batch.enqueuedAtMs < oldestMs) oldestMs = batch.enqueuedAtMs;
-    }
+    // A chunk starts with its oldest record (`LaneScheduler.nextChunk`), and records arrive in
+    // the order they are taken: its wait is the first record's, with no pass over the chunk.
+    const oldestMs = entries[0]?.enqueuedAtMs ?? nowMs;
     this.counters.chunksStarted += 1;
-    this.counters.chunkQueueWaitMsTotal += nowMs - oldestMs;
+    this.counters.chunkQueueWaitMsTotal += Math.max(0, nowMs - oldestMs);
     let running: Promise<RecordOutcome[]>;
     try {
       running = this.hooks.executor.run(entries, tags);

@@ -29,7 +29,7 @@ const WIRE = 1;
 const EMPTY_KEY_HASH = 0x811c9dc5;
 const SHARED = 2;
 
-// `fromSegments` reads a record set's index here first (the main thread's only); grown as needed.
+// `fromSegments` reads the index of records it copies here first (the main thread's only); grown as needed.
 let scratchIndex = new Float64Array(0);
 
 type HeaderValue = IHeaders[string];
@@ -204,12 +204,15 @@ export class RecordArena {
     const capacity = Math.min(total, limit);
     // under backpressure (a few records of a megabyte taken) a copy holds less memory
     const shared = total <= limit ? sharedBufferOf(segments) : undefined;
-    if (scratchIndex.length < capacity * RECORD_SLOTS) scratchIndex = new Float64Array(Math.max(capacity * RECORD_SLOTS, scratchIndex.length * 2));
-    const index = scratchIndex;
-    // Only the bytes from the first taken record to the last are copied (a fetch under
-    // backpressure may take a few records of a megabyte): pass one reads positions into the
-    // scratch index as they will be in the arena, and notes each segment's range to copy.
     const dataStart = HEAD_SLOTS * 8;
+    // SHARED: the index goes right after the head, so the parse writes it in place. Otherwise
+    // only the bytes from the first taken record to the last are copied (a fetch under
+    // backpressure may take a few records of a megabyte) and the index goes after them: pass
+    // one reads positions into the scratch index as they will be in the arena, and notes each
+    // segment's range to copy.
+    const sharedArena = shared === undefined ? undefined : new SharedArrayBuffer(dataStart + capacity * RECORD_SLOTS * 8);
+    if (sharedArena === undefined && scratchIndex.length < capacity * RECORD_SLOTS) scratchIndex = new Float64Array(Math.max(capacity * RECORD_SLOTS, scratchIndex.length * 2));
+    const index = sharedArena === undefined ? scratchIndex : new Float64Array(sharedArena, dataStart, capacity * RECORD_SLOTS);
     const ranges: Array<{ records: Buffer; start: number; end: number; to: number }> = [];
     const offsets: number[] = [];
     let count = 0;
@@ -257,11 +260,10 @@ export class RecordArena {
       }
       if (range !== undefined) dataEnd = range.end + delta;
     }
-    if (shared !== undefined) {
-      const buffer = new SharedArrayBuffer(dataStart + count * RECORD_SLOTS * 8);
-      new Float64Array(buffer, dataStart, count * RECORD_SLOTS).set(index.subarray(0, count * RECORD_SLOTS));
-      new Float64Array(buffer, 0, HEAD_SLOTS).set([count, 0, SHARED, dataStart]);
-      return { arena: new RecordArena(buffer, [], shared), offsets };
+    if (sharedArena !== undefined) {
+      // records before `from` (a fetch from inside a record batch) leave slots at the end unused
+      new Float64Array(sharedArena, 0, HEAD_SLOTS).set([count, 0, SHARED, dataStart]);
+      return { arena: new RecordArena(sharedArena, [], shared), offsets };
     }
     const indexAt = Math.ceil(dataEnd / 8) * 8;
     const buffer = new SharedArrayBuffer(indexAt + count * RECORD_SLOTS * 8);

@@ -111,6 +111,8 @@ module.exports = class Connection {
     this.bytesNeeded = Decoder.int32Size()
     this.chunks = []
     this.sharedResponseBuffers = sharedResponseBuffers
+    /** lagscale: the response being filled read by read, with `sharedResponseBuffers` */
+    this.assembling = undefined
 
     this.connectionStatus = CONNECTION_STATUS.DISCONNECTED
     this.correlationId = 0
@@ -266,6 +268,8 @@ module.exports = class Connection {
 
       try {
         timeoutId = setTimeout(onTimeout, this.connectionTimeout)
+        // lagscale: a response left half-assembled by the last socket goes with it
+        this.assembling = undefined
         this.socket = createSocket({
           socketFactory: this.socketFactory,
           host: this.host,
@@ -549,6 +553,12 @@ module.exports = class Connection {
       return this.authHandlers.onSuccess(rawData)
     }
 
+    // lagscale: a response being assembled in shared memory takes its next bytes as they come
+    if (this.assembling !== undefined) {
+      rawData = this.assembleShared(rawData)
+      if (rawData.length === 0) return
+    }
+
     // Accumulate the new chunk
     this.chunks.push(rawData)
     this.bytesBuffered += Buffer.byteLength(rawData)
@@ -567,6 +577,17 @@ module.exports = class Connection {
 
       // Return early if not enough bytes to read the full response
       if (!decoder.canReadBytes(expectedResponseSize)) {
+        if (this.sharedResponseBuffers && !this.authHandlers) {
+          // lagscale: the response's shared buffer, at its full size, is filled read by read
+          // (see `assembleShared`) instead of by one copy of every read once the last one is in
+          const target = Buffer.from(new SharedArrayBuffer(Decoder.int32Size() + expectedResponseSize))
+          target.set(buffer)
+          this.assembling = { buffer: target, filled: buffer.length }
+          this.chunks = []
+          this.bytesBuffered = 0
+          this.bytesNeeded = Decoder.int32Size()
+          return
+        }
         this.chunks = [buffer]
         this.bytesBuffered = Buffer.byteLength(buffer)
         this.bytesNeeded = Decoder.int32Size() + expectedResponseSize
@@ -596,6 +617,31 @@ module.exports = class Connection {
         payload,
       })
     }
+  }
+
+  /**
+   * lagscale: copies the bytes of a read into the response being assembled (`sharedResponseBuffers`)
+   * while they are in cache and the consumer waits for the rest anyway, and hands the response
+   * on once complete: the copy and the first touches of the new memory no longer come all at
+   * once between the last read and the next request. Returns the bytes past the response.
+   * @private
+   * @param {Buffer} rawData
+   * @returns {Buffer}
+   */
+  assembleShared(rawData) {
+    const target = this.assembling
+    const take = Math.min(rawData.length, target.buffer.length - target.filled)
+    target.buffer.set(take === rawData.length ? rawData : rawData.subarray(0, take), target.filled)
+    target.filled += take
+    if (target.filled < target.buffer.length) return rawData.subarray(rawData.length)
+    this.assembling = undefined
+    const decoder = new Decoder(target.buffer)
+    const expectedResponseSize = decoder.readInt32()
+    const response = new Decoder(decoder.readBytes(expectedResponseSize))
+    const correlationId = response.readInt32()
+    const payload = response.readAll()
+    this.requestQueue.fulfillRequest({ size: expectedResponseSize, correlationId, payload })
+    return rawData.subarray(take)
   }
 
   /**
