@@ -14,8 +14,10 @@ export interface BackpressureOptions {
 }
 
 export const defaultBackpressureOptions = {
-  highWaterMark: 5_000,
-  lowWaterMark: 2_500,
+  // Above what one fetch of a partition brings (1 MB: ~7,000 records of 100 B), so that one fetch
+  // does not pause its partition and drain the pipeline between fetches (decision 0029).
+  highWaterMark: 10_000,
+  lowWaterMark: 5_000,
   maxUncommittedRecords: 50_000,
   maxUncommittedBytes: 64 * 1024 * 1024,
 } satisfies BackpressureOptions;
