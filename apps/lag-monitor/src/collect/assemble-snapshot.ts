@@ -1,3 +1,4 @@
+import { float64Slabs } from '../model/float64-slabs.js';
 import { ascendingOrder, columnGroupTopic, topicColumns } from '../model/group-topic-columns.js';
 import {
   COLLECTION_SCOPES,
@@ -127,7 +128,9 @@ export function assembleSnapshot(r: CycleReadings): SnapshotBody {
 
   const descriptions = new Map(r.descriptions.value.map((d) => [d.groupId, d]));
   const groups: GroupSnapshot[] = [];
-  const merges: Array<{ group: GroupSnapshot; name: string; offsets: TopicColumns; commits: CommittedColumns }> = [];
+  // Every group-topic's commit column cut from 64 KB slabs: 12,500 small typed arrays a cycle
+  // would each be a malloc'd buffer of their own (float64-slabs.ts).
+  const rows = float64Slabs();
   for (const groupId of [...new Set(r.groupIds)].sort(byName)) {
     const description = descriptions.get(groupId);
     const group: GroupSnapshot = { groupId, state: description?.state ?? 'Unknown', members: description?.members.length ?? 0, topics: [] };
@@ -154,17 +157,8 @@ export function assembleSnapshot(r: CycleReadings): SnapshotBody {
     }
     for (const name of groupTopicNames(description, committed.value.keys(), r.configuredTopics)) {
       const offsets = columns.get(name);
-      if (offsets !== undefined) merges.push({ group, name, offsets, commits: committed.value.get(name) ?? NO_COMMITS });
+      if (offsets !== undefined) group.topics.push(mergeCommitted(name, offsets, committed.value.get(name) ?? NO_COMMITS, rows(offsets.partition.length)));
     }
-  }
-  // Every group-topic's commit column in one block: 12,500 small typed arrays a cycle would each
-  // be a malloc'd buffer of their own.
-  const block = new Float64Array(merges.reduce((sum, m) => sum + m.offsets.partition.length, 0));
-  let used = 0;
-  for (const { group, name, offsets, commits } of merges) {
-    const count = offsets.partition.length;
-    group.topics.push(mergeCommitted(name, offsets, commits, block.subarray(used, used + count)));
-    used += count;
   }
 
   const sortedTopics = [...topics.values()].sort((a, b) => byName(a.topic, b.topic));

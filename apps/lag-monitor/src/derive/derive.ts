@@ -1,5 +1,5 @@
 import { lagOf } from '@lagscale/kafka-core/lag';
-import { groupTopicColumns, groupTopicPartitionCount, HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type PartitionFigures, type PartitionView, type Snapshot, type TopicColumns } from '../model/index.js';
+import { float64Slabs, groupTopicColumns, groupTopicPartitionCount, HEALTH_STATES, type GroupSnapshot, type GroupTopicSnapshot, type GroupTopicView, type PartitionFigures, type PartitionView, type Snapshot, type TopicColumns } from '../model/index.js';
 import { defaultDeriveOptions, resolveDeriveOptions, type DeriveOptions } from './derive-options.js';
 import { emptyVerdictFigures, judgePartition } from './health.js';
 import { createPartitionFigures, PARTITION_FIELD, PARTITION_FIELD_COUNT, partitionViews } from './partition-figures.js';
@@ -89,16 +89,15 @@ export function derive(state: DeriveState, snapshot: Snapshot, options: DeriveOp
   let groupPartitions = 0;
   for (const group of snapshot.groups) for (const topic of group.topics) groupPartitions += groupTopicPartitionCount(topic);
   state.commitColumns.reserve(groupPartitions);
-  // Every view's figures in one block: one small buffer per group-topic (12,500 a cycle at
-  // 5,000 × 50) left the allocator's heap fragmented, holding ~100 MB more RSS after they were freed.
-  const block = new Float64Array(groupPartitions * PARTITION_FIELD_COUNT);
-  let blockUsed = 0;
+  // Every view's figures in 64 KB slabs: one small buffer per group-topic (12,500 a cycle at
+  // 5,000 × 50) left the allocator's heap fragmented, and one 16 MB block raised its mmap
+  // threshold each time it was freed (float64-slabs.ts).
+  const rows = float64Slabs();
   // A topic's production rates once, shared by every group's figures on it (as its offsets are).
   const topicRates = new Map<TopicColumns, Float64Array>();
   const figuresFor = (offsets: TopicColumns): { figures: PartitionFigures; newRates: boolean } => {
     const count = offsets.partition.length;
-    const values = block.subarray(blockUsed, blockUsed + count * PARTITION_FIELD_COUNT);
-    blockUsed += count * PARTITION_FIELD_COUNT;
+    const values = rows(count * PARTITION_FIELD_COUNT);
     let rates = topicRates.get(offsets);
     const newRates = rates === undefined;
     if (rates === undefined) {

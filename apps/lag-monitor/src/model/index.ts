@@ -3,3 +3,4 @@ export * from './decision.js';
 export * from './snapshot.js';
 export * from './view.js';
 export * from './group-topic-columns.js';
+export * from './float64-slabs.js';
