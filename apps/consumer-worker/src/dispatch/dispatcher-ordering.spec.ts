@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dispatchRecordOf, type DispatchRecord, type RecordOutcome } from '../pool/executor.js';
-import { createHarness, okWithOutput, seededRandom } from '../../test-support/dispatch/dispatch-harness.js';
+import { seededRandom } from '@lagscale/kafka-core/testing/seeded-random';
+import { createHarness, okWithOutput } from '../../test-support/dispatch/dispatch-harness.js';
 import { flush, ok, record } from '../../test-support/dispatch/fake-executor.js';
 
 const keyOf = (r: DispatchRecord) => `${r.partition}/${r.key?.toString() ?? ''}`;

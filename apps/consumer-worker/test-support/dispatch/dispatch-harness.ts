@@ -85,14 +85,3 @@ export const okWithOutput = (record: DispatchRecord) => ({
   outputs: [{ key: record.key, value: record.value, headers: {} }],
 });
 
-/** A seeded PRNG (mulberry32) so property-style specs are repeatable. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d_2b_79_f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

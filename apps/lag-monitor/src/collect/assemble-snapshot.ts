@@ -116,8 +116,9 @@ export function assembleSnapshot(r: CycleReadings): SnapshotBody {
   const columns = new Map<string, TopicColumns>();
   for (const [topic, reading] of r.topicOffsets) {
     if (reading.ok) {
-      topics.set(topic, { topic, partitions: [...reading.value].sort((a, b) => a.partition - b.partition) });
-      columns.set(topic, topicColumns(reading.value));
+      const partitions = [...reading.value].sort((a, b) => a.partition - b.partition);
+      topics.set(topic, { topic, partitions });
+      columns.set(topic, topicColumns(partitions));
     } else {
       errors.push({ scope: 'topic', topic, code: reading.error.code, message: reading.error.message });
     }

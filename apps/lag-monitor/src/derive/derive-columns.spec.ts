@@ -4,7 +4,7 @@ import type { Snapshot } from '../model/index.js';
 import { arrayDerive, createArrayDeriveState } from '../../test-support/array-derive.js';
 import { commitHistoryOf, createDeriveState, derive, endHistoryOf, type DeriveState } from './derive.js';
 import { defaultDeriveOptions, type DeriveOptions } from './derive-options.js';
-import { seededRandom as random } from '../../test-support/seeded-random.js';
+import { seededRandom as random } from '@lagscale/kafka-core/testing/seeded-random';
 
 // The column-based derive() against the array-based one it replaced (test-support/array-derive.ts)
 // on random snapshot sequences: every view (lags, rates, time lags, health and its reason) and

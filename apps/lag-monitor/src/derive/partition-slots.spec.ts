@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PartitionSlots } from './partition-slots.js';
-import { seededRandom } from '../../test-support/seeded-random.js';
+import { seededRandom } from '@lagscale/kafka-core/testing/seeded-random';
 
 describe('PartitionSlots', () => {
   it('answers as a Map<number, number> would, on seeded random operations', () => {

@@ -3,7 +3,7 @@ import type { GroupTopicView, PartitionView, Snapshot } from '../model/index.js'
 import { renderSeriesStrings } from '../../test-support/string-series-text.js';
 import { deriveAll } from '../../test-support/derive-fixtures.js';
 import { ChunkPool, renderSeriesChunks, type PartitionSeries } from './series-text.js';
-import { seededRandom as random } from '../../test-support/seeded-random.js';
+import { seededRandom as random } from '@lagscale/kafka-core/testing/seeded-random';
 
 // The Buffer writer against the string rendering it replaced (test-support/string-series-text.ts):
 // the same bytes for numbers of every kind (integers up to 2^53, −0, fractions, exponents, ±Inf,

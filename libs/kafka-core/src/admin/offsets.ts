@@ -96,14 +96,11 @@ export async function fetchCommittedOffsets(
 export async function fetchCommittedOffsetColumns(admin: Admin, groupId: string, topics: readonly string[]): Promise<Map<string, CommittedColumns>> {
   const byTopic = new Map<string, CommittedColumns>();
   for (const t of await readCommits(admin, groupId, topics)) {
-    const order = t.partitions.map((_, i) => i);
-    if (t.partitions.some((p, i) => i > 0 && p.partition < (t.partitions[i - 1] as { partition: number }).partition)) {
-      order.sort((a, b) => (t.partitions[a] as { partition: number }).partition - (t.partitions[b] as { partition: number }).partition);
-    }
+    const unsorted = t.partitions.some((p, i) => i > 0 && p.partition < (t.partitions[i - 1] as { partition: number }).partition);
+    const sorted = unsorted ? [...t.partitions].sort((a, b) => a.partition - b.partition) : t.partitions;
     const partitions: number[] = [];
     const committed: number[] = [];
-    for (const from of order) {
-      const p = t.partitions[from] as { partition: number; offset: string };
+    for (const p of sorted) {
       partitions.push(p.partition);
       committed.push(parseOffset(p.offset) ?? Number.NaN);
     }
