@@ -155,6 +155,7 @@ module.exports = class Client {
     rackId = '',
     // lagscale: see consumer/index.js
     rawRecordSets = false,
+    responseBuffers,
   } = {}) {
     const isolationLevel = readUncommitted
       ? ISOLATION_LEVEL.READ_UNCOMMITTED
@@ -168,7 +169,8 @@ module.exports = class Client {
       isolationLevel,
       instrumentationEmitter,
       // lagscale: the record sets such a consumer reads in place can be shared with worker threads
-      sharedResponseBuffers: rawRecordSets,
+      // with `responseBuffers`, in memory the caller provides (and reuses)
+      sharedResponseBuffers: rawRecordSets ? responseBuffers || true : false,
     })
 
     return createConsumer({
@@ -189,6 +191,7 @@ module.exports = class Client {
       rackId,
       metadataMaxAge,
       rawRecordSets,
+      responseBuffers,
     })
   }
 

@@ -25,7 +25,7 @@ function frame(correlationId: number, payload: Buffer): Buffer {
 }
 
 /** Feeds `bytes` to a connection in reads of `readSize` bytes; returns the responses it assembled. */
-function feed(sharedResponseBuffers: boolean, bytes: Buffer, readSize: number): Fulfilled[] {
+function feed(sharedResponseBuffers: boolean | { allocate(size: number): Buffer }, bytes: Buffer, readSize: number): Fulfilled[] {
   const connection = new Connection({ host: 'localhost', port: 9092, logger, socketFactory: () => undefined, requestTimeout: 1_000, sharedResponseBuffers });
   const fulfilled: Fulfilled[] = [];
   connection.requestQueue.fulfillRequest = (response) => fulfilled.push(response);
@@ -78,6 +78,23 @@ describe('Connection sharedResponseBuffers (lagscale)', () => {
     const [response] = feed(true, frame(9, first), 10_000);
     expect(response?.payload.equals(first)).toBe(true);
     expect(response?.payload.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it("assembles in the memory the caller's allocate gives, whatever it held before", () => {
+    const sizes: number[] = [];
+    const given: SharedArrayBuffer[] = [];
+    const allocate = (size: number): Buffer => {
+      sizes.push(size);
+      const memory = new SharedArrayBuffer(size + 64);
+      Buffer.from(memory).fill(0xee); // a reused buffer still holds its last response
+      given.push(memory);
+      return Buffer.from(memory, 0, size);
+    };
+    const responses = feed({ allocate }, wire, 97);
+    expect(sizes).toEqual([8 + first.length]);
+    expect(responses[0]?.payload.equals(first)).toBe(true);
+    expect(responses[0]?.payload.buffer).toBe(given[0]);
+    expect(responses[1]?.payload.equals(second)).toBe(true);
   });
 
   it('concatenates into ordinary memory without the option, as upstream does', () => {

@@ -171,6 +171,16 @@ export interface ConsumerConfig {
    * later; a broker that answers an older version gives decoded messages as usual.
    */
   rawRecordSets?: boolean
+  /**
+   * lagscale: with `rawRecordSets`, where fetch responses are assembled and when the fetch loop is
+   * done with them: `allocate(size)` gives a Buffer of exactly `size` bytes over a
+   * SharedArrayBuffer (it may be memory used before); `fetchHandled(batches)` is called with every
+   * batch of a fetch once the fetcher no longer uses them.
+   */
+  responseBuffers?: {
+    allocate(size: number): Buffer
+    fetchHandled(batches: Batch[]): void
+  }
 }
 
 export type PartitionAssigner = (config: {

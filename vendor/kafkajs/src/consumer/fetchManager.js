@@ -13,6 +13,7 @@ const { KafkaJSFetcherRebalanceError, KafkaJSNoBrokerAvailableError } = require(
  * @param {(nodeId: number) => Promise<import('../../types').Batch[]>} options.fetch
  * @param {import('./worker').Handler<T>} options.handler
  * @param {number} [options.concurrency]
+ * @param {(batches: T[]) => void} [options.onFetchHandled] lagscale: see fetcher.js
  * @template T
  */
 const createFetchManager = ({
@@ -21,6 +22,7 @@ const createFetchManager = ({
   fetch,
   handler,
   concurrency = 1,
+  onFetchHandled,
 }) => {
   const logger = rootLogger.namespace('FetchManager')
   const workers = seq(concurrency, workerId => createWorker({ handler, workerId }))
@@ -57,6 +59,7 @@ const createFetchManager = ({
           return fetch(nodeId)
         },
         logger,
+        onFetchHandled,
       })
     )
 

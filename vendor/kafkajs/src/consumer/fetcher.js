@@ -9,6 +9,9 @@ const EventEmitter = require('events')
  * @param {Map<string, string[]>} options.partitionAssignments
  * @param {(nodeId: number) => Promise<T[]>} options.fetch
  * @param {import('../../types').Logger} options.logger
+ * @param {(batches: T[]) => void} [options.onFetchHandled] lagscale: called with every batch of a
+ *   fetch (handled, filtered out or left alone) once the fetcher no longer uses them, so memory
+ *   they point into can be reused by whoever knows what else still reads it
  * @template T
  */
 const createFetcher = ({
@@ -17,6 +20,7 @@ const createFetcher = ({
   partitionAssignments,
   fetch,
   logger: rootLogger,
+  onFetchHandled,
 }) => {
   const logger = rootLogger.namespace(`Fetcher ${nodeId}`)
   const emitter = new EventEmitter()
@@ -53,17 +57,21 @@ const createFetcher = ({
     while (isRunning) {
       try {
         const batches = await fetch(nodeId)
-        if (isRunning) {
-          const availableBatches = filterUnassignedBatches(batches)
+        try {
+          if (isRunning) {
+            const availableBatches = filterUnassignedBatches(batches)
 
-          if (availableBatches.length > 0) {
-            availableBatches.forEach(assignTopicPartition)
-            try {
-              await workerQueue.push(...availableBatches)
-            } finally {
-              availableBatches.forEach(unassignTopicPartition)
+            if (availableBatches.length > 0) {
+              availableBatches.forEach(assignTopicPartition)
+              try {
+                await workerQueue.push(...availableBatches)
+              } finally {
+                availableBatches.forEach(unassignTopicPartition)
+              }
             }
           }
+        } finally {
+          if (onFetchHandled && batches.length > 0) onFetchHandled(batches)
         }
       } catch (error) {
         isRunning = false

@@ -64,6 +64,8 @@ module.exports = ({
   metadataMaxAge,
   // lagscale: eachBatch gets each partition's record set undecoded (batch.recordSet)
   rawRecordSets = false,
+  // lagscale: `fetchHandled(batches)` is told when a fetch's batches are no longer used (see fetcher.js)
+  responseBuffers,
 }) => {
   if (!groupId) {
     throw new KafkaJSNonRetriableError('Consumer groupId must be a non-empty string.')
@@ -247,6 +249,7 @@ module.exports = ({
         eachMessage,
         onCrash,
         concurrency,
+        onFetchHandled: responseBuffers && responseBuffers.fetchHandled,
       })
 
       await runner.start()

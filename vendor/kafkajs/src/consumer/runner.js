@@ -26,6 +26,7 @@ module.exports = class Runner extends EventEmitter {
    * @param {(reason: Error) => void} options.onCrash
    * @param {import("../../types").RetryOptions} [options.retry]
    * @param {boolean} [options.autoCommit=true]
+   * @param {(batches: import('./batch')[]) => void} [options.onFetchHandled] lagscale: see fetcher.js
    */
   constructor({
     logger,
@@ -39,6 +40,7 @@ module.exports = class Runner extends EventEmitter {
     onCrash,
     retry,
     autoCommit = true,
+    onFetchHandled,
   }) {
     super()
     this.logger = logger.namespace('Runner')
@@ -57,6 +59,7 @@ module.exports = class Runner extends EventEmitter {
       fetch: nodeId => this.fetch(nodeId),
       handler: batch => this.handleBatch(batch),
       concurrency,
+      onFetchHandled,
     })
 
     this.running = false

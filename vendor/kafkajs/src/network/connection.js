@@ -18,9 +18,10 @@ const isTlsConfigurationError = require('./tlsConfigurationError')
  * lagscale: `Buffer.concat` into a SharedArrayBuffer (see the `sharedResponseBuffers` option).
  * @param {Buffer[]} chunks
  * @param {number} length their total length
+ * @param {(size: number) => Buffer} allocate
  */
-const concatShared = (chunks, length) => {
-  const buffer = Buffer.from(new SharedArrayBuffer(length))
+const concatShared = (chunks, length, allocate) => {
+  const buffer = allocate(length)
   let at = 0
   for (const chunk of chunks) {
     buffer.set(chunk, at)
@@ -70,10 +71,13 @@ module.exports = class Connection {
    * @param {number} [options.maxInFlightRequests=null] The maximum number of unacknowledged requests on a connection before
    *                                            enqueuing
    * @param {import("../instrumentation/emitter")} [options.instrumentationEmitter=null]
-   * @param {boolean} [options.sharedResponseBuffers=false] lagscale: a response that arrives in
-   *                                            several socket reads is assembled in a SharedArrayBuffer,
-   *                                            so a consumer with rawRecordSets can hand its record sets
-   *                                            to worker threads without copying them again
+   * @param {boolean | { allocate(size: number): Buffer }} [options.sharedResponseBuffers=false] lagscale:
+   *                                            a response that arrives in several socket reads is assembled
+   *                                            in a SharedArrayBuffer, so a consumer with rawRecordSets can
+   *                                            hand its record sets to worker threads without copying them
+   *                                            again; with `allocate`, the caller provides that memory (a
+   *                                            Buffer of exactly `size` bytes over a SharedArrayBuffer), so
+   *                                            it can reuse what it knows nothing reads any more
    */
   constructor({
     host,
@@ -110,7 +114,12 @@ module.exports = class Connection {
     this.bytesBuffered = 0
     this.bytesNeeded = Decoder.int32Size()
     this.chunks = []
-    this.sharedResponseBuffers = sharedResponseBuffers
+    this.sharedResponseBuffers = !!sharedResponseBuffers
+    /** lagscale: where a response assembled in shared memory goes */
+    this.allocateShared =
+      sharedResponseBuffers && typeof sharedResponseBuffers.allocate === 'function'
+        ? size => sharedResponseBuffers.allocate(size)
+        : size => Buffer.from(new SharedArrayBuffer(size))
     /** lagscale: the response being filled read by read, with `sharedResponseBuffers` */
     this.assembling = undefined
 
@@ -570,7 +579,7 @@ module.exports = class Connection {
         this.chunks.length === 1
           ? this.chunks[0]
           : this.sharedResponseBuffers
-          ? concatShared(this.chunks, this.bytesBuffered)
+          ? concatShared(this.chunks, this.bytesBuffered, this.allocateShared)
           : Buffer.concat(this.chunks)
       const decoder = new Decoder(buffer)
       const expectedResponseSize = decoder.readInt32()
@@ -580,7 +589,7 @@ module.exports = class Connection {
         if (this.sharedResponseBuffers && !this.authHandlers) {
           // lagscale: the response's shared buffer, at its full size, is filled read by read
           // (see `assembleShared`) instead of by one copy of every read once the last one is in
-          const target = Buffer.from(new SharedArrayBuffer(Decoder.int32Size() + expectedResponseSize))
+          const target = this.allocateShared(Decoder.int32Size() + expectedResponseSize)
           target.set(buffer)
           this.assembling = { buffer: target, filled: buffer.length }
           this.chunks = []
