@@ -146,3 +146,58 @@ describe('Dispatcher end-to-end latency', () => {
     expect(snapshot.sum).toBeCloseTo(0.06, 6);
   });
 });
+
+describe('Dispatcher.enqueueArena release', () => {
+  /** Enqueues fetched messages with a release that counts its calls. */
+  function enqueueCounted(dispatcher: Dispatcher, partition: number, messages: readonly FetchedMessage[]): { calls: number } {
+    const released = { calls: 0 };
+    dispatcher.enqueueArena('t', partition, RecordArena.copyOf(messages), messages.map((m) => Number(m.offset)), () => (released.calls += 1));
+    return released;
+  }
+
+  it("is called once, when the arena's last record completed, not when its first chunk did", async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 2, maxConcurrentChunks: 1 });
+    const released = enqueueCounted(dispatcher, 0, fetched([0, 1, 2]));
+    await flush();
+    executor.settle(ok);
+    await flush();
+    expect(released.calls).toBe(0);
+    executor.settle(ok);
+    await flush();
+    expect(released.calls).toBe(1);
+    expect(dispatcher.committableOffsets()).toEqual([{ topic: 't', partition: 0, offset: 3 }]);
+  });
+
+  it('waits for a retried record to complete, and for a dead letter to be produced', async () => {
+    const { dispatcher, executor, clock, deadLettered } = createHarness({ ordering: 'unordered', chunkSize: 10, maxAttempts: 2, retryBaseMs: 100, retryMaxMs: 100 });
+    const released = enqueueCounted(dispatcher, 0, fetched([0, 1]));
+    await flush();
+    executor.settle((r) => (r.offset === 0 ? { status: 'failed', error: 'boom' } : ok()));
+    await flush();
+    expect(released.calls).toBe(0);
+    clock.advance(100);
+    await flush();
+    executor.settle(() => ({ status: 'failed', error: 'boom again' }));
+    await flush();
+    expect(deadLettered.map((d) => d.offset)).toEqual([0]);
+    expect(released.calls).toBe(1);
+  });
+
+  it('is called at once when every record of the arena is held already (a re-fetch)', async () => {
+    const { dispatcher } = createHarness({ ordering: 'unordered', chunkSize: 10 });
+    enqueueCounted(dispatcher, 0, fetched([0, 1]));
+    const again = enqueueCounted(dispatcher, 0, fetched([0, 1]));
+    expect(again.calls).toBe(1);
+  });
+
+  it('is never called for records dropped with their revoked partition: a thread may still read them', async () => {
+    const { dispatcher, executor } = createHarness({ ordering: 'unordered', chunkSize: 1, maxConcurrentChunks: 1 });
+    const released = enqueueCounted(dispatcher, 0, fetched([0, 1]));
+    await flush();
+    dispatcher.revoke('t', [0]);
+    executor.settle(ok);
+    await flush();
+    expect(executor.running).toHaveLength(0);
+    expect(released.calls).toBe(0);
+  });
+});

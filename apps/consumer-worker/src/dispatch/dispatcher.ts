@@ -73,11 +73,13 @@ export class Dispatcher {
    * is taken over): they are tracked and counted now (and the partition paused if due), and
    * queued in their lanes in the next turn of the event loop, so the fetch loop sends its next
    * request first and that work overlaps the broker's answer. Records the partition holds already
-   * (a re-fetch) are left out.
+   * (a re-fetch) are left out. `release` is called once every record taken from the arena
+   * completed, so memory it points into can be reused; never for records dropped with a revoked
+   * partition (a thread may still be reading them).
    */
-  enqueueArena(topic: string, partition: number, arena: RecordArena, offsets: number[]): void {
+  enqueueArena(topic: string, partition: number, arena: RecordArena, offsets: number[], release?: () => void): void {
     this.assertOpen();
-    if (this.intake.takeArena(topic, partition, arena, offsets, this.clock.now()) && !this.placeScheduled) {
+    if (this.intake.takeArena(topic, partition, arena, offsets, this.clock.now(), release) && !this.placeScheduled) {
       this.placeScheduled = true;
       setImmediate(this.placeTaken);
     }
@@ -207,23 +209,29 @@ export class Dispatcher {
       if (!part.complete(entry.offset)) continue;
       if (touched.length === 0 || (touched[touched.length - 1] !== part && !touched.includes(part))) touched.push(part);
       if (entry.batch !== batch) {
-        if (same > 0) this.endToEnd.observe((nowMs - (batch as EntryBatch).enqueuedAtMs) / 1_000, same);
+        if (same > 0) this.batchCompleted(batch as EntryBatch, same, nowMs);
         batch = entry.batch;
         same = 0;
       }
       same += 1;
     }
-    if (same > 0) this.endToEnd.observe((nowMs - (batch as EntryBatch).enqueuedAtMs) / 1_000, same);
+    if (same > 0) this.batchCompleted(batch as EntryBatch, same, nowMs);
     if (lane !== undefined) this.lanes.release(lane);
     for (const part of touched) this.flow.update(part);
     this.flow.updateTotal(this.parts.values());
+  }
+
+  /** `records` of one batch completed: into the latency histogram together, and counted by their batch. */
+  private batchCompleted(batch: EntryBatch, records: number, nowMs: number): void {
+    this.endToEnd.observe((nowMs - batch.enqueuedAtMs) / 1_000, records);
+    batch.completed(records);
   }
 
   /** Completes one record of the slow path (produced or dead-lettered). */
   private completeEntry(entry: Entry): void {
     const part = entry.part;
     if (!part.complete(entry.offset)) return;
-    this.endToEnd.observe((this.clock.now() - entry.enqueuedAtMs) / 1_000);
+    this.batchCompleted(entry.batch, 1, this.clock.now());
     this.flow.update(part);
     this.flow.updateTotal(this.parts.values());
   }

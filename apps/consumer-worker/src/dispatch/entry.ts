@@ -19,11 +19,26 @@ let nextSeq = 0;
 
 /** What the records taken together (one fetched batch, one `enqueue`) share: kept once, not per record. */
 export class EntryBatch {
+  /** Its records not completed yet (see `completed`). */
+  remaining = 0;
+
   constructor(
     readonly part: PartitionState,
     readonly arena: RecordArena,
     readonly enqueuedAtMs: number,
+    /** Called once every record of the batch completed: nothing reads its arena any more. */
+    private readonly release: (() => void) | undefined = undefined,
   ) {}
+
+  /**
+   * Counts `records` of the batch completed (processed, their outputs or dead letters produced).
+   * Each record's chunk came back before it completes, so at zero no thread reads the arena
+   * either. A batch whose records are dropped (a revoked partition) never gets there.
+   */
+  completed(records: number): void {
+    this.remaining -= records;
+    if (this.remaining === 0) this.release?.();
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ interface TakenBatch {
   /** Per slot: the offset, or -1 for a record not to queue (held already). */
   offsets: number[];
   enqueuedAtMs: number;
+  release: (() => void) | undefined;
 }
 
 /**
@@ -32,9 +33,10 @@ export class Intake {
 
   /**
    * Takes records already copied into an arena (`offsets[slot]` the offset of each; it is taken
-   * over), to be queued by `placeTaken`. Returns true when it holds records to queue.
+   * over), to be queued by `placeTaken`. Returns true when it holds records to queue. `release` is
+   * called once every record taken from the arena completed (at once if none was taken).
    */
-  takeArena(topic: string, partition: number, arena: RecordArena, offsets: number[], nowMs: number): boolean {
+  takeArena(topic: string, partition: number, arena: RecordArena, offsets: number[], nowMs: number, release?: () => void): boolean {
     const part = this.parts.get(topic, partition);
     let any = false;
     for (let slot = 0; slot < offsets.length; slot += 1) {
@@ -42,7 +44,8 @@ export class Intake {
       if (!part.take(offsets[slot] as number, arena.dataBytes(slot))) offsets[slot] = -1;
       else any = true;
     }
-    if (any) this.#taken.push({ part, arena, offsets, enqueuedAtMs: nowMs });
+    if (any) this.#taken.push({ part, arena, offsets, enqueuedAtMs: nowMs, release });
+    else release?.();
     this.flow.update(part);
     this.flow.updateTotal(this.parts.values());
     return this.#taken.length > 0;
@@ -54,13 +57,15 @@ export class Intake {
     this.#taken = [];
     const lanes = this.lanes;
     const byKey = lanes.ordersByKey;
-    for (const { part, arena, offsets, enqueuedAtMs } of batches) {
+    for (const { part, arena, offsets, enqueuedAtMs, release } of batches) {
       // a revoked partition's records were dropped with it
       if (part.revoked) continue;
-      const batch = new EntryBatch(part, arena, enqueuedAtMs);
+      const batch = new EntryBatch(part, arena, enqueuedAtMs, release);
       for (let slot = 0; slot < offsets.length; slot += 1) {
         const offset = offsets[slot] as number;
-        if (offset >= 0) lanes.place(new Entry(batch, offset, slot, 1), byKey ? laneKeyOf(arena, slot) : null);
+        if (offset < 0) continue;
+        batch.remaining += 1;
+        lanes.place(new Entry(batch, offset, slot, 1), byKey ? laneKeyOf(arena, slot) : null);
       }
     }
   }
@@ -89,7 +94,9 @@ export class Intake {
         batch = new EntryBatch(part, arena, nowMs);
         batches.set(part, batch);
       }
-      if (part.take(record.offset, arena.dataBytes(slot))) this.lanes.place(new Entry(batch, record.offset, slot, record.attempt), byKey ? laneKeyOf(arena, slot) : null);
+      if (!part.take(record.offset, arena.dataBytes(slot))) continue;
+      batch.remaining += 1;
+      this.lanes.place(new Entry(batch, record.offset, slot, record.attempt), byKey ? laneKeyOf(arena, slot) : null);
     }
     for (const part of highest.keys()) this.flow.update(part);
     this.flow.updateTotal(this.parts.values());

@@ -197,8 +197,15 @@ export class RecordArena {
    * `sharedResponseBuffers`) and the limit takes them all, the arena points into that buffer
    * instead of copying (SHARED layout): it keeps the response alive as long as it lives.
    * Otherwise each batch's bytes are copied in one go into the arena's own buffer (WIRE).
+   * `allocateShared` gives a SHARED arena's own buffer (its index) when the caller reuses such
+   * buffers; it may be larger than asked.
    */
-  static fromSegments(segments: readonly RecordSegment[], from: number, limit: number): { arena: RecordArena; offsets: number[] } {
+  static fromSegments(
+    segments: readonly RecordSegment[],
+    from: number,
+    limit: number,
+    allocateShared: (bytes: number) => SharedArrayBuffer = (bytes) => new SharedArrayBuffer(bytes),
+  ): { arena: RecordArena; offsets: number[] } {
     let total = 0;
     for (const segment of segments) total += segment.count;
     const capacity = Math.min(total, limit);
@@ -210,7 +217,7 @@ export class RecordArena {
     // backpressure may take a few records of a megabyte) and the index goes after them: pass
     // one reads positions into the scratch index as they will be in the arena, and notes each
     // segment's range to copy.
-    const sharedArena = shared === undefined ? undefined : new SharedArrayBuffer(dataStart + capacity * RECORD_SLOTS * 8);
+    const sharedArena = shared === undefined ? undefined : allocateShared(dataStart + capacity * RECORD_SLOTS * 8);
     if (sharedArena === undefined && scratchIndex.length < capacity * RECORD_SLOTS) scratchIndex = new Float64Array(Math.max(capacity * RECORD_SLOTS, scratchIndex.length * 2));
     const index = sharedArena === undefined ? scratchIndex : new Float64Array(sharedArena, dataStart, capacity * RECORD_SLOTS);
     const ranges: Array<{ records: Buffer; start: number; end: number; to: number }> = [];

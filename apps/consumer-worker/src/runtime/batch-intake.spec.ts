@@ -5,6 +5,7 @@ import { createHarness } from '../../test-support/dispatch/dispatch-harness.js';
 import { flush, type FakeExecutor } from '../../test-support/dispatch/fake-executor.js';
 import { recordSet } from '../../test-support/record-batch-fixtures.js';
 import { takeBatch, type BatchIntakeContext } from './batch-intake.js';
+import { SharedBufferPool } from '../pool/shared-buffers.js';
 
 // kafkajs's own Batch (patched: raw record sets) and decoder, so both paths see what a fetch gives.
 const { Batch, protocol: { decodeMessages, Decoder } } = kafkajsFork();
@@ -106,5 +107,52 @@ describe('takeBatch', () => {
     for (const { resolved, taken, dispatcher } of [full, stopped]) {
       expect({ resolved, taken, inFlight: dispatcher.stats().pendingRecords }).toEqual({ resolved: [], taken: [], inFlight: 0 });
     }
+  });
+});
+
+describe('takeBatch with pooled responses', () => {
+  const MB = 1024 * 1024;
+
+  /** A batch whose record set is a view into a response from `pool`, as kafkajs assembles it with `responseBuffers`. */
+  async function pooledBatch(pool: SharedBufferPool): Promise<{ batch: EachBatchPayload['batch']; response: SharedArrayBuffer }> {
+    const set = await recordSet({ baseOffset: 10, records: records(5) });
+    const response = pool.allocate(set.length + 16);
+    set.copy(response, 16);
+    const batch = new Batch('t', '10', { partition: 0, highWatermark: '15', abortedTransactions: [], messages: [], recordSet: response.subarray(16) });
+    return { batch, response: response.buffer as SharedArrayBuffer };
+  }
+
+  function pooledSetup(room: number) {
+    const base = setup(room);
+    const responses = new SharedBufferPool({ maxFreeBytes: 8 * MB, granularity: MB });
+    const indexes = new SharedBufferPool({ maxFreeBytes: 8 * MB, granularity: 64 * 1024 });
+    const ctx: BatchIntakeContext = { dispatcher: base.dispatcher, room: () => room, stopping: () => false, responseBuffers: responses, arenaIndexes: indexes };
+    const payload = (batch: EachBatchPayload['batch']) => ({ batch, resolveOffset: () => undefined, isStale: () => false }) as unknown as EachBatchPayload;
+    return { ...base, responses, indexes, take: (batch: EachBatchPayload['batch']) => takeBatch(payload(batch), ctx) };
+  }
+
+  it('reads the records where they were fetched, and the response and the index come back once every record completed', async () => {
+    const { take, responses, indexes, executor } = pooledSetup(100);
+    const { batch, response } = await pooledBatch(responses);
+    await take(batch);
+    responses.releaseFetched([batch.recordSet as unknown as Buffer]); // the fetch loop is done with it
+    await flush();
+    expect(executor.running[0]?.records.map((r) => r.value?.toString())).toEqual(['v0', 'v2', 'v4', 'v1', 'v3']);
+    expect(responses.stats().freeBytes).toBe(0);
+    await settleAll(executor);
+    expect(responses.stats().freeBytes).toBe(MB);
+    expect(indexes.stats().freeBytes).toBe(64 * 1024);
+    // the next response of a size that fits is written where this one was
+    expect(responses.allocate(1000).buffer).toBe(response);
+  });
+
+  it('gives the response back at once when the records were copied (only part of them had room)', async () => {
+    const { take, responses, executor } = pooledSetup(2);
+    const { batch } = await pooledBatch(responses);
+    await take(batch);
+    responses.releaseFetched([batch.recordSet as unknown as Buffer]);
+    expect(responses.stats().freeBytes).toBe(MB);
+    await flush();
+    expect(executor.running.flatMap((c) => c.records.map((r) => r.value?.toString()))).toEqual(['v0', 'v1']);
   });
 });

@@ -2,6 +2,7 @@ import type { EachBatchPayload } from 'kafkajs';
 import type { Dispatcher, FetchedMessage } from '../dispatch/index.js';
 import { RecordArena } from '../pool/record-arena.js';
 import { legacyMessages, recordSetSegments, type AbortedTransaction } from '../pool/record-set.js';
+import type { SharedBufferPool } from '../pool/shared-buffers.js';
 
 /** The consumer option of our kafkajs (vendor/kafkajs, docs/decisions/0007): eachBatch gets record sets undecoded. */
 export interface RawRecordSetsOption {
@@ -23,6 +24,12 @@ export interface BatchIntakeContext {
   room(): number;
   /** True once the consumer stops: batches are left alone. */
   stopping(): boolean;
+  /**
+   * Where the fetch responses come from, and arena indexes: an arena that points into a response
+   * holds it, and its index, until its records complete.
+   */
+  responseBuffers?: Pick<SharedBufferPool, 'hold' | 'release'>;
+  arenaIndexes?: Pick<SharedBufferPool, 'allocate' | 'release'>;
 }
 
 /** What `takeBatch` took of a batch: `taken` records, and the next offset to fetch (its position resolved). */
@@ -52,12 +59,43 @@ export async function takeBatch(payload: EachBatchPayload, ctx: BatchIntakeConte
     if (payload.isStale() || ctx.stopping()) return undefined;
     return takeMessages(payload, messages, ctx);
   }
-  const { arena, offsets } = RecordArena.fromSegments(segments, Number(fetchedOffset), limit);
+  const response = sharedResponse(recordSet, ctx);
+  const indexes = ctx.arenaIndexes;
+  const { arena, offsets } =
+    response === undefined || indexes === undefined
+      ? RecordArena.fromSegments(segments, Number(fetchedOffset), limit)
+      : RecordArena.fromSegments(segments, Number(fetchedOffset), limit, (bytes) => indexes.allocate(bytes).buffer as SharedArrayBuffer);
   const { topic, partition } = payload.batch;
   const taken = offsets.length;
   const lastTaken = offsets[taken - 1];
-  if (taken > 0) ctx.dispatcher.enqueueArena(topic, partition, arena, offsets);
+  const release = arenaRelease(arena, response, ctx);
+  if (taken > 0) ctx.dispatcher.enqueueArena(topic, partition, arena, offsets, release);
+  else release?.();
   return advance(payload, ctx, taken, taken < limit, lastTaken);
+}
+
+/** The pooled response a record set is a view of (held for the arena about to be made), if it is one. */
+function sharedResponse(recordSet: Buffer, ctx: BatchIntakeContext): SharedArrayBuffer | undefined {
+  const buffer = recordSet.buffer;
+  return buffer instanceof SharedArrayBuffer && ctx.responseBuffers?.hold(buffer) === true ? buffer : undefined;
+}
+
+/**
+ * What gives back, once the arena's records completed, the hold on the response it may point
+ * into and its index from the pool; the response's hold at once when the arena copied its records.
+ */
+function arenaRelease(arena: RecordArena, response: SharedArrayBuffer | undefined, ctx: BatchIntakeContext): (() => void) | undefined {
+  const { responseBuffers, arenaIndexes } = ctx;
+  if (response === undefined || responseBuffers === undefined) return undefined;
+  if (arena.data !== response) {
+    responseBuffers.release(response);
+    return undefined;
+  }
+  const index = arena.buffer;
+  return () => {
+    responseBuffers.release(response);
+    arenaIndexes?.release(index);
+  };
 }
 
 /** Records kafkajs decoded: copied into an arena like a record set's. */
