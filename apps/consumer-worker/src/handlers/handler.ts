@@ -8,6 +8,9 @@ import { AppError } from '@lagscale/kafka-core/thread';
  * (accessors on the record's prototype, then kept), so a handler pays only for what it reads:
  * every field reads, sets and serializes (`JSON.stringify`) as on a plain object, but a spread
  * (`{ ...record }`) or `Object.keys(record)` lists the other fields only; copy fields by name.
+ * Read them while the handler runs (in `handle`, or before its promise settles): the memory they
+ * are read from is reused once the record's chunk is done, so reading one for the first time after
+ * that throws. What was read stays valid, except `rawValue`, a view into that memory.
  */
 export interface HandlerRecord {
   topic: string;

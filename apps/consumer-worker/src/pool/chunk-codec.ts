@@ -94,6 +94,8 @@ export class ChunkView {
   private readonly index: Float64Array;
   private readonly topics: readonly string[];
   private readonly arenas: RecordArena[];
+  /** Set once the chunk's handlers are done: its record bytes may be reused from then on. */
+  private closed = false;
 
   constructor(chunk: PackedChunk) {
     this.count = chunk.count;
@@ -127,23 +129,43 @@ export class ChunkView {
   }
 
   key(i: number): Buffer | null {
-    return this.arenaOf(i).key(this.slotOf(i));
+    return this.bytesOf(i).key(this.slotOf(i));
   }
 
   keyText(i: number): string | null {
-    return this.arenaOf(i).keyText(this.slotOf(i));
+    return this.bytesOf(i).keyText(this.slotOf(i));
   }
 
   value(i: number): Buffer | null {
-    return this.arenaOf(i).value(this.slotOf(i));
+    return this.bytesOf(i).value(this.slotOf(i));
   }
 
   headers(i: number): Record<string, string> {
-    return this.arenaOf(i).headersText(this.slotOf(i));
+    return this.bytesOf(i).headersText(this.slotOf(i));
+  }
+
+  /**
+   * The chunk's handlers are done: the consumer may reuse the memory its records' bytes are in
+   * (0030), so a record's key, value or headers read after this would be another record's.
+   * Reading one throws instead.
+   */
+  close(): void {
+    this.closed = true;
   }
 
   private arenaOf(i: number): RecordArena {
     return this.arenas[this.index[i * RECORD_SLOTS + 5] as number] as RecordArena;
+  }
+
+  /** The arena of record `i`, to read its bytes: only until `close`. */
+  private bytesOf(i: number): RecordArena {
+    if (this.closed) {
+      throw new Error(
+        `record ${this.topic(i)}[${this.partition(i)}]@${this.offset(i)}: its key, rawValue and headers can be read only while its handler runs ` +
+          '(the memory they are in is reused after): read them in handle() and keep copies of what you need later',
+      );
+    }
+    return this.arenaOf(i);
   }
 
   private slotOf(i: number): number {

@@ -6,6 +6,7 @@ import { HANDLER_SECONDS_BUCKETS } from '../metrics/histogram-buckets.js';
 import { ChunkView, packChunk } from './chunk-codec.js';
 import { pooledRecordsOf, type DispatchRecord } from './executor.js';
 import { encodeOutput, PartitionKeys, revokeKeys, runChunk } from './worker.js';
+import { LazyRecord } from './lazy-record.js';
 
 function dispatchRecord(offset: number, value: string | null, headers: Record<string, string> = {}, key = 'k'): DispatchRecord {
   return { topic: 't', partition: 1, offset, timestamp: '1000', attempt: 2, key: Buffer.from(key), value: value === null ? null : Buffer.from(value), headers };
@@ -31,6 +32,33 @@ describe('encodeOutput', () => {
 });
 
 describe('runChunk', () => {
+  it("lets a kept record's plain fields and what was read stay, but a first read of its bytes after the chunk closed throws", async () => {
+    const kept: HandlerRecord[] = [];
+    const handler: Handler = {
+      handle(record) {
+        if (record.offset === 0) void record.key; // read while the handler runs
+        kept.push(record);
+      },
+    };
+    const view = chunkOf([dispatchRecord(0, '{"n":1}'), dispatchRecord(1, '{"n":2}', { h: 'x' }, 'second')]);
+    await runChunk(handler, view);
+    expect(kept[1]?.key).toBe('second'); // still open
+    view.close();
+    expect(kept.map((r) => [r.offset, r.value])).toEqual([
+      [0, { n: 1 }],
+      [1, { n: 2 }],
+    ]);
+    expect(kept[0]?.key).toBe('k');
+    expect(kept[1]?.key).toBe('second');
+    // read to decode the value, while the handler ran
+    expect(kept[1]?.headers).toEqual({ h: 'x' });
+    const fresh = new LazyRecord(view, 1, undefined);
+    expect(() => fresh.key).toThrow(/t\[1\]@1: its key, rawValue and headers can be read only while its handler runs/);
+    expect(() => fresh.rawValue).toThrow(/keep copies/);
+    expect(() => fresh.headers).toThrow(/read only while its handler runs/);
+    expect([fresh.topic, fresh.partition, fresh.offset, fresh.attempt]).toEqual(['t', 1, 1, 2]);
+  });
+
   it('hands the handler decoded values and record fields, in order', async () => {
     const seen: HandlerRecord[] = [];
     const handler: Handler = { handle: (record) => void seen.push(record) };

@@ -158,7 +158,13 @@ export default async function runPackedChunk(packed: PackedChunk): Promise<unkno
   if (partitionKeys === undefined && handler.revoke !== undefined && (workerData as WorkerSetup).keyed) partitionKeys = new PartitionKeys();
   const startedMs = performance.now();
   const timings = new BucketCounts(HANDLER_SECONDS_BUCKETS);
-  const outcomes = await runChunk(handler, new ChunkView(packed), timings, partitionKeys);
+  const view = new ChunkView(packed);
+  let outcomes: RecordOutcome[];
+  try {
+    outcomes = await runChunk(handler, view, timings, partitionKeys);
+  } finally {
+    view.close();
+  }
   const results = packResults(outcomes, { counts: timings.counts, sum: timings.sum });
   results.runMs = performance.now() - startedMs;
   return moved(results);
