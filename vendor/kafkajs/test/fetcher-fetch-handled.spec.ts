@@ -35,9 +35,9 @@ function fetcherOf(fetches: FakeBatch[][], handle: (batch: FakeBatch) => Promise
       }),
     ],
   });
-  let fetcher: Fetcher | undefined;
   let turn = 0;
-  fetcher = createFetcher({
+  // the fetch stops the fetcher once its fetches are used up (called only after start, so `fetcher` is set)
+  const fetcher: Fetcher = createFetcher({
     nodeId: 1,
     workerQueue,
     partitionAssignments: new Map(),
@@ -45,7 +45,7 @@ function fetcherOf(fetches: FakeBatch[][], handle: (batch: FakeBatch) => Promise
     fetch: async () => {
       const batches = fetches[turn++];
       if (batches === undefined) {
-        void fetcher?.stop();
+        void fetcher.stop();
         return [];
       }
       return batches;
