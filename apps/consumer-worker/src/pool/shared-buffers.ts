@@ -98,13 +98,12 @@ export class SharedBufferPool {
 
   /** Gives back the fetch loop's hold on every response the batches of one fetch point into (each once). */
   releaseFetched(recordSets: Iterable<{ buffer: ArrayBufferLike } | null | undefined>): void {
-    let last: ArrayBufferLike | undefined;
-    const seen: ArrayBufferLike[] = [];
+    // a fetch's batches are views of one response (a handful of batches): a short list, not a Set
+    const released: SharedArrayBuffer[] = [];
     for (const recordSet of recordSets) {
       const buffer = recordSet?.buffer;
-      if (!(buffer instanceof SharedArrayBuffer) || buffer === last || seen.includes(buffer)) continue;
-      last = buffer;
-      seen.push(buffer);
+      if (!(buffer instanceof SharedArrayBuffer) || released.includes(buffer)) continue;
+      released.push(buffer);
       this.release(buffer);
     }
   }
